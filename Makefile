@@ -1,0 +1,108 @@
+# pgleak-hook - build, test, install.
+#
+#   make            build ./pgleak-hook (fetches the pinned grammars on first use)
+#   make test       build, then run every test (tests/run.sh); ends "N passed, N failed"
+#   make test SANITIZE=1   the same, built with AddressSanitizer and UBSan in build-san/
+#   make bench      measurements (bench/README.md)
+#   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
+#
+# Dependencies: libgit2, xxhash and the tree-sitter runtime from Debian's
+# packages (libgit2-dev libxxhash-dev libtree-sitter-dev); the JS/TS grammars
+# from the npm registry, pinned in analysis/grammars/pins.txt.
+
+PREFIX ?= /usr/local
+CC ?= cc
+GRAMMARS := build/grammars
+JSG := $(GRAMMARS)/tree-sitter-javascript/src
+TSG := $(GRAMMARS)/tree-sitter-typescript
+
+ifeq ($(SANITIZE),1)
+OUT := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT ?= -O1 -g
+else
+OUT := build
+SANFLAGS :=
+OPT ?= -O2 -g
+endif
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CFLAGS_OWN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(OPT) $(SANFLAGS) \
+	-D_POSIX_C_SOURCE=200809L -DPG_VERSION='"$(VERSION)"' -Ianalysis -Icache -Idiff -Ihook -MMD -MP
+# The grammars are generated code we do not own: built without our warnings.
+CFLAGS_GRAMMAR := -std=c11 -w -O2 $(SANFLAGS)
+LDLIBS := -lgit2 -lxxhash -ltree-sitter -lpthread
+
+LIB_SRC := $(wildcard analysis/*.c) $(wildcard cache/*.c) $(wildcard diff/*.c) \
+	$(filter-out hook/main.c,$(wildcard hook/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
+GRAMMAR_OBJ := $(OUT)/grammar/js_parser.o $(OUT)/grammar/js_scanner.o \
+	$(OUT)/grammar/ts_parser.o $(OUT)/grammar/ts_scanner.o \
+	$(OUT)/grammar/tsx_parser.o $(OUT)/grammar/tsx_scanner.o
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+
+BIN := $(if $(filter 1,$(SANITIZE)),$(OUT)/pgleak-hook,pgleak-hook)
+
+.PHONY: all test bench install uninstall clean grammars fuzz
+all: $(BIN)
+
+$(GRAMMARS)/.stamp: analysis/grammars/pins.txt analysis/grammars/fetch.sh
+	analysis/grammars/fetch.sh $(GRAMMARS)
+
+grammars: $(GRAMMARS)/.stamp
+
+$(OUT)/grammar/js_parser.o: $(GRAMMARS)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_GRAMMAR) -I$(JSG) -c $(JSG)/parser.c -o $@
+$(OUT)/grammar/js_scanner.o: $(GRAMMARS)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_GRAMMAR) -I$(JSG) -c $(JSG)/scanner.c -o $@
+$(OUT)/grammar/ts_parser.o: $(GRAMMARS)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_GRAMMAR) -I$(TSG)/typescript/src -c $(TSG)/typescript/src/parser.c -o $@
+$(OUT)/grammar/ts_scanner.o: $(GRAMMARS)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_GRAMMAR) -I$(TSG)/typescript/src -c $(TSG)/typescript/src/scanner.c -o $@
+$(OUT)/grammar/tsx_parser.o: $(GRAMMARS)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_GRAMMAR) -I$(TSG)/tsx/src -c $(TSG)/tsx/src/parser.c -o $@
+$(OUT)/grammar/tsx_scanner.o: $(GRAMMARS)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_GRAMMAR) -I$(TSG)/tsx/src -c $(TSG)/tsx/src/scanner.c -o $@
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_OWN) -c $< -o $@
+
+$(OUT)/libpgleak.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(OUT)/hook/main.o $(OUT)/libpgleak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OUT)/tests/%: tests/unit/%.c $(OUT)/libpgleak.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_OWN) -o $@ $< $(OUT)/libpgleak.a $(LDLIBS)
+
+test: $(BIN) $(UNIT_BIN)
+	PGLEAK_BIN=$(abspath $(BIN)) PGLEAK_UNIT_DIR=$(abspath $(OUT)/tests) tests/run.sh
+
+bench: $(BIN)
+	bench/run.sh
+
+fuzz:
+	tests/fuzz/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/pgleak-hook
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/pgleak-hook
+
+clean:
+	rm -rf build/*.a build/analysis build/cache build/diff build/hook build/tests build/grammar build-san pgleak-hook
+
+-include $(LIB_OBJ:.o=.d) $(OUT)/hook/main.d

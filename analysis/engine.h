@@ -1,0 +1,142 @@
+/*
+ * engine.h - the public face of the leak analysis.
+ *
+ * Everything outside analysis/ (the command line, the git diff, the cache)
+ * talks to the analyser through this header only.  The engine is given a way
+ * to read files (pg_source: from disk for `check`, from git blobs for `run`
+ * and `diff`) and a configuration, and answers, for one file, the list of
+ * its functions and the findings in them.
+ *
+ * Errors follow libgit2's style: functions return 0 on success and a
+ * negative value on failure, and pg_error_last() holds the message.
+ */
+#ifndef PG_ENGINE_H
+#define PG_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "util.h"
+
+typedef enum {
+	PG_LANG_NONE = 0, /* not a file we analyse */
+	PG_LANG_JS,       /* .js .mjs .cjs .jsx (JSX included) */
+	PG_LANG_TS,       /* .ts .mts .cts */
+	PG_LANG_TSX       /* .tsx */
+} pg_lang;
+
+/* Language by file name extension; PG_LANG_NONE when not JS/TS. */
+pg_lang pg_lang_from_path(const char *path);
+
+typedef enum {
+	PG_KIND_NEVER_RELEASED = 0,
+	PG_KIND_NOT_GUARANTEED,
+	PG_KIND_DISCARDED
+} pg_kind;
+
+typedef enum {
+	PG_VIA_RETURN = 0,
+	PG_VIA_THROW,
+	PG_VIA_EXCEPTION,
+	PG_VIA_END
+} pg_via;
+
+/* "never-released", "release-not-guaranteed", "discarded" */
+const char *pg_kind_name(pg_kind kind);
+/* "return", "throw", "exception", "end" */
+const char *pg_via_name(pg_via via);
+
+/* One leaking acquisition.  All strings are owned by the finding. */
+typedef struct {
+	char *path;        /* as the caller named the file */
+	uint32_t line;     /* 1-based line of the `connect` token */
+	uint32_t column;   /* 1-based column (in bytes) of the `connect` token */
+	pg_kind kind;
+	char *function;    /* qualified name: Class.method, outer.inner, <module> */
+	uint32_t order;    /* 0-based order of the acquisition in its function */
+	pg_via via;        /* how the leaking path leaves */
+	uint32_t exit_line;/* the line of that exit */
+	char *message;     /* one sentence: what leaks */
+	char *path_text;   /* the leaking path in words: "leaks when the query at line 13 throws" */
+	char *hint;        /* a concrete fix */
+	uint32_t fn_line;  /* first line of the enclosing function */
+	uint32_t fn_end;   /* last line of the enclosing function */
+	int introduced;    /* -1: not applicable (check), 0: already there, 1: new */
+} pg_finding;
+
+typedef struct {
+	pg_finding *items;
+	size_t len, cap;
+} pg_findings;
+
+void pg_findings_init(pg_findings *f);
+void pg_findings_free(pg_findings *f);
+/* Appends a deep copy of *src. */
+int pg_findings_push_copy(pg_findings *f, const pg_finding *src);
+void pg_finding_free(pg_finding *f);
+/* Sorts by path, line, column (the order every report uses). */
+void pg_findings_sort(pg_findings *f);
+
+/* One function of a file (a unit of analysis), for mapping diff hunks. */
+typedef struct {
+	char *name;           /* qualified name, as in pg_finding.function */
+	uint32_t line, end;   /* 1-based first and last line */
+	uint32_t start_byte, end_byte;
+	int has_acquisition;  /* it contains a candidate `connect` */
+} pg_unit;
+
+typedef struct {
+	pg_unit *items;
+	size_t len, cap;
+} pg_units;
+
+void pg_units_init(pg_units *u);
+void pg_units_free(pg_units *u);
+
+/*
+ * Where the engine reads files.  `path` is relative to the source's root
+ * (or as given on the command line for `check`); on success *out holds the
+ * bytes (owned by the caller, freed with pg_buf_free).  Returns 0, or
+ * PG_ENOTFOUND when there is no such file, or another negative value on a
+ * real error (with pg_error_set called).
+ */
+typedef int (*pg_read_fn)(void *ctx, const char *path, pg_buf *out);
+
+typedef struct {
+	pg_read_fn read;
+	void *ctx;
+} pg_source;
+
+/* Counters of one engine's lifetime; summed into the report's "stats". */
+typedef struct {
+	size_t files;      /* files looked at */
+	size_t parsed;     /* files actually parsed */
+	size_t functions;  /* functions (units) in the files looked at */
+	size_t analyzed;   /* functions analysed this run */
+	size_t cached;     /* functions whose result came from the cache */
+	size_t skipped;    /* files skipped (too large, not text) */
+	uint64_t bytes;    /* bytes of the files looked at */
+} pg_stats;
+
+typedef struct pg_engine pg_engine;
+
+/* The engine keeps pointers to cfg and src: both must outlive it. */
+int pg_engine_new(pg_engine **out, const pg_config *cfg, const pg_source *src);
+void pg_engine_free(pg_engine *e);
+
+/*
+ * Analyses one file.  Appends its findings (suppressions already applied)
+ * to `out`, and, when `units` is not NULL, appends the file's functions.
+ * A file that does not parse cleanly is still analysed where it can be.
+ * Returns 0, PG_ENOTFOUND, or another negative value on an internal error.
+ */
+int pg_engine_check_file(pg_engine *e, const char *path, pg_findings *out, pg_units *units);
+
+/* Like pg_engine_check_file, on bytes the caller already has. */
+int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, size_t len,
+                           pg_findings *out, pg_units *units);
+
+const pg_stats *pg_engine_stats(const pg_engine *e);
+
+#endif

@@ -1,0 +1,280 @@
+/*
+ * util.c - error state, allocation, buffers, string lists and paths.
+ *
+ * The last error lives in a thread-local buffer so that a worker thread's
+ * failure does not overwrite the main thread's message.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local char last_error[1024];
+
+int pg_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *pg_error_last(void)
+{
+	return last_error[0] ? last_error : "unknown error";
+}
+
+void pg_error_clear(void)
+{
+	last_error[0] = '\0';
+}
+
+static void out_of_memory(size_t n)
+{
+	fprintf(stderr, "pgleak-hook: out of memory (asked for %zu bytes)\n", n);
+	exit(2);
+}
+
+void *pg_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *pg_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *pg_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		out_of_memory(n);
+	return q;
+}
+
+char *pg_xstrdup(const char *s)
+{
+	return pg_xstrndup(s, strlen(s));
+}
+
+char *pg_xstrndup(const char *s, size_t n)
+{
+	char *p = pg_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *pg_xasprintf(const char *fmt, ...)
+{
+	pg_buf b = PG_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	pg_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return pg_buf_detach(&b);
+}
+
+void pg_grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+	size_t n;
+	if (need <= *cap)
+		return;
+	n = *cap ? *cap : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem)
+			out_of_memory(SIZE_MAX);
+		n *= 2;
+	}
+	*items = pg_xrealloc(*items, n * elem);
+	*cap = n;
+}
+
+void pg_buf_free(pg_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void pg_buf_clear(pg_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void pg_buf_put(pg_buf *b, const void *data, size_t len)
+{
+	if (len > SIZE_MAX - b->len - 1)
+		out_of_memory(SIZE_MAX);
+	pg_grow((void **)&b->data, &b->cap, b->len + len + 1, 1);
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void pg_buf_puts(pg_buf *b, const char *s)
+{
+	pg_buf_put(b, s, strlen(s));
+}
+
+void pg_buf_putc(pg_buf *b, char c)
+{
+	pg_buf_put(b, &c, 1);
+}
+
+void pg_buf_vprintf(pg_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	pg_grow((void **)&b->data, &b->cap, b->len + (size_t)n + 1, 1);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void pg_buf_printf(pg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	pg_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *pg_buf_detach(pg_buf *b)
+{
+	char *p = b->data;
+	if (!p)
+		p = pg_xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+int pg_read_file(const char *path, pg_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	if (!f) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return pg_error_set(PG_ENOTFOUND, "%s: no such file", path);
+		return pg_error_set(PG_ERROR, "%s: cannot open: %s", path, strerror(errno));
+	}
+	pg_buf_clear(out);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		pg_buf_put(out, chunk, n);
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		return pg_error_set(PG_ERROR, "%s: read failed: %s", path, strerror(e));
+	}
+	fclose(f);
+	if (!out->data)
+		pg_buf_put(out, "", 0);
+	return PG_OK;
+}
+
+void pg_strlist_push(pg_strlist *l, const char *s)
+{
+	PG_GROW(l->items, l->cap, l->len + 1);
+	l->items[l->len++] = pg_xstrdup(s);
+}
+
+int pg_strlist_has_n(const pg_strlist *l, const char *s, size_t n)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (strlen(l->items[i]) == n && memcmp(l->items[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+int pg_strlist_has(const pg_strlist *l, const char *s)
+{
+	return pg_strlist_has_n(l, s, strlen(s));
+}
+
+void pg_strlist_free(pg_strlist *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->len = l->cap = 0;
+}
+
+char *pg_path_join(const char *dir, const char *rel)
+{
+	char *joined, *norm;
+	if (rel[0] == '/' || !dir[0])
+		return pg_path_normalize(rel);
+	joined = pg_xasprintf("%s/%s", dir, rel);
+	norm = pg_path_normalize(joined);
+	free(joined);
+	return norm;
+}
+
+/* Collapses "." and ".." segments and repeated slashes, textually. */
+char *pg_path_normalize(const char *path)
+{
+	size_t n = strlen(path);
+	char *out = pg_xmalloc(n + 1);
+	size_t *seg = pg_xmalloc((n / 2 + 2) * sizeof(size_t)); /* starts of kept segments */
+	size_t nseg = 0, o = 0, i = 0;
+	int absolute = path[0] == '/';
+	if (absolute)
+		out[o++] = '/';
+	while (i < n) {
+		size_t j = i;
+		while (j < n && path[j] != '/')
+			j++;
+		size_t len = j - i;
+		if (len == 0 || (len == 1 && path[i] == '.')) {
+			/* skip */
+		} else if (len == 2 && path[i] == '.' && path[i + 1] == '.' && nseg > 0 &&
+		           !(o - seg[nseg - 1] == 2 && out[seg[nseg - 1]] == '.' && out[seg[nseg - 1] + 1] == '.')) {
+			o = seg[--nseg];
+			if (o > (size_t)absolute)
+				o--; /* drop the slash before it */
+		} else {
+			if (o > (size_t)absolute)
+				out[o++] = '/';
+			seg[nseg++] = o;
+			memcpy(out + o, path + i, len);
+			o += len;
+		}
+		i = j + 1;
+	}
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = '\0';
+	free(seg);
+	return out;
+}
+
+char *pg_path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return pg_xstrdup("");
+	if (slash == path)
+		return pg_xstrdup("/");
+	return pg_xstrndup(path, (size_t)(slash - path));
+}

@@ -1,0 +1,82 @@
+/*
+ * util.h - the small pieces every module uses: error reporting, growable
+ * byte buffers, string lists and allocation that cannot fail.
+ *
+ * Errors: like libgit2, a failing function returns a negative code and
+ * leaves a message in a per-thread "last error" (pg_error_set); the caller
+ * that reports it reads pg_error_last().  Out of memory is not an error we
+ * recover from: pg_xmalloc and friends print a message and exit with 2, the
+ * documented code for an internal error, so callers need no NULL checks.
+ */
+#ifndef PG_UTIL_H
+#define PG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	PG_OK = 0,
+	PG_ERROR = -1,     /* generic failure, message in pg_error_last() */
+	PG_ENOTFOUND = -3, /* no such file, object or entry */
+	PG_EINVALID = -4,  /* bad input: malformed config, bad argument */
+	PG_ELIMIT = -5     /* a documented limit was hit (size, nesting, time) */
+};
+
+#if defined(__GNUC__)
+#define PG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PG_PRINTF(a, b)
+#endif
+
+/* Sets the last error message; returns `code` so `return pg_error_set(...)` reads well. */
+int pg_error_set(int code, const char *fmt, ...) PG_PRINTF(2, 3);
+const char *pg_error_last(void);
+void pg_error_clear(void);
+
+void *pg_xmalloc(size_t n);
+void *pg_xcalloc(size_t n, size_t size);
+void *pg_xrealloc(void *p, size_t n);
+char *pg_xstrdup(const char *s);
+char *pg_xstrndup(const char *s, size_t n);
+char *pg_xasprintf(const char *fmt, ...) PG_PRINTF(1, 2);
+
+/* Grows *items (of elem bytes each) so that it holds at least need elements. */
+void pg_grow(void **items, size_t *cap, size_t need, size_t elem);
+#define PG_GROW(ptr, cap, need) pg_grow((void **)&(ptr), &(cap), (need), sizeof(*(ptr)))
+
+typedef struct {
+	char *data; /* always NUL-terminated when non-NULL */
+	size_t len, cap;
+} pg_buf;
+
+#define PG_BUF_INIT {NULL, 0, 0}
+void pg_buf_free(pg_buf *b);
+void pg_buf_clear(pg_buf *b);
+void pg_buf_put(pg_buf *b, const void *data, size_t len);
+void pg_buf_puts(pg_buf *b, const char *s);
+void pg_buf_putc(pg_buf *b, char c);
+void pg_buf_printf(pg_buf *b, const char *fmt, ...) PG_PRINTF(2, 3);
+void pg_buf_vprintf(pg_buf *b, const char *fmt, va_list ap);
+/* Takes the bytes out of the buffer (never NULL); the buffer is left empty. */
+char *pg_buf_detach(pg_buf *b);
+
+/* Reads a whole file.  PG_ENOTFOUND when it does not exist. */
+int pg_read_file(const char *path, pg_buf *out);
+
+typedef struct {
+	char **items;
+	size_t len, cap;
+} pg_strlist;
+
+void pg_strlist_push(pg_strlist *l, const char *s);
+int pg_strlist_has(const pg_strlist *l, const char *s);
+int pg_strlist_has_n(const pg_strlist *l, const char *s, size_t n);
+void pg_strlist_free(pg_strlist *l);
+
+/* Path helpers: "a/b/../c" -> "a/c"; dirname of "a/b.js" is "a" ("" at top). */
+char *pg_path_join(const char *dir, const char *rel);
+char *pg_path_normalize(const char *path);
+char *pg_path_dirname(const char *path);
+
+#endif

@@ -1,0 +1,63 @@
+# tests/lib.sh - the tiny test harness every tests/*.sh file sources.
+#
+# A test file defines functions named test_*; `run_tests` (its last line)
+# runs each in a subshell, inside a fresh temporary directory, and prints
+# "ok NAME" or "FAIL NAME" followed by the test's output.  A test fails when
+# it returns non-zero; `fail MSG` says why.  tests/run.sh counts the lines.
+#
+# Environment: PGLEAK_BIN (the binary under test), SHARED (../shared),
+# ROOT (the project's root).
+
+set -u
+: "${PGLEAK_BIN:?PGLEAK_BIN must name the binary under test}"
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+SHARED=${SHARED:-$(cd "$ROOT/../shared" 2>/dev/null && pwd || echo "$ROOT/../shared")}
+export ROOT SHARED PGLEAK_BIN
+export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.com
+export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.com
+export GIT_CONFIG_NOSYSTEM=1 HOME=${TEST_HOME:-$(mktemp -d)}
+git config --global init.defaultBranch main 2>/dev/null
+git config --global advice.detachedHead false 2>/dev/null
+unset NO_COLOR PGLEAK_SKIP PGLEAK_CACHE_DIR GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
+
+fail() { echo "  $*" >&2; return 1; }
+
+# expect_exit CODE CMD... : runs CMD, fails unless it exits with CODE.
+expect_exit() {
+	local want=$1 got; shift
+	"$@"; got=$?
+	[ "$got" = "$want" ] || fail "expected exit $want, got $got from: $*"
+}
+
+# assert_contains HAYSTACK NEEDLE
+assert_contains() {
+	case $1 in *"$2"*) return 0 ;; esac
+	fail "expected to find '$2' in: $(printf '%s' "$1" | head -c 2000)"
+}
+
+assert_not_contains() {
+	case $1 in *"$2"*) fail "did not expect '$2' in: $(printf '%s' "$1" | head -c 2000)"; return 1 ;; esac
+	return 0
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "expected '$2', got '$1'"
+}
+
+run_tests() {
+	local t out rc dir
+	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+		if [ -n "${TEST_FILTER:-}" ] && ! printf '%s' "$t" | grep -q -- "$TEST_FILTER"; then
+			continue
+		fi
+		dir=$(mktemp -d)
+		out=$( (cd "$dir" && "$t") 2>&1 ); rc=$?
+		rm -rf "$dir"
+		if [ $rc -eq 0 ]; then
+			echo "ok $(basename "$0" .sh):$t"
+		else
+			echo "FAIL $(basename "$0" .sh):$t"
+			printf '%s\n' "$out" | tail -n 40 | sed 's/^/    /'
+		fi
+	done
+}
