@@ -6,7 +6,8 @@
  *   "acquire":  ["connect", "checkout"] methods that check a client out
  *   "release":  ["release"],           methods of the client that give it back
  *   "releaseHelpers": ["returnClient"], functions that release their client argument
- *   "ignore":   ["vendor/**", "*.min.js"], paths not checked (glob, / separated)
+ *   "ignore":   ["dist", "legacy/*.js"], paths not checked (globs, / separated;
+ *                                        two stars match across folders)
  *   "maxFileBytes": 2097152             larger files are skipped with a notice
  * }
  *
