@@ -6,7 +6,7 @@
  *   "acquire":  ["connect", "checkout"] methods that check a client out
  *   "release":  ["release"],           methods of the client that give it back
  *   "releaseHelpers": ["returnClient"], functions that release their client argument
- *   "ignore":   ["dist", "legacy/*.js"], paths not checked (globs, / separated;
+ *   "ignore":   ["dist", "legacy/old.js"], paths not checked (globs, / separated;
  *                                        two stars match across folders)
  *   "maxFileBytes": 2097152             larger files are skipped with a notice
  * }
