@@ -1,0 +1,38 @@
+/*
+ * report.h - how findings are shown: text for people (with a code frame),
+ * JSON for scripts (cli.md's contract) and SARIF 2.1.0 for code scanning.
+ *
+ * Every command that reports findings (check, run, diff) sorts them with
+ * pg_findings_sort and hands them here, so the three formats stay the same
+ * whichever command produced them.
+ */
+#ifndef PG_REPORT_H
+#define PG_REPORT_H
+
+#include <stdio.h>
+
+#include "engine.h"
+
+typedef enum { PG_FORMAT_TEXT, PG_FORMAT_JSON, PG_FORMAT_SARIF } pg_format;
+
+/* "text", "json" or "sarif"; PG_EINVALID (with a message) on anything else. */
+int pg_format_parse(const char *name, pg_format *out);
+
+typedef struct {
+	pg_format format;
+	int color;           /* text only: ANSI colour */
+	int with_introduced; /* json: emit "introduced"; text: introduced==0 is a "warning", not an "error" */
+} pg_report_opts;
+
+/* isatty(fileno(f)) and NO_COLOR unset (any value, even empty, disables colour). */
+int pg_report_color_wanted(FILE *f);
+
+/*
+ * Writes the findings (already sorted) and the stats.  `src` reads the files
+ * again for the code frame (may be NULL: no frame).  Returns 0, or a negative
+ * value when writing failed.
+ */
+int pg_report_write(FILE *out, const pg_report_opts *o, const pg_findings *fs,
+                    const pg_stats *st, const pg_source *src);
+
+#endif
