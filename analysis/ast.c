@@ -1,0 +1,288 @@
+/*
+ * ast.c - per-language symbol and field tables, parsing, and the node
+ * helpers the analyser uses everywhere.
+ *
+ * The tables are built lazily under a once-flag: the grammar's symbols are
+ * walked by name and mapped to pg_nk; symbols we do not name are NK_OTHER.
+ */
+#include "ast.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+const TSLanguage *tree_sitter_javascript(void);
+const TSLanguage *tree_sitter_typescript(void);
+const TSLanguage *tree_sitter_tsx(void);
+
+struct pg_lang_info {
+	const TSLanguage *ts;
+	uint8_t *kind;     /* by symbol number */
+	uint32_t nsymbols;
+	TSFieldId field[F__COUNT];
+};
+
+static const char *const kind_names[NK__COUNT] = {
+	[NK_PROGRAM] = "program", [NK_STATEMENT_BLOCK] = "statement_block",
+	[NK_EXPRESSION_STATEMENT] = "expression_statement",
+	[NK_LEXICAL_DECLARATION] = "lexical_declaration",
+	[NK_VARIABLE_DECLARATION] = "variable_declaration",
+	[NK_VARIABLE_DECLARATOR] = "variable_declarator", [NK_IF] = "if_statement",
+	[NK_ELSE] = "else_clause", [NK_FOR] = "for_statement", [NK_FOR_IN] = "for_in_statement",
+	[NK_WHILE] = "while_statement", [NK_DO] = "do_statement", [NK_TRY] = "try_statement",
+	[NK_CATCH] = "catch_clause", [NK_FINALLY] = "finally_clause",
+	[NK_RETURN] = "return_statement", [NK_THROW] = "throw_statement",
+	[NK_BREAK] = "break_statement", [NK_CONTINUE] = "continue_statement",
+	[NK_LABELED] = "labeled_statement", [NK_SWITCH] = "switch_statement",
+	[NK_SWITCH_BODY] = "switch_body", [NK_SWITCH_CASE] = "switch_case",
+	[NK_SWITCH_DEFAULT] = "switch_default", [NK_CALL] = "call_expression",
+	[NK_NEW] = "new_expression", [NK_AWAIT] = "await_expression",
+	[NK_YIELD] = "yield_expression", [NK_MEMBER] = "member_expression",
+	[NK_SUBSCRIPT] = "subscript_expression", [NK_IDENTIFIER] = "identifier",
+	[NK_PROPERTY_IDENTIFIER] = "property_identifier",
+	[NK_PRIVATE_PROPERTY_IDENTIFIER] = "private_property_identifier", [NK_THIS] = "this",
+	[NK_ARROW] = "arrow_function", [NK_FUNCTION_EXPRESSION] = "function_expression",
+	[NK_FUNCTION_DECLARATION] = "function_declaration",
+	[NK_GENERATOR_FUNCTION] = "generator_function",
+	[NK_GENERATOR_DECLARATION] = "generator_function_declaration",
+	[NK_METHOD] = "method_definition", [NK_CLASS_DECLARATION] = "class_declaration",
+	[NK_CLASS] = "class", [NK_CLASS_BODY] = "class_body", [NK_FIELD] = "field_definition",
+	[NK_ASSIGNMENT] = "assignment_expression",
+	[NK_AUGMENTED_ASSIGNMENT] = "augmented_assignment_expression",
+	[NK_PARENTHESIZED] = "parenthesized_expression", [NK_AS] = "as_expression",
+	[NK_SATISFIES] = "satisfies_expression", [NK_NON_NULL] = "non_null_expression",
+	[NK_TYPE_ASSERTION] = "type_assertion", [NK_BINARY] = "binary_expression",
+	[NK_UNARY] = "unary_expression", [NK_TERNARY] = "ternary_expression",
+	[NK_OBJECT] = "object", [NK_PAIR] = "pair",
+	[NK_SHORTHAND_PROPERTY] = "shorthand_property_identifier", [NK_ARRAY] = "array",
+	[NK_SPREAD] = "spread_element", [NK_SEQUENCE] = "sequence_expression",
+	[NK_OBJECT_PATTERN] = "object_pattern", [NK_ARRAY_PATTERN] = "array_pattern",
+	[NK_PAIR_PATTERN] = "pair_pattern",
+	[NK_SHORTHAND_PATTERN] = "shorthand_property_identifier_pattern",
+	[NK_ASSIGNMENT_PATTERN] = "assignment_pattern",
+	[NK_OBJECT_ASSIGNMENT_PATTERN] = "object_assignment_pattern",
+	[NK_REST_PATTERN] = "rest_pattern", [NK_STRING] = "string",
+	[NK_TEMPLATE_STRING] = "template_string", [NK_ARGUMENTS] = "arguments",
+	[NK_FORMAL_PARAMETERS] = "formal_parameters",
+	[NK_REQUIRED_PARAMETER] = "required_parameter",
+	[NK_OPTIONAL_PARAMETER] = "optional_parameter", [NK_IMPORT] = "import_statement",
+	[NK_IMPORT_CLAUSE] = "import_clause", [NK_NAMED_IMPORTS] = "named_imports",
+	[NK_IMPORT_SPECIFIER] = "import_specifier", [NK_NAMESPACE_IMPORT] = "namespace_import",
+	[NK_EXPORT] = "export_statement", [NK_EXPORT_CLAUSE] = "export_clause",
+	[NK_EXPORT_SPECIFIER] = "export_specifier", [NK_COMMENT] = "comment",
+	[NK_TRUE] = "true", [NK_FALSE] = "false", [NK_NULL] = "null",
+	[NK_UNDEFINED] = "undefined", [NK_UPDATE] = "update_expression",
+	[NK_EMPTY] = "empty_statement", [NK_STATEMENT_IDENTIFIER] = "statement_identifier",
+	[NK_TYPE_IDENTIFIER] = "type_identifier", [NK_OPTIONAL_CHAIN] = "optional_chain",
+	[NK_STATIC_BLOCK] = "class_static_block", [NK_DECORATOR] = "decorator",
+	[NK_NUMBER] = "number", [NK_ERROR] = "ERROR", [NK_WITH] = "with_statement",
+	[NK_INTERFACE] = "interface_declaration", [NK_TYPE_ALIAS] = "type_alias_declaration",
+	[NK_ENUM] = "enum_declaration", [NK_ABSTRACT_CLASS] = "abstract_class_declaration",
+};
+
+static const char *const field_names[F__COUNT] = {
+	[F_BODY] = "body", [F_NAME] = "name", [F_VALUE] = "value", [F_LEFT] = "left",
+	[F_RIGHT] = "right", [F_FUNCTION] = "function", [F_ARGUMENTS] = "arguments",
+	[F_OBJECT] = "object", [F_PROPERTY] = "property", [F_CONDITION] = "condition",
+	[F_CONSEQUENCE] = "consequence", [F_ALTERNATIVE] = "alternative",
+	[F_PARAMETER] = "parameter", [F_HANDLER] = "handler", [F_FINALIZER] = "finalizer",
+	[F_LABEL] = "label", [F_INITIALIZER] = "initializer", [F_INCREMENT] = "increment",
+	[F_OPERATOR] = "operator", [F_ARGUMENT] = "argument", [F_PARAMETERS] = "parameters",
+	[F_KEY] = "key", [F_PATTERN] = "pattern", [F_SOURCE] = "source",
+	[F_DECLARATION] = "declaration", [F_ALIAS] = "alias", [F_CONSTRUCTOR] = "constructor",
+	[F_INDEX] = "index", [F_KIND] = "kind",
+};
+
+static pg_lang_info infos[4];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void build_info(pg_lang_info *li, const TSLanguage *ts)
+{
+	li->ts = ts;
+	li->nsymbols = ts_language_symbol_count(ts);
+	li->kind = calloc(li->nsymbols ? li->nsymbols : 1, 1);
+	if (!li->kind)
+		abort();
+	for (uint32_t s = 0; s < li->nsymbols; s++) {
+		const char *name = ts_language_symbol_name(ts, (TSSymbol)s);
+		if (!name || ts_language_symbol_type(ts, (TSSymbol)s) != TSSymbolTypeRegular)
+			continue;
+		for (int k = 1; k < NK__COUNT; k++)
+			if (kind_names[k] && !strcmp(kind_names[k], name)) {
+				li->kind[s] = (uint8_t)k;
+				break;
+			}
+		/* TypeScript calls class fields public_field_definition. */
+		if (!strcmp(name, "public_field_definition"))
+			li->kind[s] = NK_FIELD;
+	}
+	for (int f = 0; f < F__COUNT; f++)
+		li->field[f] = ts_language_field_id_for_name(ts, field_names[f],
+		                                             (uint32_t)strlen(field_names[f]));
+}
+
+static void build_all(void)
+{
+	build_info(&infos[PG_LANG_JS], tree_sitter_javascript());
+	build_info(&infos[PG_LANG_TS], tree_sitter_typescript());
+	build_info(&infos[PG_LANG_TSX], tree_sitter_tsx());
+}
+
+const pg_lang_info *pg_ast_lang(pg_lang lang)
+{
+	if (lang <= PG_LANG_NONE || lang > PG_LANG_TSX)
+		return NULL;
+	pthread_once(&once, build_all);
+	return &infos[lang];
+}
+
+const TSLanguage *pg_ast_ts_language(const pg_lang_info *li)
+{
+	return li->ts;
+}
+
+static _Thread_local TSParser *parsers[4];
+
+int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
+{
+	const pg_lang_info *li = pg_ast_lang(lang);
+	TSParser *p;
+	memset(out, 0, sizeof(*out));
+	if (!li)
+		return pg_error_set(PG_EINVALID, "not a JavaScript or TypeScript file");
+	p = parsers[lang];
+	if (!p) {
+		p = ts_parser_new();
+		if (!p || !ts_parser_set_language(p, li->ts))
+			return pg_error_set(PG_ERROR, "tree-sitter refused the grammar (ABI mismatch)");
+		parsers[lang] = p;
+	}
+	out->tree = ts_parser_parse_string(p, NULL, src, len);
+	if (!out->tree)
+		return pg_error_set(PG_ERROR, "the parser gave up on this file");
+	out->li = li;
+	out->src = src;
+	out->len = len;
+	return PG_OK;
+}
+
+void pg_ast_free(pg_ast *a)
+{
+	if (a->tree)
+		ts_tree_delete(a->tree);
+	a->tree = NULL;
+}
+
+pg_nk pg_nk_of(const pg_ast *a, TSNode n)
+{
+	TSSymbol s;
+	if (ts_node_is_null(n))
+		return NK_OTHER;
+	s = ts_node_symbol(n);
+	if (s == (TSSymbol)-1) /* ts_builtin_sym_error */
+		return NK_ERROR;
+	return s < a->li->nsymbols ? (pg_nk)a->li->kind[s] : NK_OTHER;
+}
+
+TSNode pg_field_of(const pg_ast *a, TSNode n, pg_field f)
+{
+	TSFieldId id = a->li->field[f];
+	if (!id || ts_node_is_null(n)) {
+		TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+		return null;
+	}
+	return ts_node_child_by_field_id(n, id);
+}
+
+int pg_text_is(const pg_ast *a, TSNode n, const char *s)
+{
+	uint32_t len;
+	const char *t;
+	if (ts_node_is_null(n))
+		return 0;
+	t = pg_text(a, n, &len);
+	return strlen(s) == len && memcmp(t, s, len) == 0;
+}
+
+char *pg_text_dup(const pg_ast *a, TSNode n, uint32_t max)
+{
+	uint32_t len;
+	const char *t = pg_text(a, n, &len);
+	if (max && len > max)
+		len = max;
+	return pg_xstrndup(t, len);
+}
+
+uint32_t pg_line(TSNode n)
+{
+	return ts_node_start_point(n).row + 1;
+}
+
+uint32_t pg_col(TSNode n)
+{
+	return ts_node_start_point(n).column + 1;
+}
+
+uint32_t pg_end_line(TSNode n)
+{
+	return ts_node_end_point(n).row + 1;
+}
+
+static int is_wrapper(pg_nk k)
+{
+	return k == NK_PARENTHESIZED || k == NK_AS || k == NK_SATISFIES || k == NK_NON_NULL ||
+	       k == NK_TYPE_ASSERTION;
+}
+
+TSNode pg_unwrap(const pg_ast *a, TSNode n)
+{
+	for (;;) {
+		pg_nk k = pg_nk_of(a, n);
+		if (!is_wrapper(k))
+			return n;
+		if (k == NK_TYPE_ASSERTION) {
+			/* <T>x: the expression is the last named child */
+			uint32_t c = ts_node_named_child_count(n);
+			if (!c)
+				return n;
+			n = ts_node_named_child(n, c - 1);
+		} else {
+			if (!ts_node_named_child_count(n))
+				return n;
+			n = ts_node_named_child(n, 0);
+		}
+	}
+}
+
+TSNode pg_unwrap_up(const pg_ast *a, TSNode n, TSNode *child_out)
+{
+	TSNode p = ts_node_parent(n);
+	while (!ts_node_is_null(p) && is_wrapper(pg_nk_of(a, p))) {
+		n = p;
+		p = ts_node_parent(p);
+	}
+	if (child_out)
+		*child_out = n;
+	return p;
+}
+
+int pg_nk_is_function(pg_nk k)
+{
+	return k == NK_ARROW || k == NK_FUNCTION_EXPRESSION || k == NK_FUNCTION_DECLARATION ||
+	       k == NK_GENERATOR_FUNCTION || k == NK_GENERATOR_DECLARATION || k == NK_METHOD;
+}
+
+char *pg_string_value(const pg_ast *a, TSNode n)
+{
+	uint32_t len;
+	const char *t;
+	pg_nk k = pg_nk_of(a, n);
+	if (k != NK_STRING && k != NK_TEMPLATE_STRING)
+		return NULL;
+	if (k == NK_TEMPLATE_STRING && ts_node_named_child_count(n) > 1)
+		return NULL;
+	t = pg_text(a, n, &len);
+	if (len < 2)
+		return NULL;
+	return pg_xstrndup(t + 1, len - 2);
+}

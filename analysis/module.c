@@ -1,0 +1,916 @@
+/*
+ * module.c - one pass over a file's tree to collect its units, imports,
+ * exports, pools and named functions; and the run-wide module table that
+ * answers cross-file questions.
+ *
+ * The walk uses a TSTreeCursor and an explicit stack of open units, so a
+ * file nested 10,000 levels deep costs memory, not stack.  Facts that need
+ * other facts (is `new X()` a pool? that depends on how X was imported)
+ * are recorded raw during the walk and resolved after it.
+ */
+#define _GNU_SOURCE /* memmem */
+#include "module.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const pg_packages[] = {
+	"pg", "pg-pool", "@neondatabase/serverless", "@vercel/postgres", NULL,
+};
+
+int pg_is_pg_package(const char *spec)
+{
+	for (int i = 0; pg_packages[i]; i++)
+		if (!strcmp(spec, pg_packages[i]))
+			return 1;
+	return 0;
+}
+
+/* A raw `NAME = new CTOR(...)` seen during the walk, resolved afterwards. */
+typedef struct {
+	char *target; /* "name", "this.X", "=" (module.exports), "default" */
+	TSNode ctor;  /* the constructor expression */
+} pending_new;
+
+typedef struct {
+	pending_new *items;
+	size_t len, cap;
+} pending_list;
+
+static void add_import(pg_module *m, const char *local, size_t nlocal, const char *spec,
+                       const char *imported, size_t nimported)
+{
+	pg_import *imp;
+	PG_GROW(m->imports, m->cimports, m->nimports + 1);
+	imp = &m->imports[m->nimports++];
+	imp->local = pg_xstrndup(local, nlocal);
+	imp->spec = pg_xstrdup(spec);
+	imp->imported = pg_xstrndup(imported, nimported);
+}
+
+static pg_export *add_export(pg_module *m, const char *exported, size_t nexp)
+{
+	pg_export *e;
+	PG_GROW(m->exports, m->cexports, m->nexports + 1);
+	e = &m->exports[m->nexports++];
+	memset(e, 0, sizeof(*e));
+	e->exported = pg_xstrndup(exported, nexp);
+	return e;
+}
+
+static void add_fn(pg_module *m, const char *name, size_t n, TSNode fn)
+{
+	if (pg_module_fn(m, name, n))
+		return;
+	PG_GROW(m->fns, m->cfns, m->nfns + 1);
+	m->fns[m->nfns].name = pg_xstrndup(name, n);
+	m->fns[m->nfns].node = fn;
+	m->nfns++;
+}
+
+const pg_import *pg_module_import(const pg_module *m, const char *local, size_t n)
+{
+	for (size_t i = 0; i < m->nimports; i++)
+		if (strlen(m->imports[i].local) == n && !memcmp(m->imports[i].local, local, n))
+			return &m->imports[i];
+	return NULL;
+}
+
+const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
+{
+	for (size_t i = 0; i < m->nfns; i++)
+		if (strlen(m->fns[i].name) == n && !memcmp(m->fns[i].name, name, n))
+			return &m->fns[i];
+	return NULL;
+}
+
+/* ---- imports and requires ---------------------------------------------- */
+
+static void collect_import(pg_module *m, TSNode stmt)
+{
+	const pg_ast *a = &m->ast;
+	char *spec = pg_string_value(a, pg_field_of(a, stmt, F_SOURCE));
+	uint32_t nc = ts_node_named_child_count(stmt);
+	if (!spec)
+		return;
+	for (uint32_t i = 0; i < nc; i++) {
+		TSNode clause = ts_node_named_child(stmt, i);
+		if (pg_nk_of(a, clause) != NK_IMPORT_CLAUSE)
+			continue;
+		uint32_t cc = ts_node_named_child_count(clause);
+		for (uint32_t j = 0; j < cc; j++) {
+			TSNode c = ts_node_named_child(clause, j);
+			uint32_t len;
+			const char *t;
+			switch (pg_nk_of(a, c)) {
+			case NK_IDENTIFIER:
+				t = pg_text(a, c, &len);
+				add_import(m, t, len, spec, "default", 7);
+				break;
+			case NK_NAMESPACE_IMPORT:
+				if (ts_node_named_child_count(c)) {
+					t = pg_text(a, ts_node_named_child(c, 0), &len);
+					add_import(m, t, len, spec, "*", 1);
+				}
+				break;
+			case NK_NAMED_IMPORTS: {
+				uint32_t sc = ts_node_named_child_count(c);
+				for (uint32_t k = 0; k < sc; k++) {
+					TSNode s = ts_node_named_child(c, k);
+					TSNode name = pg_field_of(a, s, F_NAME), alias = pg_field_of(a, s, F_ALIAS);
+					uint32_t nl = 0, al = 0;
+					const char *nt, *at;
+					if (pg_nk_of(a, s) != NK_IMPORT_SPECIFIER || ts_node_is_null(name))
+						continue;
+					nt = pg_text(a, name, &nl);
+					at = ts_node_is_null(alias) ? nt : pg_text(a, alias, &al);
+					if (ts_node_is_null(alias))
+						al = nl;
+					add_import(m, at, al, spec, nt, nl);
+				}
+				break;
+			}
+			default:
+				break;
+			}
+		}
+	}
+	free(spec);
+}
+
+/* `require('x')`, possibly followed by `.name`: returns the specifier. */
+static char *require_spec(const pg_ast *a, TSNode value, TSNode *member_out)
+{
+	TSNode call = pg_unwrap(a, value);
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	*member_out = null;
+	if (pg_nk_of(a, call) == NK_MEMBER) {
+		*member_out = pg_field_of(a, call, F_PROPERTY);
+		call = pg_unwrap(a, pg_field_of(a, call, F_OBJECT));
+	}
+	if (pg_nk_of(a, call) != NK_CALL)
+		return NULL;
+	if (!pg_text_is(a, pg_field_of(a, call, F_FUNCTION), "require"))
+		return NULL;
+	TSNode args = pg_field_of(a, call, F_ARGUMENTS);
+	if (ts_node_named_child_count(args) != 1)
+		return NULL;
+	return pg_string_value(a, ts_node_named_child(args, 0));
+}
+
+static void collect_require(pg_module *m, TSNode name, TSNode value)
+{
+	const pg_ast *a = &m->ast;
+	TSNode member;
+	char *spec = require_spec(a, value, &member);
+	uint32_t len, ml;
+	const char *t, *mt;
+	if (!spec)
+		return;
+	if (pg_nk_of(a, name) == NK_IDENTIFIER) {
+		t = pg_text(a, name, &len);
+		if (ts_node_is_null(member))
+			add_import(m, t, len, spec, "=", 1);
+		else {
+			mt = pg_text(a, member, &ml);
+			add_import(m, t, len, spec, mt, ml);
+		}
+	} else if (pg_nk_of(a, name) == NK_OBJECT_PATTERN && ts_node_is_null(member)) {
+		uint32_t nc = ts_node_named_child_count(name);
+		for (uint32_t i = 0; i < nc; i++) {
+			TSNode p = ts_node_named_child(name, i);
+			pg_nk k = pg_nk_of(a, p);
+			if (k == NK_SHORTHAND_PATTERN) {
+				t = pg_text(a, p, &len);
+				add_import(m, t, len, spec, t, len);
+			} else if (k == NK_PAIR_PATTERN) {
+				TSNode key = pg_field_of(a, p, F_KEY), val = pg_field_of(a, p, F_VALUE);
+				if (pg_nk_of(a, val) != NK_IDENTIFIER)
+					continue;
+				mt = pg_text(a, key, &ml);
+				t = pg_text(a, val, &len);
+				add_import(m, t, len, spec, mt, ml);
+			}
+		}
+	}
+	free(spec);
+}
+
+/* ---- exports ------------------------------------------------------------ */
+
+static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
+{
+	const pg_ast *a = &m->ast;
+	TSNode decl = pg_field_of(a, stmt, F_DECLARATION);
+	TSNode value = pg_field_of(a, stmt, F_VALUE);
+	uint32_t len;
+	const char *t = pg_text(a, stmt, &len);
+	int is_default = len >= 14 && !memcmp(t, "export default", 14);
+	char *spec = pg_string_value(a, pg_field_of(a, stmt, F_SOURCE));
+
+	if (!ts_node_is_null(decl)) {
+		pg_nk k = pg_nk_of(a, decl);
+		if (k == NK_LEXICAL_DECLARATION || k == NK_VARIABLE_DECLARATION) {
+			uint32_t nc = ts_node_named_child_count(decl);
+			for (uint32_t i = 0; i < nc; i++) {
+				TSNode d = ts_node_named_child(decl, i);
+				TSNode name = pg_field_of(a, d, F_NAME);
+				if (pg_nk_of(a, d) != NK_VARIABLE_DECLARATOR || pg_nk_of(a, name) != NK_IDENTIFIER)
+					continue;
+				const char *nt = pg_text(a, name, &len);
+				pg_export *e = add_export(m, nt, len);
+				e->local = pg_xstrndup(nt, len);
+			}
+		} else {
+			TSNode name = pg_field_of(a, decl, F_NAME);
+			if (!ts_node_is_null(name)) {
+				const char *nt = pg_text(a, name, &len);
+				pg_export *e = is_default ? add_export(m, "default", 7) : add_export(m, nt, len);
+				e->local = pg_xstrndup(nt, len);
+			}
+		}
+	} else if (!ts_node_is_null(value)) {
+		TSNode v = pg_unwrap(a, value);
+		pg_export *e = add_export(m, "default", 7);
+		if (pg_nk_of(a, v) == NK_IDENTIFIER)
+			e->local = pg_text_dup(a, v, 0);
+		else if (pg_nk_of(a, v) == NK_NEW) {
+			PG_GROW(news->items, news->cap, news->len + 1);
+			news->items[news->len].target = pg_xstrdup("default");
+			news->items[news->len].ctor = pg_field_of(a, v, F_CONSTRUCTOR);
+			news->len++;
+		}
+	} else {
+		uint32_t nc = ts_node_named_child_count(stmt);
+		for (uint32_t i = 0; i < nc; i++) {
+			TSNode clause = ts_node_named_child(stmt, i);
+			if (pg_nk_of(a, clause) != NK_EXPORT_CLAUSE)
+				continue;
+			uint32_t sc = ts_node_named_child_count(clause);
+			for (uint32_t j = 0; j < sc; j++) {
+				TSNode s = ts_node_named_child(clause, j);
+				TSNode name = pg_field_of(a, s, F_NAME), alias = pg_field_of(a, s, F_ALIAS);
+				uint32_t nl, al;
+				const char *nt, *at;
+				if (ts_node_is_null(name))
+					continue;
+				nt = pg_text(a, name, &nl);
+				at = nt, al = nl;
+				if (!ts_node_is_null(alias))
+					at = pg_text(a, alias, &al);
+				pg_export *e = add_export(m, at, al);
+				if (spec) {
+					e->spec = pg_xstrdup(spec);
+					e->imported = pg_xstrndup(nt, nl);
+				} else {
+					e->local = pg_xstrndup(nt, nl);
+				}
+			}
+		}
+	}
+	free(spec);
+}
+
+/* module.exports = X / module.exports = { a, b: c } / exports.a = X / module.exports.a = X */
+static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_list *news)
+{
+	const pg_ast *a = &m->ast;
+	TSNode r = pg_unwrap(a, right);
+	uint32_t len;
+	const char *t;
+	if (pg_text_is(a, left, "module.exports")) {
+		pg_nk k = pg_nk_of(a, r);
+		if (k == NK_IDENTIFIER) {
+			pg_export *e = add_export(m, "=", 1);
+			e->local = pg_text_dup(a, r, 0);
+		} else if (k == NK_NEW) {
+			PG_GROW(news->items, news->cap, news->len + 1);
+			news->items[news->len].target = pg_xstrdup("=");
+			news->items[news->len].ctor = pg_field_of(a, r, F_CONSTRUCTOR);
+			news->len++;
+		} else if (k == NK_OBJECT) {
+			uint32_t nc = ts_node_named_child_count(r);
+			for (uint32_t i = 0; i < nc; i++) {
+				TSNode p = ts_node_named_child(r, i);
+				pg_nk pk = pg_nk_of(a, p);
+				if (pk == NK_SHORTHAND_PROPERTY) {
+					t = pg_text(a, p, &len);
+					pg_export *e = add_export(m, t, len);
+					e->local = pg_xstrndup(t, len);
+				} else if (pk == NK_PAIR) {
+					TSNode key = pg_field_of(a, p, F_KEY), val = pg_unwrap(a, pg_field_of(a, p, F_VALUE));
+					if (pg_nk_of(a, val) != NK_IDENTIFIER)
+						continue;
+					t = pg_text(a, key, &len);
+					pg_export *e = add_export(m, t, len);
+					e->local = pg_text_dup(a, val, 0);
+				}
+			}
+		} else {
+			TSNode member;
+			char *spec = require_spec(a, r, &member);
+			if (spec && ts_node_is_null(member)) {
+				pg_export *e = add_export(m, "=", 1);
+				e->spec = spec;
+				e->imported = pg_xstrdup("=");
+				spec = NULL;
+			}
+			free(spec);
+		}
+		return;
+	}
+	if (pg_nk_of(a, left) == NK_MEMBER) {
+		TSNode obj = pg_field_of(a, left, F_OBJECT), prop = pg_field_of(a, left, F_PROPERTY);
+		if (pg_text_is(a, obj, "exports") || pg_text_is(a, obj, "module.exports")) {
+			t = pg_text(a, prop, &len);
+			if (pg_nk_of(a, r) == NK_IDENTIFIER) {
+				pg_export *e = add_export(m, t, len);
+				e->local = pg_text_dup(a, r, 0);
+			} else if (pg_nk_of(a, r) == NK_NEW) {
+				PG_GROW(news->items, news->cap, news->len + 1);
+				news->items[news->len].target = pg_xasprintf("export:%.*s", (int)len, t);
+				news->items[news->len].ctor = pg_field_of(a, r, F_CONSTRUCTOR);
+				news->len++;
+			}
+		}
+	}
+}
+
+/* ---- units -------------------------------------------------------------- */
+
+/* The name an object literal is known by: `const X = {`, `X = {`, `export default {`. */
+static char *object_name(const pg_ast *a, TSNode obj)
+{
+	TSNode child;
+	TSNode p = pg_unwrap_up(a, obj, &child);
+	switch (pg_nk_of(a, p)) {
+	case NK_VARIABLE_DECLARATOR:
+		return pg_text_dup(a, pg_field_of(a, p, F_NAME), 64);
+	case NK_ASSIGNMENT: {
+		TSNode left = pg_field_of(a, p, F_LEFT);
+		if (pg_nk_of(a, left) == NK_MEMBER)
+			return pg_text_dup(a, pg_field_of(a, left, F_PROPERTY), 64);
+		return pg_text_dup(a, left, 64);
+	}
+	case NK_PAIR:
+		return pg_text_dup(a, pg_field_of(a, p, F_KEY), 64);
+	case NK_EXPORT:
+		return pg_xstrdup("default");
+	default:
+		return NULL;
+	}
+}
+
+static char *class_name(const pg_ast *a, TSNode cls)
+{
+	TSNode name = pg_field_of(a, cls, F_NAME);
+	if (!ts_node_is_null(name))
+		return pg_text_dup(a, name, 64);
+	return object_name(a, cls);
+}
+
+/* The unit's own name, without the enclosing unit's prefix. */
+static char *unit_own_name(const pg_ast *a, TSNode fn)
+{
+	pg_nk k = pg_nk_of(a, fn);
+	TSNode name = pg_field_of(a, fn, F_NAME);
+	TSNode child, p;
+	char *outer, *own, *r;
+
+	if (k == NK_METHOD || k == NK_FIELD) {
+		TSNode holder = ts_node_parent(fn);
+		own = ts_node_is_null(name) ? pg_xstrdup("<anonymous>") : pg_text_dup(a, name, 64);
+		outer = NULL;
+		if (pg_nk_of(a, holder) == NK_CLASS_BODY)
+			outer = class_name(a, ts_node_parent(holder));
+		else if (pg_nk_of(a, holder) == NK_OBJECT)
+			outer = object_name(a, holder);
+		if (!outer)
+			return own;
+		r = pg_xasprintf("%s.%s", outer, own);
+		free(outer);
+		free(own);
+		return r;
+	}
+	if (!ts_node_is_null(name) && k != NK_ARROW)
+		return pg_text_dup(a, name, 64);
+	p = pg_unwrap_up(a, fn, &child);
+	switch (pg_nk_of(a, p)) {
+	case NK_VARIABLE_DECLARATOR:
+		return pg_text_dup(a, pg_field_of(a, p, F_NAME), 64);
+	case NK_ASSIGNMENT: {
+		TSNode left = pg_field_of(a, p, F_LEFT);
+		if (pg_nk_of(a, left) == NK_MEMBER && !pg_text_is(a, left, "module.exports"))
+			return pg_text_dup(a, pg_field_of(a, left, F_PROPERTY), 64);
+		return pg_text_dup(a, left, 64);
+	}
+	case NK_PAIR: {
+		TSNode key = pg_field_of(a, p, F_KEY);
+		own = pg_text_dup(a, key, 64);
+		outer = object_name(a, ts_node_parent(p));
+		if (!outer)
+			return own;
+		r = pg_xasprintf("%s.%s", outer, own);
+		free(outer);
+		free(own);
+		return r;
+	}
+	case NK_EXPORT:
+		return pg_xstrdup("default");
+	default:
+		return pg_xstrdup("<anonymous>");
+	}
+}
+
+static void add_unit(pg_module *m, TSNode fn, TSNode body, int parent)
+{
+	const pg_ast *a = &m->ast;
+	pg_unit_info *u;
+	char *own = parent < 0 ? pg_xstrdup("<module>") : unit_own_name(a, fn);
+	char *name;
+	if (parent <= 0)
+		name = own;
+	else {
+		name = pg_xasprintf("%s.%s", m->units[parent].name, own);
+		free(own);
+	}
+	/* A repeated name in one file gets its rank, so it stays stable when lines move. */
+	int rank = 1;
+	for (size_t i = 0; i < m->nunits; i++) {
+		const char *n = m->units[i].name;
+		size_t l = strlen(name);
+		if (!strncmp(n, name, l) && (n[l] == '\0' || n[l] == '#'))
+			rank++;
+	}
+	if (rank > 1) {
+		char *ranked = pg_xasprintf("%s#%d", name, rank);
+		free(name);
+		name = ranked;
+	}
+	PG_GROW(m->units, m->cunits, m->nunits + 1);
+	u = &m->units[m->nunits++];
+	u->name = name;
+	u->node = fn;
+	u->body = body;
+	u->line = pg_line(fn);
+	u->end = pg_end_line(fn);
+	u->parent = parent;
+}
+
+int pg_module_unit_of(const pg_module *m, TSNode n)
+{
+	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+	int best = 0;
+	/* Units are in pre-order, so the last one that contains the node is the innermost. */
+	for (size_t i = 1; i < m->nunits; i++) {
+		uint32_t us = ts_node_start_byte(m->units[i].node), ue = ts_node_end_byte(m->units[i].node);
+		if (us <= s && e <= ue)
+			best = (int)i;
+		else if (us > s)
+			break;
+	}
+	return best;
+}
+
+/* ---- the walk ----------------------------------------------------------- */
+
+static void note_new(pending_list *news, const char *target, size_t n, TSNode ctor)
+{
+	PG_GROW(news->items, news->cap, news->len + 1);
+	news->items[news->len].target = pg_xstrndup(target, n);
+	news->items[news->len].ctor = ctor;
+	news->len++;
+}
+
+static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news)
+{
+	const pg_ast *a = &m->ast;
+	uint32_t len;
+	const char *t;
+	switch (k) {
+	case NK_IMPORT:
+		collect_import(m, n);
+		break;
+	case NK_EXPORT:
+		collect_export(m, n, news);
+		break;
+	case NK_VARIABLE_DECLARATOR: {
+		TSNode name = pg_field_of(a, n, F_NAME), value = pg_field_of(a, n, F_VALUE);
+		TSNode v = pg_unwrap(a, value);
+		if (ts_node_is_null(value))
+			break;
+		collect_require(m, name, value);
+		if (pg_nk_of(a, name) != NK_IDENTIFIER)
+			break;
+		t = pg_text(a, name, &len);
+		if (pg_nk_of(a, v) == NK_NEW)
+			note_new(news, t, len, pg_field_of(a, v, F_CONSTRUCTOR));
+		else if (pg_nk_is_function(pg_nk_of(a, v)))
+			add_fn(m, t, len, v);
+		break;
+	}
+	case NK_ASSIGNMENT: {
+		TSNode left = pg_field_of(a, n, F_LEFT), right = pg_field_of(a, n, F_RIGHT);
+		TSNode v = pg_unwrap(a, right);
+		collect_cjs_export(m, left, right, news);
+		if (pg_nk_of(a, v) != NK_NEW)
+			break;
+		if (pg_nk_of(a, left) == NK_IDENTIFIER) {
+			t = pg_text(a, left, &len);
+			note_new(news, t, len, pg_field_of(a, v, F_CONSTRUCTOR));
+		} else if (pg_nk_of(a, left) == NK_MEMBER &&
+		           pg_nk_of(a, pg_field_of(a, left, F_OBJECT)) == NK_THIS) {
+			TSNode prop = pg_field_of(a, left, F_PROPERTY);
+			t = pg_text(a, prop, &len);
+			char *target = pg_xasprintf("this.%.*s", (int)len, t);
+			note_new(news, target, strlen(target), pg_field_of(a, v, F_CONSTRUCTOR));
+			free(target);
+		}
+		break;
+	}
+	case NK_FIELD: {
+		TSNode name = pg_field_of(a, n, F_NAME), value = pg_unwrap(a, pg_field_of(a, n, F_VALUE));
+		if (!ts_node_is_null(name) && pg_nk_of(a, value) == NK_NEW) {
+			t = pg_text(a, name, &len);
+			char *target = pg_xasprintf("this.%.*s", (int)len, t);
+			note_new(news, target, strlen(target), pg_field_of(a, value, F_CONSTRUCTOR));
+			free(target);
+		}
+		break;
+	}
+	case NK_FUNCTION_DECLARATION:
+	case NK_GENERATOR_DECLARATION: {
+		TSNode name = pg_field_of(a, n, F_NAME);
+		if (!ts_node_is_null(name)) {
+			t = pg_text(a, name, &len);
+			add_fn(m, t, len, n);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Is the constructor expression a pg Pool?  `Pool` (imported from pg), `pg.Pool`. */
+static int ctor_is_pg_pool(const pg_module *m, TSNode ctor)
+{
+	const pg_ast *a = &m->ast;
+	uint32_t len;
+	const char *t;
+	ctor = pg_unwrap(a, ctor);
+	if (pg_nk_of(a, ctor) == NK_IDENTIFIER) {
+		t = pg_text(a, ctor, &len);
+		return pg_strlist_has_n(&m->pg_ctors, t, len);
+	}
+	if (pg_nk_of(a, ctor) == NK_MEMBER) {
+		TSNode obj = pg_unwrap(a, pg_field_of(a, ctor, F_OBJECT));
+		if (!pg_text_is(a, pg_field_of(a, ctor, F_PROPERTY), "Pool"))
+			return 0;
+		t = pg_text(a, obj, &len);
+		if (pg_nk_of(a, obj) == NK_IDENTIFIER)
+			return pg_strlist_has_n(&m->pg_namespaces, t, len);
+		/* require('pg').Pool */
+		TSNode member;
+		char *spec = require_spec(a, obj, &member);
+		int yes = spec && ts_node_is_null(member) && pg_is_pg_package(spec);
+		free(spec);
+		return yes;
+	}
+	return 0;
+}
+
+static void resolve_pools(pg_module *m, pending_list *news)
+{
+	for (size_t i = 0; i < m->nimports; i++) {
+		const pg_import *imp = &m->imports[i];
+		if (!pg_is_pg_package(imp->spec))
+			continue;
+		if (!strcmp(imp->imported, "Pool") ||
+		    (!strcmp(imp->spec, "pg-pool") && (!strcmp(imp->imported, "default") || !strcmp(imp->imported, "="))))
+			pg_strlist_push(&m->pg_ctors, imp->local);
+		else if (!strcmp(imp->imported, "default") || !strcmp(imp->imported, "*") || !strcmp(imp->imported, "="))
+			pg_strlist_push(&m->pg_namespaces, imp->local);
+	}
+	for (size_t i = 0; i < news->len; i++) {
+		const char *target = news->items[i].target;
+		if (!ctor_is_pg_pool(m, news->items[i].ctor))
+			continue;
+		if (!strncmp(target, "this.", 5))
+			pg_strlist_push(&m->pool_fields, target + 5);
+		else if (!strcmp(target, "=") || !strcmp(target, "default"))
+			add_export(m, target, strlen(target))->is_pool = 1;
+		else if (!strncmp(target, "export:", 7))
+			add_export(m, target + 7, strlen(target + 7))->is_pool = 1;
+		else
+			pg_strlist_push(&m->pool_vars, target);
+	}
+}
+
+static int is_unit_node(const pg_ast *a, TSNode n, pg_nk k, TSNode *body)
+{
+	if (pg_nk_is_function(k)) {
+		*body = pg_field_of(a, n, F_BODY);
+		return !ts_node_is_null(*body);
+	}
+	if (k == NK_FIELD) {
+		/* a class field initialiser that is not itself a function */
+		TSNode v = pg_field_of(a, n, F_VALUE);
+		if (ts_node_is_null(v) || pg_nk_is_function(pg_nk_of(a, pg_unwrap(a, v))))
+			return 0;
+		*body = v;
+		return 1;
+	}
+	return 0;
+}
+
+static int contains_acquire_word(const char *src, size_t len, const pg_config *cfg)
+{
+	for (size_t i = 0; i < cfg->acquire.len; i++) {
+		const char *w = cfg->acquire.items[i];
+		size_t wl = strlen(w);
+		if (wl && len >= wl && memmem(src, len, w, wl))
+			return 1;
+	}
+	return 0;
+}
+
+int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
+                    const pg_config *cfg)
+{
+	pg_module *m;
+	pending_list news = {0};
+	TSTreeCursor cur;
+	/* open units: (depth of the function node, unit index) */
+	struct open_unit { uint32_t depth; int unit; } *open = NULL;
+	size_t nopen = 0, copen = 0;
+	uint32_t depth = 0;
+	int rc;
+
+	if (len > UINT32_MAX - 1)
+		return pg_error_set(PG_ELIMIT, "%s: file too large to parse", path);
+	m = pg_xcalloc(1, sizeof(*m));
+	m->path = pg_xstrdup(path);
+	m->lang = lang;
+	pg_buf_put(&m->src, src, len);
+	m->maybe_acquires = contains_acquire_word(src, len, cfg);
+	rc = pg_ast_parse(&m->ast, lang, m->src.data, (uint32_t)len);
+	if (rc < 0) {
+		pg_module_free(m);
+		return rc;
+	}
+	TSNode root = ts_tree_root_node(m->ast.tree);
+	add_unit(m, root, root, -1);
+	PG_GROW(open, copen, 1);
+	open[nopen++] = (struct open_unit){0, 0};
+
+	cur = ts_tree_cursor_new(root);
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+		pg_nk k = pg_nk_of(&m->ast, n);
+		TSNode body;
+		while (nopen > 1 && open[nopen - 1].depth >= depth)
+			nopen--;
+		if (depth > 0 && ts_node_is_named(n)) {
+			visit(m, n, k, &news);
+			if (is_unit_node(&m->ast, n, k, &body)) {
+				add_unit(m, n, body, open[nopen - 1].unit);
+				PG_GROW(open, copen, nopen + 1);
+				open[nopen++] = (struct open_unit){depth, (int)m->nunits - 1};
+			}
+		}
+		if (ts_tree_cursor_goto_first_child(&cur)) {
+			depth++;
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cur);
+	free(open);
+	resolve_pools(m, &news);
+	for (size_t i = 0; i < news.len; i++)
+		free(news.items[i].target);
+	free(news.items);
+	*out = m;
+	return PG_OK;
+}
+
+void pg_module_free(pg_module *m)
+{
+	if (!m)
+		return;
+	pg_ast_free(&m->ast);
+	pg_buf_free(&m->src);
+	free(m->path);
+	pg_strlist_free(&m->pg_ctors);
+	pg_strlist_free(&m->pg_namespaces);
+	pg_strlist_free(&m->pool_vars);
+	pg_strlist_free(&m->pool_fields);
+	for (size_t i = 0; i < m->nimports; i++) {
+		free(m->imports[i].local);
+		free(m->imports[i].spec);
+		free(m->imports[i].imported);
+	}
+	free(m->imports);
+	for (size_t i = 0; i < m->nexports; i++) {
+		free(m->exports[i].exported);
+		free(m->exports[i].local);
+		free(m->exports[i].spec);
+		free(m->exports[i].imported);
+	}
+	free(m->exports);
+	for (size_t i = 0; i < m->nfns; i++)
+		free(m->fns[i].name);
+	free(m->fns);
+	for (size_t i = 0; i < m->nunits; i++)
+		free(m->units[i].name);
+	free(m->units);
+	for (size_t i = 0; i < m->nmemo; i++)
+		free(m->memo[i].fn);
+	free(m->memo);
+	free(m);
+}
+
+/* ---- the run's modules -------------------------------------------------- */
+
+struct pg_modules {
+	const pg_source *src;
+	const pg_config *cfg;
+	struct entry { char *path; pg_module *mod; } *items; /* mod NULL: known absent */
+	size_t len, cap;
+};
+
+pg_modules *pg_modules_new(const pg_source *src, const pg_config *cfg)
+{
+	pg_modules *ms = pg_xcalloc(1, sizeof(*ms));
+	ms->src = src;
+	ms->cfg = cfg;
+	return ms;
+}
+
+void pg_modules_free(pg_modules *ms)
+{
+	if (!ms)
+		return;
+	for (size_t i = 0; i < ms->len; i++) {
+		free(ms->items[i].path);
+		pg_module_free(ms->items[i].mod);
+	}
+	free(ms->items);
+	free(ms);
+}
+
+/* Loads one exact path (memoised); NULL when absent or not JS/TS. */
+static pg_module *load_exact(pg_modules *ms, const char *path)
+{
+	pg_buf b = PG_BUF_INIT;
+	pg_module *mod = NULL;
+	pg_lang lang = pg_lang_from_path(path);
+	for (size_t i = 0; i < ms->len; i++)
+		if (!strcmp(ms->items[i].path, path))
+			return ms->items[i].mod;
+	if (lang != PG_LANG_NONE && ms->src->read(ms->src->ctx, path, &b) == PG_OK &&
+	    b.len <= ms->cfg->max_file_bytes && !memchr(b.data, '\0', b.len))
+		pg_module_build(&mod, path, lang, b.data, b.len, ms->cfg);
+	pg_buf_free(&b);
+	PG_GROW(ms->items, ms->cap, ms->len + 1);
+	ms->items[ms->len].path = pg_xstrdup(path);
+	ms->items[ms->len].mod = mod;
+	ms->len++;
+	return mod;
+}
+
+pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+{
+	static const char *const exts[] = {"", ".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".tsx", ".jsx",
+	                                   "/index.js", "/index.ts", "/index.mjs", "/index.cjs",
+	                                   "/index.tsx", "/index.jsx", NULL};
+	char *dir, *base;
+	pg_module *found = NULL;
+	if (spec[0] != '.')
+		return NULL;
+	dir = pg_path_dirname(from_path);
+	base = pg_path_join(dir, spec);
+	free(dir);
+	for (int i = 0; exts[i] && !found; i++) {
+		char *p = pg_xasprintf("%s%s", base, exts[i]);
+		found = load_exact(ms, p);
+		free(p);
+	}
+	/* TypeScript sources import './db.js' that is really './db.ts' on disk. */
+	if (!found) {
+		size_t n = strlen(base);
+		static const char *const js[] = {".js", ".mjs", ".cjs", ".jsx", NULL};
+		static const char *const ts[] = {".ts", ".mts", ".cts", ".tsx", NULL};
+		for (int i = 0; js[i] && !found; i++) {
+			size_t l = strlen(js[i]);
+			if (n > l && !strcmp(base + n - l, js[i])) {
+				char *p = pg_xasprintf("%.*s%s", (int)(n - l), base, ts[i]);
+				found = load_exact(ms, p);
+				free(p);
+			}
+		}
+	}
+	free(base);
+	return found;
+}
+
+#define PG_MAX_REEXPORT_HOPS 8
+
+/* Does module `m` export a pool under `name` ("=" / "default" are interchangeable)? */
+static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
+{
+	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
+		const pg_export *hit = NULL;
+		for (size_t i = 0; i < m->nexports && !hit; i++)
+			if (!strcmp(m->exports[i].exported, name))
+				hit = &m->exports[i];
+		int whole = !strcmp(name, "=") || !strcmp(name, "default");
+		for (size_t i = 0; i < m->nexports && !hit && whole; i++)
+			if (!strcmp(m->exports[i].exported, "=") || !strcmp(m->exports[i].exported, "default"))
+				hit = &m->exports[i];
+		if (!hit)
+			return 0;
+		if (hit->is_pool)
+			return 1;
+		if (hit->spec) {
+			pg_module *next = pg_modules_resolve(ms, m->path, hit->spec);
+			name = hit->imported;
+			m = next;
+			continue;
+		}
+		if (!hit->local)
+			return 0;
+		if (pg_strlist_has(&m->pool_vars, hit->local))
+			return 1;
+		const pg_import *imp = pg_module_import(m, hit->local, strlen(hit->local));
+		if (!imp || imp->spec[0] != '.')
+			return 0;
+		name = imp->imported;
+		m = pg_modules_resolve(ms, m->path, imp->spec);
+	}
+	return 0;
+}
+
+int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_import *imp,
+                              const char *member)
+{
+	pg_module *m;
+	if (imp->spec[0] != '.')
+		return 0;
+	m = pg_modules_resolve(ms, from->path, imp->spec);
+	if (!m)
+		return 0;
+	if (!strcmp(imp->imported, "*") || (member && !strcmp(imp->imported, "=")))
+		return member ? exports_pool(ms, m, member) : 0;
+	if (member)
+		return 0;
+	return exports_pool(ms, m, imp->imported);
+}
+
+const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
+                                        pg_module **where)
+{
+	pg_module *m;
+	const char *name;
+	if (imp->spec[0] != '.')
+		return NULL;
+	m = pg_modules_resolve(ms, from->path, imp->spec);
+	name = imp->imported;
+	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
+		const pg_export *hit = NULL;
+		for (size_t i = 0; i < m->nexports && !hit; i++)
+			if (!strcmp(m->exports[i].exported, name))
+				hit = &m->exports[i];
+		if (!hit) {
+			/* CommonJS modules often export functions defined under the same name. */
+			const pg_named_fn *fn = pg_module_fn(m, name, strlen(name));
+			if (fn)
+				*where = m;
+			return fn;
+		}
+		if (hit->spec) {
+			name = hit->imported;
+			m = pg_modules_resolve(ms, m->path, hit->spec);
+			continue;
+		}
+		if (!hit->local)
+			return NULL;
+		const pg_named_fn *fn = pg_module_fn(m, hit->local, strlen(hit->local));
+		if (fn) {
+			*where = m;
+			return fn;
+		}
+		const pg_import *next = pg_module_import(m, hit->local, strlen(hit->local));
+		if (!next || next->spec[0] != '.')
+			return NULL;
+		name = next->imported;
+		m = pg_modules_resolve(ms, m->path, next->spec);
+	}
+	return NULL;
+}

@@ -1,0 +1,104 @@
+/*
+ * module.h - what the analyser knows about one source file as a whole.
+ *
+ * One pass over the syntax tree (iterative, with a tree cursor) collects:
+ * the functions of the file (the units of analysis, with their qualified
+ * names), the imports and exports, which names are bound to a pg Pool
+ * (`new Pool(...)` where Pool comes from a PostgreSQL package), which class
+ * fields hold one, and which named functions exist (the candidates for
+ * helper summaries).  Cross-file questions ("does ./db.js export a pool
+ * under this name?") are answered by pg_modules, which loads and caches
+ * the modules of one run through the engine's pg_source.
+ */
+#ifndef PG_MODULE_H
+#define PG_MODULE_H
+
+#include "ast.h"
+#include "engine.h"
+
+typedef struct {
+	char *local;    /* the name bound in this file */
+	char *spec;     /* the module specifier as written */
+	char *imported; /* exported name, "default", "*" (namespace) or "=" (require's whole value) */
+} pg_import;
+
+typedef struct {
+	char *exported; /* the name importers use; "default"; "=" for module.exports itself */
+	char *local;    /* the local name it refers to (NULL when is_pool) */
+	char *spec;     /* re-export: the module it comes from */
+	char *imported; /* re-export: the name there */
+	int is_pool;    /* the exported value is `new Pool(...)` itself */
+} pg_export;
+
+typedef struct {
+	char *name;       /* qualified name */
+	TSNode node;      /* the function node, or the program for <module> */
+	TSNode body;      /* statement block, expression (arrow), or the program */
+	uint32_t line, end;
+	int parent;       /* index of the enclosing unit, -1 for <module> */
+} pg_unit_info;
+
+typedef struct {
+	char *name;
+	TSNode node;      /* a function node */
+} pg_named_fn;
+
+/* A memoised helper summary: how function `fn` treats its parameter `param`. */
+typedef enum {
+	PG_SUM_UNKNOWN = 0, /* not computed */
+	PG_SUM_BUSY,        /* being computed (a cycle: treated as NONE) */
+	PG_SUM_ALL,         /* releases or hands it over on every path */
+	PG_SUM_SOME,        /* on some paths only */
+	PG_SUM_NONE         /* neither: the caller keeps it */
+} pg_summary;
+
+typedef struct {
+	char *fn;
+	uint32_t param;
+	pg_summary sum;
+} pg_summary_memo;
+
+typedef struct pg_module {
+	char *path;
+	pg_lang lang;
+	pg_buf src;
+	pg_ast ast;
+	pg_strlist pg_ctors;      /* identifiers that name a pg Pool constructor */
+	pg_strlist pg_namespaces; /* identifiers bound to a pg package itself */
+	pg_strlist pool_vars;     /* identifiers bound to a pool */
+	pg_strlist pool_fields;   /* class fields (this.X / this.#X) holding a pool: "X", "#X" */
+	pg_import *imports; size_t nimports, cimports;
+	pg_export *exports; size_t nexports, cexports;
+	pg_named_fn *fns; size_t nfns, cfns;
+	pg_unit_info *units; size_t nunits, cunits;
+	pg_summary_memo *memo; size_t nmemo, cmemo;
+	int maybe_acquires;       /* the text holds an acquire method name at all */
+} pg_module;
+
+/* Builds a module from bytes it takes a copy of. */
+int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
+                    const pg_config *cfg);
+void pg_module_free(pg_module *m);
+
+const pg_import *pg_module_import(const pg_module *m, const char *local, size_t n);
+const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n);
+/* The innermost unit that contains the node. */
+int pg_module_unit_of(const pg_module *m, TSNode n);
+
+/* The modules of one run, loaded on demand and kept until the end. */
+typedef struct pg_modules pg_modules;
+pg_modules *pg_modules_new(const pg_source *src, const pg_config *cfg);
+void pg_modules_free(pg_modules *ms);
+/* Resolves a relative specifier from `from_path` (extensions, index files); NULL if absent. */
+pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec);
+
+/* Is `name`, imported from `spec` into the module at from_path, a pg pool? */
+int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_import *imp,
+                              const char *member);
+/* Finds the function an import names, in the module it comes from. */
+const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
+                                        pg_module **where);
+
+int pg_is_pg_package(const char *spec);
+
+#endif
