@@ -1,0 +1,19 @@
+/*
+ * deps.h - the files that depend on a changed file.
+ *
+ * A changed pool module or release helper can change the findings of every
+ * file that imports it, though those files did not change.  A dependent is
+ * a JS/TS file on the new side, not itself changed, that names a changed
+ * file in a relative specifier ('./db', '../lib/db.js', './db.js' for
+ * db.ts, './pool' for pool/index.js).
+ */
+#ifndef PG_GIT_DEPS_H
+#define PG_GIT_DEPS_H
+
+#include "staged.h"
+
+/* Appends to *out the paths of the files on `side` that import a changed file. */
+int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_changes *changes,
+                        const pg_config *cfg);
+
+#endif

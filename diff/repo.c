@@ -1,0 +1,111 @@
+/*
+ * repo.c - opening the repository and the index as a hook sees them.
+ *
+ * GIT_REPOSITORY_OPEN_FROM_ENV is not used: libgit2 1.5.1 fails with it
+ * under `git --work-tree=.`, while opening GIT_DIR as a path works in every
+ * mode git runs hooks in (plain, -a, <paths>, linked worktrees, where
+ * GIT_DIR is .git/worktrees/NAME and libgit2 follows its commondir).
+ */
+#include "repo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int pg_git_error(const char *what)
+{
+	const git_error *e = git_error_last();
+	return pg_error_set(PG_ERROR, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+int pg_git_open(pg_git *g)
+{
+	const char *gitdir = getenv("GIT_DIR");
+	memset(g, 0, sizeof(*g));
+	if (git_libgit2_init() < 0)
+		return pg_git_error("cannot initialise libgit2");
+	if (gitdir && *gitdir) {
+		if (git_repository_open_ext(&g->repo, gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+			pg_git_error("cannot open the repository at GIT_DIR");
+			git_libgit2_shutdown();
+			return PG_ERROR;
+		}
+	} else if (git_repository_open_ext(&g->repo, ".", 0, NULL) < 0) {
+		pg_git_error("not a git repository (or any parent up to /)");
+		git_libgit2_shutdown();
+		return PG_ERROR;
+	}
+	return PG_OK;
+}
+
+int pg_git_load_index(pg_git *g)
+{
+	const char *file = getenv("GIT_INDEX_FILE");
+	if (file && *file) {
+		/* Relative to the current directory, as git means it (a hook runs at the work tree's root). */
+		if (git_index_open(&g->index, file) < 0)
+			return pg_git_error("cannot read the index named by GIT_INDEX_FILE");
+	} else if (git_repository_index(&g->index, g->repo) < 0) {
+		return pg_git_error("cannot read the index");
+	}
+	return PG_OK;
+}
+
+void pg_git_close(pg_git *g)
+{
+	if (!g->repo)
+		return;
+	git_index_free(g->index);
+	git_repository_free(g->repo);
+	memset(g, 0, sizeof(*g));
+	git_libgit2_shutdown();
+}
+
+int pg_git_head_tree(git_tree **out, git_repository *repo)
+{
+	git_object *obj = NULL;
+	int rc;
+	*out = NULL;
+	rc = git_revparse_single(&obj, repo, "HEAD^{tree}");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
+		git_error_clear();
+		return PG_OK; /* first commit: compared with the empty tree */
+	}
+	if (rc < 0)
+		return pg_git_error("cannot read HEAD");
+	*out = (git_tree *)obj;
+	return PG_OK;
+}
+
+int pg_git_rev_tree(git_tree **out, git_repository *repo, const git_object *obj)
+{
+	git_object *peeled = NULL;
+	(void)repo;
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_TREE) < 0)
+		return pg_git_error("not a commit or tree");
+	*out = (git_tree *)peeled;
+	return PG_OK;
+}
+
+int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
+{
+	git_blob *blob = NULL;
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return pg_git_error("cannot read a staged file's contents");
+	pg_buf_clear(out);
+	pg_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return PG_OK;
+}
+
+int pg_git_config_load(pg_config *cfg, git_repository *repo, const git_oid *id)
+{
+	pg_buf b = PG_BUF_INIT;
+	int rc;
+	if (!id)
+		return PG_OK;
+	rc = pg_git_blob_read(repo, id, &b);
+	if (rc == PG_OK)
+		rc = pg_config_parse(cfg, b.data ? b.data : "", b.len, ".pgleak.json");
+	pg_buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * repo.h - the repository as git hands it to a hook.
+ *
+ * A pre-commit hook runs with GIT_DIR set (relative, from the work tree's
+ * root) and GIT_INDEX_FILE naming the index being committed, which for
+ * `git commit -a`, `git commit <paths>` and `--only` is a temporary file
+ * and not the repository's index.  libgit2 looks at neither by itself, so
+ * this module opens the repository from GIT_DIR (or by searching up from
+ * the current directory) and loads the index with git_index_open on
+ * GIT_INDEX_FILE when it is set.  Everything downstream reads blobs
+ * through the object database: the work tree is never read.
+ */
+#ifndef PG_GIT_REPO_H
+#define PG_GIT_REPO_H
+
+#include <git2.h>
+
+#include "config.h"
+#include "util.h"
+
+typedef struct {
+	git_repository *repo;
+	git_index *index; /* the index being committed; NULL until pg_git_load_index */
+} pg_git;
+
+/* Opens the repository of the current directory (GIT_DIR honoured). */
+int pg_git_open(pg_git *g);
+/* Loads the index git is committing (GIT_INDEX_FILE honoured). */
+int pg_git_load_index(pg_git *g);
+void pg_git_close(pg_git *g);
+
+/* HEAD's tree; *out is NULL (and 0 returned) on an unborn branch. */
+int pg_git_head_tree(git_tree **out, git_repository *repo);
+/* The tree of any revision ("main", "HEAD~2", an id). */
+int pg_git_rev_tree(git_tree **out, git_repository *repo, const git_object *obj);
+
+/* Copies the blob's bytes into *out. */
+int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);
+
+/* Records libgit2's last error as ours: "<what>: <libgit2 message>". */
+int pg_git_error(const char *what);
+
+/*
+ * Loads `.pgleak.json` from the blob at `id` (NULL: none, defaults kept).
+ * The configuration that is being committed is the one that applies.
+ */
+int pg_git_config_load(pg_config *cfg, git_repository *repo, const git_oid *id);
+
+#endif

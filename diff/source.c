@@ -1,0 +1,104 @@
+/*
+ * source.c - reading files by path from a tree, an index or the empty tree.
+ *
+ * Paths from the engine may carry "./" and "../" segments (they come from
+ * import specifiers): they are normalised, and anything that climbs out of
+ * the repository is simply not found.
+ */
+#include "source.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo.h"
+
+static int is_file_mode(uint32_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+int pg_git_side_lookup(git_oid *out, const pg_git_side *side, const char *path)
+{
+	char *norm = pg_path_normalize(path);
+	int rc = PG_ENOTFOUND;
+	if (norm[0] == '/' || !strcmp(norm, ".") || !strncmp(norm, "../", 3) || !strcmp(norm, "..")) {
+		free(norm);
+		return PG_ENOTFOUND;
+	}
+	if (side->index) {
+		const git_index_entry *e = git_index_get_bypath(side->index, norm, 0);
+		if (e && is_file_mode(e->mode)) {
+			git_oid_cpy(out, &e->id);
+			rc = PG_OK;
+		}
+	} else if (side->tree) {
+		git_tree_entry *e = NULL;
+		int grc = git_tree_entry_bypath(&e, side->tree, norm);
+		if (grc == 0 && is_file_mode(git_tree_entry_filemode(e))) {
+			git_oid_cpy(out, git_tree_entry_id(e));
+			rc = PG_OK;
+		} else if (grc < 0 && grc != GIT_ENOTFOUND) {
+			rc = pg_git_error("cannot read a tree");
+		}
+		if (grc < 0)
+			git_error_clear();
+		git_tree_entry_free(e);
+	}
+	free(norm);
+	return rc;
+}
+
+int pg_git_side_read(const pg_git_side *side, const char *path, pg_buf *out)
+{
+	git_oid id;
+	int rc = pg_git_side_lookup(&id, side, path);
+	if (rc < 0)
+		return rc;
+	return pg_git_blob_read(side->repo, &id, out);
+}
+
+static int read_cb(void *ctx, const char *path, pg_buf *out)
+{
+	return pg_git_side_read(ctx, path, out);
+}
+
+pg_source pg_git_source(pg_git_side *side)
+{
+	pg_source s;
+	s.read = read_cb;
+	s.ctx = side;
+	return s;
+}
+
+static int list_cb(const char *root, const git_tree_entry *entry, void *payload)
+{
+	const char *name = git_tree_entry_name(entry);
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		return strcmp(name, "node_modules") ? 0 : 1; /* 1: do not descend */
+	if (is_file_mode(git_tree_entry_filemode(entry)) && pg_lang_from_path(name) != PG_LANG_NONE) {
+		char *p = pg_xasprintf("%s%s", root, name);
+		pg_strlist_push(payload, p);
+		free(p);
+	}
+	return 0;
+}
+
+int pg_git_side_list(const pg_git_side *side, pg_strlist *out)
+{
+	if (side->index) {
+		size_t i, n = git_index_entrycount(side->index);
+		for (i = 0; i < n; i++) {
+			const git_index_entry *e = git_index_get_byindex(side->index, i);
+			if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0 || !is_file_mode(e->mode))
+				continue;
+			if (!strncmp(e->path, "node_modules/", 13) || strstr(e->path, "/node_modules/") ||
+			    pg_lang_from_path(e->path) == PG_LANG_NONE)
+				continue;
+			pg_strlist_push(out, e->path);
+		}
+	} else if (side->tree) {
+		if (git_tree_walk(side->tree, GIT_TREEWALK_PRE, list_cb, out) < 0)
+			return pg_git_error("cannot list a tree");
+	}
+	return PG_OK;
+}

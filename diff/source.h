@@ -1,0 +1,33 @@
+/*
+ * source.h - a pg_source (engine.h) that reads files from a git tree or an
+ * index, so that the engine's cross-file resolution (`import pool from
+ * './db.js'`) sees the version being committed, or HEAD's, never the work
+ * tree.
+ */
+#ifndef PG_GIT_SOURCE_H
+#define PG_GIT_SOURCE_H
+
+#include <git2.h>
+
+#include "engine.h"
+
+/* One side of a comparison: exactly one of tree and index is set, or neither (the empty tree). */
+typedef struct {
+	git_repository *repo;
+	git_tree *tree;
+	git_index *index;
+} pg_git_side;
+
+/* The engine's reader over `side` (which must outlive the source). */
+pg_source pg_git_source(pg_git_side *side);
+
+/* The blob id at `path` on that side; PG_ENOTFOUND when there is none (or it is not a file). */
+int pg_git_side_lookup(git_oid *out, const pg_git_side *side, const char *path);
+
+/* Reads `path` on that side into *out. */
+int pg_git_side_read(const pg_git_side *side, const char *path, pg_buf *out);
+
+/* Lists the JS/TS files on that side (paths relative to the root, owned by *out). */
+int pg_git_side_list(const pg_git_side *side, pg_strlist *out);
+
+#endif

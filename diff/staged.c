@@ -1,0 +1,142 @@
+/*
+ * staged.c - the diff of a commit, reduced to the JS/TS files and line
+ * ranges that the analysis needs.
+ *
+ * The diff is taken with no context lines, so each hunk is exactly what
+ * changed; a hunk with no new lines is a deletion and keeps its position,
+ * because removing a `client.release()` changes the function around it.
+ */
+#include "staged.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo.h"
+
+static int is_file_mode(uint16_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+static void change_free(pg_git_change *c)
+{
+	free(c->old_path);
+	free(c->new_path);
+	free(c->ranges);
+}
+
+void pg_git_changes_free(pg_git_changes *c)
+{
+	size_t i;
+	for (i = 0; i < c->len; i++)
+		change_free(&c->items[i]);
+	free(c->items);
+	c->items = NULL;
+	c->len = c->cap = 0;
+}
+
+const pg_git_change *pg_git_changes_find(const pg_git_changes *c, const char *path)
+{
+	size_t i;
+	for (i = 0; i < c->len; i++)
+		if (!strcmp(c->items[i].new_path, path))
+			return &c->items[i];
+	return NULL;
+}
+
+/* Whether git would diff this delta at all as a JS/TS source we check. */
+static int wanted(const git_diff_delta *d, const pg_config *cfg)
+{
+	if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED)
+		return 0;
+	if (!is_file_mode(d->new_file.mode))
+		return 0; /* submodule, symlink */
+	if (pg_lang_from_path(d->new_file.path) == PG_LANG_NONE || pg_config_ignores(cfg, d->new_file.path))
+		return 0;
+	/* A pure rename (or a mode change) leaves the contents, hence the findings, as they were. */
+	if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED &&
+	    git_oid_equal(&d->old_file.id, &d->new_file.id))
+		return 0;
+	return 1;
+}
+
+static int add_change(pg_git_changes *out, git_patch *patch)
+{
+	const git_diff_delta *d = git_patch_get_delta(patch);
+	pg_git_change *c;
+	size_t h, nh;
+	int had_old;
+
+	if (d->flags & GIT_DIFF_FLAG_BINARY)
+		return PG_OK;
+	had_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED &&
+	          is_file_mode(d->old_file.mode);
+	PG_GROW(out->items, out->cap, out->len + 1);
+	c = &out->items[out->len++];
+	memset(c, 0, sizeof(*c));
+	c->new_path = pg_xstrdup(d->new_file.path);
+	git_oid_cpy(&c->new_id, &d->new_file.id);
+	if (had_old) {
+		c->old_path = pg_xstrdup(d->old_file.path);
+		git_oid_cpy(&c->old_id, &d->old_file.id);
+	}
+	nh = git_patch_num_hunks(patch);
+	for (h = 0; h < nh; h++) {
+		const git_diff_hunk *hunk;
+		size_t nlines;
+		pg_git_range *r;
+		if (git_patch_get_hunk(&hunk, &nlines, patch, h) < 0)
+			return pg_git_error("cannot read a diff hunk");
+		PG_GROW(c->ranges, c->cap, c->nranges + 1);
+		r = &c->ranges[c->nranges++];
+		r->start = (uint32_t)hunk->new_start;
+		r->deletion = hunk->new_lines == 0;
+		r->end = r->deletion ? r->start : (uint32_t)(hunk->new_start + hunk->new_lines - 1);
+	}
+	return PG_OK;
+}
+
+int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
+                           const pg_git_side *new_side, const pg_config *cfg)
+{
+	git_diff_options opts;
+	git_diff_find_options find;
+	git_diff *diff = NULL;
+	size_t i, n;
+	int rc = PG_OK;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+
+	opts.context_lines = 0;
+	opts.interhunk_lines = 0;
+	opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+	if (new_side->index)
+		rc = git_diff_tree_to_index(&diff, new_side->repo, old_side->tree, new_side->index, &opts);
+	else
+		rc = git_diff_tree_to_tree(&diff, new_side->repo, old_side->tree, new_side->tree, &opts);
+	if (rc < 0)
+		return pg_git_error("cannot diff the staged files against HEAD");
+
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_diff_find_similar(diff, &find) < 0) {
+		git_diff_free(diff);
+		return pg_git_error("cannot detect renames");
+	}
+
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && rc == PG_OK; i++) {
+		git_patch *patch = NULL;
+		if (!wanted(git_diff_get_delta(diff, i), cfg))
+			continue;
+		if (git_patch_from_diff(&patch, diff, i) < 0) {
+			rc = pg_git_error("cannot compute the diff of a staged file");
+			break;
+		}
+		if (patch)
+			rc = add_change(out, patch);
+		git_patch_free(patch);
+	}
+	git_diff_free(diff);
+	return rc;
+}

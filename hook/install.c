@@ -1,0 +1,433 @@
+/*
+ * install.c - `pgleak-hook install [--husky] [--force]` and `uninstall`.
+ *
+ * The hook goes where git will run it: core.hooksPath when set (relative to
+ * the work tree's root, as git reads it), else the hooks folder of the
+ * common git directory, which linked worktrees share.  A pre-commit hook
+ * already there is renamed to pre-commit.pgleak-chained and run first by
+ * ours, its failure still blocking; uninstall renames it back, so the two
+ * commands leave the folder exactly as it was.  Ours is recognised by its
+ * marker line, which is what makes a second install a no-op.
+ *
+ * With --husky (v9), two lines (a marker comment and the call) are added
+ * to .husky/pre-commit once; husky owns core.hooksPath (.husky/_) and
+ * rewrites it, so a plain install there is refused with that advice.
+ *
+ * The hook calls `pgleak-hook` by name when it is on PATH at install time,
+ * else by the absolute path of the installing binary.  When it cannot be
+ * found at commit time the hook blocks (exit 2) and says how to bypass: a
+ * check that silently stops running is worse than a commit that stops.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "repo.h"
+
+#define MARKER "# pgleak-hook: installed by `pgleak-hook install`"
+#define HUSKY_MARKER "# pgleak-hook: added by `pgleak-hook install --husky`"
+#define CHAINED_SUFFIX ".pgleak-chained"
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+/* Reads `path` into *out; 0 when it does not exist (out left empty), <0 on error. */
+static int read_text(const char *path, pg_buf *out, int *exists)
+{
+	int rc = pg_read_file(path, out);
+	*exists = rc == PG_OK;
+	if (rc == PG_ENOTFOUND) {
+		pg_error_clear();
+		return PG_OK;
+	}
+	return rc;
+}
+
+/* Writes through a temporary file and a rename, so a hook is never half written. */
+static int write_file(const char *path, const char *data, size_t len, mode_t mode)
+{
+	char *tmp = pg_xasprintf("%s.pgleak-tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	int ok = f != NULL;
+	if (ok)
+		ok = fwrite(data, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (ok)
+		ok = chmod(tmp, mode) == 0 && rename(tmp, path) == 0;
+	if (!ok) {
+		int err = errno;
+		unlink(tmp);
+		free(tmp);
+		return pg_error_set(PG_ERROR, "cannot write %s: %s", path, strerror(err));
+	}
+	free(tmp);
+	return PG_OK;
+}
+
+static int mkdirs(const char *path)
+{
+	char *p = pg_xstrdup(path), *s;
+	int rc = PG_OK;
+	for (s = p + 1; rc == PG_OK; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST)
+			rc = pg_error_set(PG_ERROR, "cannot create %s: %s", p, strerror(errno));
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+/* How the hook names the binary: by name when PATH finds one now, else our absolute path. */
+static int binary_command(char **out)
+{
+	const char *path = getenv("PATH");
+	char self[PATH_MAX];
+	ssize_t n;
+	if (path) {
+		char *copy = pg_xstrdup(path), *save = NULL, *dir;
+		int found = 0;
+		for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+			char *cand = pg_xasprintf("%s/pgleak-hook", *dir ? dir : ".");
+			found = *dir == '/' && access(cand, X_OK) == 0;
+			free(cand);
+		}
+		free(copy);
+		if (found) {
+			*out = pg_xstrdup("pgleak-hook");
+			return PG_OK;
+		}
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return pg_error_set(PG_ERROR, "cannot tell where this pgleak-hook binary is (/proc/self/exe)");
+	self[n] = '\0';
+	if (strchr(self, '\''))
+		return pg_error_set(PG_ERROR, "the binary's path contains a quote: %s", self);
+	*out = pg_xasprintf("'%s'", self);
+	return PG_OK;
+}
+
+/* The command a hook runs, guarded so that a missing binary blocks and says so. */
+static char *guarded_call(const char *bin)
+{
+	return pg_xasprintf(
+	    "if ! command -v %s >/dev/null 2>&1; then\n"
+	    "\tif [ \"${PGLEAK_SKIP:-}\" = 1 ]; then echo 'pgleak-hook: PGLEAK_SKIP=1: commit allowed without checking' >&2; exit 0; fi\n"
+	    "\techo \"pgleak-hook: cannot find %s: the commit is blocked. Install it (or run 'pgleak-hook install' again),\" >&2\n"
+	    "\techo 'or bypass in an emergency: git commit --no-verify, or PGLEAK_SKIP=1 git commit' >&2\n"
+	    "\texit 2\n"
+	    "fi\n",
+	    bin, bin);
+}
+
+static char *hook_script(const char *bin)
+{
+	char *guard = guarded_call(bin), *s;
+	s = pg_xasprintf("#!/bin/sh\n"
+	                 MARKER "\n"
+	                 "# It blocks commits that introduce PostgreSQL pool-client leaks.  `pgleak-hook uninstall`\n"
+	                 "# removes it and puts back the hook that was here (pre-commit" CHAINED_SUFFIX ").\n"
+	                 "chained=\"$(dirname \"$0\")/pre-commit" CHAINED_SUFFIX "\"\n"
+	                 "if [ -x \"$chained\" ]; then\n"
+	                 "\t\"$chained\" \"$@\" || exit $?\n"
+	                 "fi\n"
+	                 "%s"
+	                 "exec %s run\n",
+	                 guard, bin);
+	free(guard);
+	return s;
+}
+
+/* Where git runs hooks for this repository; *husky set when core.hooksPath is husky's. */
+static int hooks_dir(git_repository *repo, char **out, int *husky)
+{
+	git_config *cfg = NULL;
+	git_buf buf = {0};
+	int rc;
+	*out = NULL;
+	*husky = 0;
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return pg_git_error("cannot read the repository's configuration");
+	rc = git_config_get_path(&buf, cfg, "core.hooksPath");
+	if (rc == 0 && buf.ptr[0]) {
+		const char *base = git_repository_workdir(repo);
+		char *rel;
+		if (!base)
+			base = git_repository_path(repo);
+		*out = buf.ptr[0] == '/' ? pg_path_normalize(buf.ptr) : pg_path_join(base, buf.ptr);
+		rel = pg_path_join(*out, "h");
+		*husky = file_exists(rel);
+		free(rel);
+		rel = pg_path_join(*out, "husky.sh");
+		*husky = *husky || file_exists(rel);
+		free(rel);
+	} else {
+		git_error_clear();
+		*out = pg_path_join(git_repository_commondir(repo), "hooks");
+	}
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return PG_OK;
+}
+
+static int install_git_hook(git_repository *repo, int force)
+{
+	char *dir = NULL, *hook = NULL, *chained = NULL, *bin = NULL, *script = NULL;
+	pg_buf cur = PG_BUF_INIT;
+	int husky, exists, rc;
+
+	rc = hooks_dir(repo, &dir, &husky);
+	if (rc == PG_OK && husky)
+		rc = pg_error_set(PG_EINVALID, "core.hooksPath is husky's (%s): run `pgleak-hook install --husky` "
+		                  "to add the check to .husky/pre-commit", dir);
+	if (rc == PG_OK)
+		rc = mkdirs(dir);
+	if (rc == PG_OK) {
+		hook = pg_path_join(dir, "pre-commit");
+		chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook);
+		rc = read_text(hook, &cur, &exists);
+	}
+	if (rc == PG_OK)
+		rc = binary_command(&bin);
+	if (rc == PG_OK && exists && strstr(cur.data, MARKER) && !force) {
+		printf("pgleak-hook: already installed in %s\n", hook);
+	} else if (rc == PG_OK) {
+		int ours = exists && strstr(cur.data, MARKER);
+		if (exists && !ours) {
+			if (file_exists(chained))
+				rc = pg_error_set(PG_ERROR, "%s exists already, and %s is not ours: move one of them away first",
+				                  chained, hook);
+			else if (rename(hook, chained) < 0)
+				rc = pg_error_set(PG_ERROR, "cannot move %s aside: %s", hook, strerror(errno));
+		}
+		if (rc == PG_OK) {
+			script = hook_script(bin);
+			rc = write_file(hook, script, strlen(script), 0755);
+			if (rc < 0 && exists && !ours)
+				(void)rename(chained, hook); /* leave things as they were */
+		}
+		if (rc == PG_OK)
+			printf("pgleak-hook: installed %s%s%s\n", hook, exists && !ours ? "; the hook that was there runs first: " : "",
+			       exists && !ours ? chained : "");
+	}
+	pg_buf_free(&cur);
+	free(script);
+	free(bin);
+	free(chained);
+	free(hook);
+	free(dir);
+	return rc;
+}
+
+static char *husky_file(git_repository *repo, int *has_dir)
+{
+	const char *wd = git_repository_workdir(repo);
+	char *dir, *file;
+	struct stat st;
+	if (!wd) {
+		*has_dir = 0;
+		return NULL;
+	}
+	dir = pg_path_join(wd, ".husky");
+	*has_dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	file = pg_path_join(dir, "pre-commit");
+	free(dir);
+	return file;
+}
+
+/* The two lines --husky adds, as one block (found again by uninstall). */
+static char *husky_block(const char *bin)
+{
+	return pg_xasprintf(HUSKY_MARKER "\n"
+	                    "command -v %s >/dev/null 2>&1 || { echo 'pgleak-hook: cannot find %s: commit blocked; "
+	                    "bypass: git commit --no-verify' >&2; exit 2; }; %s run\n",
+	                    bin, bin[0] == '\'' ? "the pgleak-hook binary" : bin, bin);
+}
+
+/* The block's offset and length in `text`, found by the marker; 0 when absent. */
+static int husky_find(const char *text, size_t *at, size_t *len)
+{
+	const char *m = strstr(text, HUSKY_MARKER "\n"), *end;
+	if (!m)
+		return 0;
+	end = strchr(m + strlen(HUSKY_MARKER) + 1, '\n');
+	end = end ? end + 1 : m + strlen(m);
+	*at = (size_t)(m - text);
+	*len = (size_t)(end - m);
+	return 1;
+}
+
+static int install_husky(git_repository *repo, int force)
+{
+	int has_dir, exists, rc;
+	char *file = husky_file(repo, &has_dir), *bin = NULL, *block = NULL;
+	pg_buf cur = PG_BUF_INIT, next = PG_BUF_INIT;
+	size_t at, len;
+
+	if (!file || !has_dir) {
+		free(file);
+		return pg_error_set(PG_ERROR, "no .husky folder in the work tree: set husky up first (npx husky init)");
+	}
+	rc = read_text(file, &cur, &exists);
+	if (rc == PG_OK)
+		rc = binary_command(&bin);
+	if (rc == PG_OK) {
+		int found = exists && husky_find(cur.data, &at, &len);
+		if (found && !force) {
+			printf("pgleak-hook: already in %s\n", file);
+		} else {
+			block = husky_block(bin);
+			if (found) {
+				pg_buf_put(&next, cur.data, at);
+				pg_buf_puts(&next, block);
+				pg_buf_puts(&next, cur.data + at + len);
+			} else {
+				if (exists)
+					pg_buf_put(&next, cur.data, cur.len);
+				if (next.len && next.data[next.len - 1] != '\n')
+					pg_buf_putc(&next, '\n');
+				pg_buf_puts(&next, block);
+			}
+			rc = write_file(file, next.data, next.len, 0755);
+			if (rc == PG_OK)
+				printf("pgleak-hook: added the check to %s\n", file);
+		}
+	}
+	pg_buf_free(&cur);
+	pg_buf_free(&next);
+	free(block);
+	free(bin);
+	free(file);
+	return rc;
+}
+
+static int parse(int argc, char **argv, int *husky, int *force, int is_install)
+{
+	int i;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			if (is_install)
+				puts("usage: pgleak-hook install [--husky] [--force]\n"
+				     "  Installs the pre-commit hook where git runs it (core.hooksPath honoured), chaining\n"
+				     "  a pre-commit hook that is already there.  --husky: add the call to .husky/pre-commit.\n"
+				     "  --force: rewrite an installed hook (e.g. after moving the binary).");
+			else
+				puts("usage: pgleak-hook uninstall\n"
+				     "  Removes what install added and puts back the hook it chained.");
+			return 0;
+		} else if (is_install && !strcmp(argv[i], "--husky")) {
+			*husky = 1;
+		} else if (is_install && !strcmp(argv[i], "--force")) {
+			*force = 1;
+		} else {
+			fprintf(stderr, "pgleak-hook: unexpected argument '%s' (see --help)\n", argv[i]);
+			return 2;
+		}
+	}
+	return -1;
+}
+
+int pg_cmd_install(int argc, char **argv)
+{
+	pg_git g;
+	int husky = 0, force = 0, code, rc;
+	if ((code = parse(argc, argv, &husky, &force, 1)) >= 0)
+		return code;
+	rc = pg_git_open(&g);
+	if (rc == PG_OK)
+		rc = husky ? install_husky(g.repo, force) : install_git_hook(g.repo, force);
+	if (rc < 0)
+		fprintf(stderr, "pgleak-hook: install: %s\n", pg_error_last());
+	pg_git_close(&g);
+	return rc < 0 ? 2 : 0;
+}
+
+static int uninstall_git_hook(git_repository *repo, int *done)
+{
+	char *dir = NULL, *hook, *chained;
+	pg_buf cur = PG_BUF_INIT;
+	int husky, exists, rc = hooks_dir(repo, &dir, &husky);
+	if (rc < 0)
+		return rc;
+	hook = pg_path_join(dir, "pre-commit");
+	chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook);
+	rc = read_text(hook, &cur, &exists);
+	if (rc == PG_OK && exists && strstr(cur.data, MARKER)) {
+		if (unlink(hook) < 0)
+			rc = pg_error_set(PG_ERROR, "cannot remove %s: %s", hook, strerror(errno));
+		else if (file_exists(chained) && rename(chained, hook) < 0)
+			rc = pg_error_set(PG_ERROR, "cannot restore %s: %s", hook, strerror(errno));
+		if (rc == PG_OK) {
+			printf("pgleak-hook: removed %s%s\n", hook, file_exists(hook) ? " and put back the hook it chained" : "");
+			*done = 1;
+		}
+	}
+	pg_buf_free(&cur);
+	free(chained);
+	free(hook);
+	free(dir);
+	return rc;
+}
+
+static int uninstall_husky(git_repository *repo, int *done)
+{
+	int has_dir, exists, rc;
+	char *file = husky_file(repo, &has_dir);
+	pg_buf cur = PG_BUF_INIT, next = PG_BUF_INIT;
+	size_t at, len;
+	if (!file || !has_dir) {
+		free(file);
+		return PG_OK;
+	}
+	rc = read_text(file, &cur, &exists);
+	if (rc == PG_OK && exists && husky_find(cur.data, &at, &len)) {
+		pg_buf_put(&next, cur.data, at);
+		pg_buf_puts(&next, cur.data + at + len);
+		if (next.len == 0)
+			rc = unlink(file) == 0 ? PG_OK : pg_error_set(PG_ERROR, "cannot remove %s: %s", file, strerror(errno));
+		else
+			rc = write_file(file, next.data, next.len, 0755);
+		if (rc == PG_OK) {
+			printf("pgleak-hook: removed the check from %s\n", file);
+			*done = 1;
+		}
+	}
+	pg_buf_free(&cur);
+	pg_buf_free(&next);
+	free(file);
+	return rc;
+}
+
+int pg_cmd_uninstall(int argc, char **argv)
+{
+	pg_git g;
+	int husky = 0, force = 0, code, rc, done = 0;
+	if ((code = parse(argc, argv, &husky, &force, 0)) >= 0)
+		return code;
+	rc = pg_git_open(&g);
+	if (rc == PG_OK)
+		rc = uninstall_git_hook(g.repo, &done);
+	if (rc == PG_OK)
+		rc = uninstall_husky(g.repo, &done);
+	if (rc < 0)
+		fprintf(stderr, "pgleak-hook: uninstall: %s\n", pg_error_last());
+	else if (!done)
+		printf("pgleak-hook: not installed in this repository; nothing to do\n");
+	pg_git_close(&g);
+	return rc < 0 ? 2 : 0;
+}

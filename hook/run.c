@@ -1,0 +1,277 @@
+/*
+ * run.c - `pgleak-hook run` (the pre-commit hook) and `pgleak-hook diff`
+ * (CI): the findings a change introduces.
+ *
+ * Both build two sides (diff/source.h) and hand them to diff/compare.h:
+ * run compares HEAD's tree (or the empty tree) with the index git is
+ * committing; diff compares two revisions, or one revision with the index.
+ * Everything is read from git objects, never from the work tree, so partial
+ * staging, `commit -a` and `commit <paths>` are judged on what they commit.
+ *
+ * Exit codes (cli.md): 0 allowed, 1 blocked / introduced findings, 2 error.
+ * An error blocks the commit, saying what failed and how to bypass.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "compare.h"
+#include "deps.h"
+#include "repo.h"
+#include "report.h"
+#include "staged.h"
+
+#define BYPASS "git commit --no-verify, or PGLEAK_SKIP=1 git commit"
+
+typedef struct {
+	int strict;
+	pg_format format;
+	const char *rev; /* diff only */
+} run_opts;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void usage(FILE *f, int is_diff)
+{
+	if (is_diff)
+		fputs("usage: pgleak-hook diff [--format text|json|sarif] REV[..REV]\n"
+		      "  The leaks that the second revision (default: the index) introduces over the first.\n"
+		      "  REV...REV compares with their merge base, as for a pull request.\n", f);
+	else
+		fputs("usage: pgleak-hook run [--strict] [--format text|json|sarif]\n"
+		      "  Checks what is staged against HEAD; blocks (exit 1) when a leak is introduced.\n"
+		      "  --strict  also block on leaks already present in the functions the commit changes\n"
+		      "  PGLEAK_SKIP=1 allows the commit without checking.\n", f);
+}
+
+/* Returns -1 to go on, or the exit code to stop with. */
+static int parse_args(run_opts *o, int argc, char **argv, int is_diff)
+{
+	int i;
+	memset(o, 0, sizeof(*o));
+	o->format = PG_FORMAT_TEXT;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *fmt = NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout, is_diff);
+			return 0;
+		} else if (!strcmp(a, "--strict")) {
+			o->strict = 1;
+		} else if (!strcmp(a, "--format")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "pgleak-hook: --format needs a value (text, json, sarif)\n");
+				return 2;
+			}
+			fmt = argv[++i];
+		} else if (!strncmp(a, "--format=", 9)) {
+			fmt = a + 9;
+		} else if (is_diff && a[0] != '-' && !o->rev) {
+			o->rev = a;
+		} else {
+			fprintf(stderr, "pgleak-hook: unexpected argument '%s'\n", a);
+			usage(stderr, is_diff);
+			return 2;
+		}
+		if (fmt && pg_format_parse(fmt, &o->format) < 0) {
+			fprintf(stderr, "pgleak-hook: %s\n", pg_error_last());
+			return 2;
+		}
+	}
+	if (is_diff && !o->rev) {
+		usage(stderr, is_diff);
+		return 2;
+	}
+	return -1;
+}
+
+/* Changes, their importers, and the verdict between two sides. */
+static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings)
+{
+	pg_config cfg;
+	pg_git_changes changes = {0};
+	pg_strlist deps = {0};
+	git_oid cfg_id;
+	int rc;
+
+	pg_config_init(&cfg);
+	rc = pg_git_side_lookup(&cfg_id, new_side, ".pgleak.json");
+	if (rc == PG_OK)
+		rc = pg_git_config_load(&cfg, new_side->repo, &cfg_id);
+	else if (rc == PG_ENOTFOUND)
+		rc = PG_OK;
+	if (rc == PG_OK)
+		rc = pg_git_changes_collect(&changes, old_side, new_side, &cfg);
+	if (rc == PG_OK)
+		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg);
+	/* The cache (issue 4) belongs here: functions whose text and dependencies did
+	 * not change keep their stored results, counted in v->stats.cached. */
+	if (rc == PG_OK)
+		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, want_warnings);
+	pg_strlist_free(&deps);
+	pg_git_changes_free(&changes);
+	pg_config_free(&cfg);
+	return rc;
+}
+
+static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_side)
+{
+	pg_source src = pg_git_source(new_side);
+	pg_report_opts ro;
+	ro.format = o->format;
+	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
+	ro.with_introduced = 1;
+	/* A clean check prints nothing in text; json and sarif are always a whole document. */
+	if (o->format == PG_FORMAT_TEXT && v->shown.len == 0)
+		return PG_OK;
+	if (pg_report_write(stdout, &ro, &v->shown, &v->stats, &src) < 0 || fflush(stdout) == EOF)
+		return pg_error_set(PG_ERROR, "cannot write the report");
+	return PG_OK;
+}
+
+static void summary(const pg_git_verdict *v, double ms, int blocked, const char *what)
+{
+	char figures[160];
+	snprintf(figures, sizeof(figures), "%zu file%s, %zu function%s checked, %zu reused from cache, %.0f ms",
+	         v->stats.files, v->stats.files == 1 ? "" : "s", v->stats.functions,
+	         v->stats.functions == 1 ? "" : "s", v->stats.cached, ms);
+	if (blocked) {
+		fprintf(stderr, "pgleak-hook: %s blocked: %zu leak%s introduced%s (%s)\n", what, v->introduced,
+		        v->introduced == 1 ? "" : "s",
+		        v->introduced ? "" : ", and --strict blocks on the leaks in the functions you changed",
+		        figures);
+		fprintf(stderr, "pgleak-hook: fix it, or bypass in an emergency: " BYPASS "\n");
+	} else if (v->warnings) {
+		fprintf(stderr, "pgleak-hook: %zu leak%s already there in the functions you changed, not blocking (%s)\n",
+		        v->warnings, v->warnings == 1 ? " was" : "s were", figures);
+	}
+}
+
+int pg_cmd_run(int argc, char **argv)
+{
+	run_opts o;
+	pg_git g;
+	pg_git_side old_side = {0}, new_side = {0};
+	git_tree *head = NULL;
+	pg_git_verdict v;
+	const char *skip = getenv("PGLEAK_SKIP");
+	double t0 = now_ms();
+	int rc, code;
+
+	if ((code = parse_args(&o, argc, argv, 0)) >= 0)
+		return code;
+	if (skip && !strcmp(skip, "1")) {
+		fprintf(stderr, "pgleak-hook: PGLEAK_SKIP=1: commit allowed without checking for leaks\n");
+		return 0;
+	}
+	memset(&v, 0, sizeof(v));
+	rc = pg_git_open(&g);
+	if (rc == PG_OK)
+		rc = pg_git_load_index(&g);
+	if (rc == PG_OK)
+		rc = pg_git_head_tree(&head, g.repo);
+	if (rc == PG_OK) {
+		old_side.repo = new_side.repo = g.repo;
+		old_side.tree = head;
+		new_side.index = g.index;
+		rc = judge(&v, &old_side, &new_side, 1);
+	}
+	if (rc == PG_OK)
+		rc = report(&o, &v, &new_side);
+	if (rc < 0) {
+		fprintf(stderr, "pgleak-hook: error: %s\n", pg_error_last());
+		fprintf(stderr, "pgleak-hook: the commit is blocked because the leak check could not run; "
+		                "to commit anyway: " BYPASS "\n");
+		code = 2;
+	} else {
+		int blocked = v.introduced > 0 || (o.strict && v.warnings > 0);
+		summary(&v, now_ms() - t0, blocked, "commit");
+		code = blocked ? 1 : 0;
+	}
+	pg_git_verdict_free(&v);
+	git_tree_free(head);
+	pg_git_close(&g);
+	return code;
+}
+
+/* Resolves REV, REV..REV or REV...REV into the two sides of `diff`. */
+static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree **new_tree, int *use_index)
+{
+	git_revspec spec;
+	int rc = PG_OK;
+
+	*old_tree = *new_tree = NULL;
+	*use_index = 0;
+	if (git_revparse(&spec, g->repo, rev) < 0)
+		return pg_git_error(rev);
+	if (spec.flags & GIT_REVSPEC_SINGLE) {
+		*use_index = 1;
+		rc = pg_git_rev_tree(old_tree, g->repo, spec.from);
+	} else if (spec.flags & GIT_REVSPEC_MERGE_BASE) {
+		git_oid base;
+		git_commit *c = NULL;
+		if (git_merge_base(&base, g->repo, git_object_id(spec.from), git_object_id(spec.to)) < 0 ||
+		    git_commit_lookup(&c, g->repo, &base) < 0)
+			rc = pg_git_error("cannot find the merge base");
+		else
+			rc = pg_git_rev_tree(old_tree, g->repo, (git_object *)c);
+		git_commit_free(c);
+		if (rc == PG_OK)
+			rc = pg_git_rev_tree(new_tree, g->repo, spec.to);
+	} else {
+		rc = pg_git_rev_tree(old_tree, g->repo, spec.from);
+		if (rc == PG_OK)
+			rc = pg_git_rev_tree(new_tree, g->repo, spec.to);
+	}
+	git_object_free(spec.from);
+	git_object_free(spec.to);
+	return rc;
+}
+
+int pg_cmd_diff(int argc, char **argv)
+{
+	run_opts o;
+	pg_git g;
+	pg_git_side old_side = {0}, new_side = {0};
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	pg_git_verdict v;
+	double t0 = now_ms();
+	int rc, code, use_index = 0;
+
+	if ((code = parse_args(&o, argc, argv, 1)) >= 0)
+		return code;
+	memset(&v, 0, sizeof(v));
+	rc = pg_git_open(&g);
+	if (rc == PG_OK)
+		rc = diff_sides(&g, o.rev, &old_tree, &new_tree, &use_index);
+	if (rc == PG_OK && use_index)
+		rc = pg_git_load_index(&g);
+	if (rc == PG_OK) {
+		old_side.repo = new_side.repo = g.repo;
+		old_side.tree = old_tree;
+		new_side.tree = new_tree;
+		new_side.index = use_index ? g.index : NULL;
+		rc = judge(&v, &old_side, &new_side, 0);
+	}
+	if (rc == PG_OK)
+		rc = report(&o, &v, &new_side);
+	if (rc < 0) {
+		fprintf(stderr, "pgleak-hook: error: %s\n", pg_error_last());
+		code = 2;
+	} else {
+		if (v.introduced)
+			summary(&v, now_ms() - t0, 1, "change");
+		code = v.introduced ? 1 : 0;
+	}
+	pg_git_verdict_free(&v);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	pg_git_close(&g);
+	return code;
+}
