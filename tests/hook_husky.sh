@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# tests/hook_husky.sh - real husky v9, installed with npm into the test
+# repository, runs the check that `pgleak-hook install --husky` added, and
+# blocks a leaking commit (issue 3, item 10).
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/hook_lib.sh"
+
+husky_repo() {
+	git init -q repo && cd repo || return 1
+	printf '{ "name": "t", "version": "1.0.0", "private": true }\n' >package.json
+	printf 'node_modules\n' >.gitignore
+	npm install --silent --no-audit --no-fund husky@9 >/dev/null 2>&1 || { fail "npm install husky@9 failed"; return 1; }
+	npx --no-install husky >/dev/null || { fail "husky did not set itself up"; return 1; }
+	[ "$(git config core.hooksPath)" = ".husky/_" ] || { fail "husky did not set core.hooksPath"; return 1; }
+	printf 'echo husky-pre-commit-ran\n' >.husky/pre-commit
+	{ js_pool_header; js_safe_fn listUsers; } >users.js
+	git add package.json .gitignore .husky/pre-commit users.js
+}
+
+test_husky_blocks_leak_and_uninstall_restores() {
+	husky_repo || return 1
+	local before; before=$(cat .husky/pre-commit)
+	"$PGLEAK_BIN" install --husky >/dev/null || { fail "install --husky failed"; return 1; }
+	local once; once=$(cat .husky/pre-commit)
+	"$PGLEAK_BIN" install --husky >/dev/null || return 1
+	assert_eq "$(cat .husky/pre-commit)" "$once" || return 1
+	git add .husky/pre-commit
+	commit_ok || return 1
+	assert_contains "$OUT" "husky-pre-commit-ran" || return 1
+	js_leaky_fn addUser >>users.js && git add users.js
+	commit_blocked || return 1
+	assert_contains "$OUT" "addUser" || return 1
+	"$PGLEAK_BIN" uninstall >/dev/null || return 1
+	assert_eq "$(cat .husky/pre-commit)" "$before" || return 1
+	commit_ok
+}
+
+run_tests
