@@ -1,0 +1,1428 @@
+/*
+ * build.c - builds the control-flow graph of one acquisition's scope.
+ *
+ * The builder walks statements and expressions in evaluation order and
+ * appends nodes to an "open" node (b->cur; NONE when the code is
+ * unreachable).  Calls, `await` and `new` may throw: each adds an abrupt
+ * edge to the innermost handler.  Jumps (return, throw, break, continue)
+ * are resolved against a stack of contexts (try/catch, try/finally, loops,
+ * labels, and function boundaries for inlined callbacks); a jump that
+ * leaves a `try` with a `finally` enters a copy of the finally block made
+ * for that continuation, built once and shared by every jump of the same
+ * kind to the same target.  That keeps "return in try" and "break in try"
+ * apart, which one shared finally would merge.
+ *
+ * Contexts are never popped from the array, only unlinked (each has a
+ * parent index), so a finally copy can be built later in its own outer
+ * context while the indices of its memo stay valid.
+ *
+ * Nested functions are not descended into, except where §3 says their
+ * body runs on this path: the completion callback of `client.query(...,
+ * cb)`, the handlers of a promise chain on the client, and a local closure
+ * called directly (a local helper).  Those are inlined behind a boundary
+ * context whose return continues after the call.
+ *
+ * Recursion follows the syntax tree's nesting; it is bounded by
+ * PG_BUILD_MAX_DEPTH, beyond which the function is reported as not
+ * analysed (PG_ELIMIT) instead of exhausting the stack.  Long operator
+ * chains and else-if chains are walked iteratively.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "leak.h"
+
+#define NONE UINT32_MAX
+#define PG_BUILD_MAX_DEPTH 1000
+#define PG_MAX_INLINE 4
+
+typedef enum { CX_TRY_CATCH, CX_FINALLY, CX_LOOP, CX_BREAKABLE, CX_BOUNDARY } cx_kind;
+typedef enum { J_RETURN, J_THROW, J_BREAK, J_CONTINUE } jump_kind;
+
+typedef struct {
+	uint32_t key;   /* jump kind and target context */
+	uint32_t entry; /* the finally copy's first node */
+} fin_copy;
+
+typedef struct {
+	cx_kind kind;
+	int parent;          /* enclosing context, -1 at the top */
+	const char *label;   /* loops and labelled statements */
+	uint32_t label_len;
+	uint32_t brk, cont;  /* loop / breakable targets */
+	uint32_t catch_entry;/* try/catch */
+	uint32_t ret, thr;   /* boundary targets */
+	TSNode fin;          /* finally block */
+	fin_copy *copies;
+	size_t ncopies, ccopies;
+} context;
+
+typedef struct {
+	TSNode fn;
+	const char *name;
+	uint32_t len;
+} local_helper;
+
+typedef struct {
+	pg_analysis *an;
+	pg_module *m;
+	const pg_ast *a;
+	pg_cfg *g;
+	pg_track *t;
+	uint32_t cur;
+	context *cx;
+	size_t ncx, ccx;
+	int top;
+	int depth;
+	int inline_depth;
+	int err;
+	local_helper *helpers;
+	size_t nhelpers, chelpers;
+} builder;
+
+static void stmt(builder *b, TSNode n);
+static void expr(builder *b, TSNode n);
+static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f);
+
+/* ---- graph primitives --------------------------------------------------- */
+
+static uint32_t node(builder *b, pg_cn_kind kind, uint32_t line)
+{
+	pg_cfg *g = b->g;
+	if (g->nnodes >= PG_CFG_MAX_NODES) {
+		b->err = pg_error_set(PG_ELIMIT, "function too large to analyse (over %u graph nodes)",
+		                      PG_CFG_MAX_NODES);
+		/* keep going harmlessly on the last node */
+		return (uint32_t)g->nnodes - 1;
+	}
+	PG_GROW(g->nodes, g->cnodes, g->nnodes + 1);
+	g->nodes[g->nnodes] = (pg_cnode){(uint8_t)kind, 0, 0, line, 0};
+	return (uint32_t)g->nnodes++;
+}
+
+static void edge(builder *b, uint32_t from, uint32_t to, pg_edge_via via, uint32_t line)
+{
+	pg_cfg *g = b->g;
+	if (from == NONE || to == NONE)
+		return;
+	PG_GROW(g->edges, g->cedges, g->nedges + 1);
+	g->edges[g->nedges] = (pg_cedge){to, g->nodes[from].first_edge, (uint8_t)via, line};
+	g->nodes[from].first_edge = (uint32_t)++g->nedges;
+}
+
+/* Appends an event node after the open node. */
+static void emit(builder *b, pg_cn_kind kind, uint8_t arg, uint8_t val, uint32_t line)
+{
+	uint32_t n;
+	if (b->cur == NONE)
+		return;
+	n = node(b, kind, line);
+	b->g->nodes[n].arg = arg;
+	b->g->nodes[n].val = val;
+	edge(b, b->cur, n, VIA_NONE, 0);
+	b->cur = n;
+}
+
+static uint32_t join(builder *b, uint32_t x, uint32_t y)
+{
+	uint32_t n;
+	if (x == NONE)
+		return y;
+	if (y == NONE)
+		return x;
+	n = node(b, CN_NOP, 0);
+	edge(b, x, n, VIA_NONE, 0);
+	edge(b, y, n, VIA_NONE, 0);
+	return n;
+}
+
+/* A new node reached from the open node (a branch). */
+static uint32_t branch(builder *b, pg_cn_kind kind, uint8_t arg, uint8_t val)
+{
+	uint32_t n;
+	if (b->cur == NONE)
+		return NONE;
+	n = node(b, kind, 0);
+	b->g->nodes[n].arg = arg;
+	b->g->nodes[n].val = val;
+	edge(b, b->cur, n, VIA_NONE, 0);
+	return n;
+}
+
+/* ---- contexts and jumps ------------------------------------------------- */
+
+static int push(builder *b, cx_kind kind)
+{
+	context *c;
+	PG_GROW(b->cx, b->ccx, b->ncx + 1);
+	c = &b->cx[b->ncx];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->parent = b->top;
+	c->brk = c->cont = c->catch_entry = c->ret = c->thr = NONE;
+	b->top = (int)b->ncx++;
+	return b->top;
+}
+
+static void pop(builder *b)
+{
+	b->top = b->cx[b->top].parent;
+}
+
+static int label_is(const context *c, const char *label, uint32_t len)
+{
+	return c->label && c->label_len == len && !memcmp(c->label, label, len);
+}
+
+/* The context a jump goes to (-1: none, which makes it a no-op). */
+static int jump_target(builder *b, jump_kind kind, const char *label, uint32_t len)
+{
+	for (int i = b->top; i >= 0; i = b->cx[i].parent) {
+		const context *c = &b->cx[i];
+		switch (kind) {
+		case J_RETURN:
+			if (c->kind == CX_BOUNDARY)
+				return i;
+			break;
+		case J_THROW:
+			if (c->kind == CX_BOUNDARY || c->kind == CX_TRY_CATCH)
+				return i;
+			break;
+		case J_BREAK:
+			if (c->kind == CX_BOUNDARY)
+				return -1;
+			if (label ? label_is(c, label, len) : (c->kind == CX_LOOP || (c->kind == CX_BREAKABLE && !c->label)))
+				return i;
+			break;
+		case J_CONTINUE:
+			if (c->kind == CX_BOUNDARY)
+				return -1;
+			if (c->kind == CX_LOOP && (!label || label_is(c, label, len)))
+				return i;
+			break;
+		}
+	}
+	return -1;
+}
+
+static uint32_t target_node(const context *c, jump_kind kind)
+{
+	switch (kind) {
+	case J_RETURN: return c->ret;
+	case J_THROW: return c->kind == CX_TRY_CATCH ? c->catch_entry : c->thr;
+	case J_BREAK: return c->brk;
+	case J_CONTINUE: return c->cont;
+	}
+	return NONE;
+}
+
+static uint32_t finally_copy(builder *b, int level, jump_kind kind, int target);
+
+/*
+ * Sends the open node `from` to the jump's target, through the copies of
+ * every finally block between level `from_level` and the target.
+ */
+static void route(builder *b, uint32_t from, int from_level, jump_kind kind, int target,
+                  pg_edge_via via, uint32_t line)
+{
+	for (int i = from_level; i >= 0 && i != target; i = b->cx[i].parent) {
+		if (b->cx[i].kind == CX_FINALLY) {
+			edge(b, from, finally_copy(b, i, kind, target), via, line);
+			return;
+		}
+	}
+	if (target >= 0)
+		edge(b, from, target_node(&b->cx[target], kind), via, line);
+}
+
+static uint32_t finally_copy(builder *b, int level, jump_kind kind, int target)
+{
+	uint32_t key = (uint32_t)kind << 24 | (uint32_t)(target + 1);
+	context *c = &b->cx[level];
+	uint32_t entry, saved_cur;
+	int saved_top;
+	for (size_t i = 0; i < c->ncopies; i++)
+		if (c->copies[i].key == key)
+			return c->copies[i].entry;
+	entry = node(b, CN_NOP, 0);
+	PG_GROW(c->copies, c->ccopies, c->ncopies + 1);
+	c->copies[c->ncopies++] = (fin_copy){key, entry};
+	saved_cur = b->cur;
+	saved_top = b->top;
+	b->cur = entry;
+	b->top = c->parent;
+	stmt(b, b->cx[level].fin); /* c may move: the array can grow */
+	route(b, b->cur, b->top, kind, target, VIA_NONE, 0);
+	b->cur = saved_cur;
+	b->top = saved_top;
+	return entry;
+}
+
+static void jump(builder *b, jump_kind kind, const char *label, uint32_t len, pg_edge_via via,
+                 uint32_t line)
+{
+	int target = jump_target(b, kind, label, len);
+	if (b->cur != NONE && target >= 0)
+		route(b, b->cur, b->top, kind, target, via, line);
+}
+
+/* An exception may be raised here: an abrupt edge to the handler, and the path goes on. */
+static void may_throw(builder *b, uint32_t line)
+{
+	uint32_t saved = b->cur;
+	jump(b, J_THROW, NULL, 0, VIA_EXCEPTION, line);
+	b->cur = saved;
+}
+
+/* ---- what the tracked client looks like -------------------------------- */
+
+static int is_name(const pg_strlist *l, const pg_ast *a, TSNode n)
+{
+	uint32_t len;
+	const char *t;
+	if (pg_nk_of(a, n) != NK_IDENTIFIER)
+		return 0;
+	t = pg_text(a, n, &len);
+	return pg_strlist_has_n(l, t, len);
+}
+
+static int is_client(builder *b, TSNode n)
+{
+	return is_name(&b->t->names, b->a, pg_unwrap(b->a, n));
+}
+
+static int flag_index(builder *b, TSNode n)
+{
+	uint32_t len;
+	const char *t;
+	n = pg_unwrap(b->a, n);
+	if (pg_nk_of(b->a, n) != NK_IDENTIFIER)
+		return -1;
+	t = pg_text(b->a, n, &len);
+	for (int i = 0; i < b->t->nflags; i++)
+		if (strlen(b->t->flags[i]) == len && !memcmp(b->t->flags[i], t, len))
+			return i;
+	return -1;
+}
+
+/* Does the subtree mention the client (or its release function)? Iterative. */
+static int mentions_client(builder *b, TSNode root)
+{
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	int found = 0;
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		if (pg_nk_of(b->a, n) == NK_IDENTIFIER &&
+		    (is_name(&b->t->names, b->a, n) || is_name(&b->t->release_fns, b->a, n))) {
+			found = 1;
+			break;
+		}
+		if (ts_tree_cursor_goto_first_child(&c))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&c))
+			if (!ts_tree_cursor_goto_parent(&c))
+				goto out;
+	}
+out:
+	ts_tree_cursor_delete(&c);
+	return found;
+}
+
+static int is_function(builder *b, TSNode n)
+{
+	return pg_nk_is_function(pg_nk_of(b->a, pg_unwrap(b->a, n)));
+}
+
+/* A function value that captures the client. */
+static int is_capturing_closure(builder *b, TSNode n)
+{
+	n = pg_unwrap(b->a, n);
+	return is_function(b, n) && mentions_client(b, n);
+}
+
+static const local_helper *find_helper(builder *b, TSNode callee)
+{
+	uint32_t len;
+	const char *t;
+	if (pg_nk_of(b->a, callee) != NK_IDENTIFIER)
+		return NULL;
+	t = pg_text(b->a, callee, &len);
+	for (size_t i = b->nhelpers; i-- > 0;)
+		if (b->helpers[i].len == len && !memcmp(b->helpers[i].name, t, len))
+			return &b->helpers[i];
+	return NULL;
+}
+
+static void add_helper(builder *b, TSNode name, TSNode fn)
+{
+	PG_GROW(b->helpers, b->chelpers, b->nhelpers + 1);
+	b->helpers[b->nhelpers].fn = pg_unwrap(b->a, fn);
+	b->helpers[b->nhelpers].name = pg_text(b->a, name, &b->helpers[b->nhelpers].len);
+	b->nhelpers++;
+}
+
+/* ---- inlining nested functions that run on this path -------------------- */
+
+/* Runs fn's body here: its return goes to `ret`, its throw to `thr`. */
+static void inline_fn(builder *b, TSNode fn, uint32_t ret, uint32_t thr)
+{
+	const pg_ast *a = b->a;
+	TSNode body;
+	int cx;
+	fn = pg_unwrap(a, fn);
+	body = pg_field_of(a, fn, F_BODY);
+	if (b->inline_depth >= PG_MAX_INLINE || ts_node_is_null(body)) {
+		edge(b, b->cur, ret, VIA_NONE, 0);
+		b->cur = NONE;
+		return;
+	}
+	b->inline_depth++;
+	cx = push(b, CX_BOUNDARY);
+	b->cx[cx].ret = ret;
+	b->cx[cx].thr = thr;
+	if (pg_nk_of(a, body) == NK_STATEMENT_BLOCK) {
+		stmt(b, body);
+	} else {
+		expr(b, body);
+		if (is_client(b, body) || is_capturing_closure(b, body))
+			emit(b, CN_HANDOVER, 0, 0, pg_line(body));
+	}
+	edge(b, b->cur, ret, VIA_NONE, 0);
+	b->cur = NONE;
+	pop(b);
+	b->inline_depth--;
+}
+
+/* The throw target of the whole scope: exceptions in callbacks escape every try. */
+static uint32_t scope_throw(builder *b)
+{
+	return b->cx[0].thr;
+}
+
+/* ---- promise chains ----------------------------------------------------- */
+
+#define MAX_LINKS 64
+
+typedef struct {
+	TSNode call; /* the .then(...) call */
+	int method;  /* 0 then, 1 catch, 2 finally */
+} chain_link;
+
+static int chain_method(const pg_ast *a, TSNode prop)
+{
+	if (pg_text_is(a, prop, "then"))
+		return 0;
+	if (pg_text_is(a, prop, "catch"))
+		return 1;
+	if (pg_text_is(a, prop, "finally"))
+		return 2;
+	return -1;
+}
+
+/* The links above `root` (a call), innermost first; returns how many. */
+static size_t chain_links(const pg_ast *a, TSNode root, chain_link *links)
+{
+	size_t n = 0;
+	TSNode cur = root;
+	while (n < MAX_LINKS) {
+		TSNode child, p = pg_unwrap_up(a, cur, &child);
+		if (pg_nk_of(a, p) != NK_MEMBER || !ts_node_eq(pg_field_of(a, p, F_OBJECT), child))
+			break;
+		int method = chain_method(a, pg_field_of(a, p, F_PROPERTY));
+		TSNode call = ts_node_parent(p);
+		if (method < 0 || pg_nk_of(a, call) != NK_CALL || !ts_node_eq(pg_field_of(a, call, F_FUNCTION), p))
+			break;
+		links[n].call = call;
+		links[n].method = method;
+		n++;
+		cur = call;
+	}
+	return n;
+}
+
+static TSNode arg_at(const pg_ast *a, TSNode call, uint32_t i)
+{
+	TSNode args = pg_field_of(a, call, F_ARGUMENTS);
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	if (ts_node_is_null(args) || i >= ts_node_named_child_count(args))
+		return null;
+	return ts_node_named_child(args, i);
+}
+
+/* Runs a handler (a function, or a reference to a release function) on one side. */
+static void run_handler(builder *b, uint32_t from, TSNode h, uint32_t ok, uint32_t bad)
+{
+	if (from == NONE)
+		return;
+	b->cur = from;
+	if (ts_node_is_null(h)) {
+		edge(b, from, ok, VIA_NONE, 0);
+	} else if (is_function(b, h)) {
+		inline_fn(b, h, ok, bad);
+	} else {
+		expr(b, h);
+		if (is_name(&b->t->release_fns, b->a, pg_unwrap(b->a, h)) ||
+		    (pg_nk_of(b->a, pg_unwrap(b->a, h)) == NK_MEMBER &&
+		     is_client(b, pg_field_of(b->a, pg_unwrap(b->a, h), F_OBJECT)) &&
+		     pg_strlist_has(&b->an->cfg->release, "release")))
+			emit(b, CN_RELEASE, 0, 0, pg_line(h));
+		edge(b, b->cur, ok, VIA_NONE, 0);
+	}
+	b->cur = NONE;
+}
+
+/* Builds the handlers of links[0..n) from a fulfilled and a rejected open node. */
+static void build_chain(builder *b, const chain_link *links, size_t n, uint32_t *ful, uint32_t *rej)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t nf = node(b, CN_NOP, 0), nr = node(b, CN_NOP, 0);
+		TSNode h0 = arg_at(b->a, links[i].call, 0), h1 = arg_at(b->a, links[i].call, 1);
+		TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+		switch (links[i].method) {
+		case 0: /* then(onFulfilled, onRejected) */
+			run_handler(b, *ful, h0, nf, nr);
+			if (!ts_node_is_null(h1))
+				run_handler(b, *rej, h1, nf, nr);
+			else
+				edge(b, *rej, nr, VIA_NONE, 0);
+			break;
+		case 1: /* catch(onRejected) */
+			edge(b, *ful, nf, VIA_NONE, 0);
+			run_handler(b, *rej, h0, nf, nr);
+			break;
+		default: /* finally(f): runs on both sides, keeps the outcome */
+			run_handler(b, *ful, h0, nf, nr);
+			run_handler(b, *rej, ts_node_is_null(h0) ? null : h0, nr, nr);
+			break;
+		}
+		*ful = nf;
+		*rej = nr;
+	}
+}
+
+/* ---- calls -------------------------------------------------------------- */
+
+static const char *const no_throw_fns[] = {
+	"setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate", NULL,
+};
+
+static int is_no_throw_callee(builder *b, TSNode fn)
+{
+	const pg_ast *a = b->a;
+	if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
+		for (int i = 0; no_throw_fns[i]; i++)
+			if (pg_text_is(a, fn, no_throw_fns[i]))
+				return 1;
+		return 0;
+	}
+	if (pg_nk_of(a, fn) == NK_MEMBER)
+		return pg_text_is(a, pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)), "console");
+	return 0;
+}
+
+static void args(builder *b, TSNode call)
+{
+	TSNode as = pg_field_of(b->a, call, F_ARGUMENTS);
+	uint32_t n = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as);
+	for (uint32_t i = 0; i < n; i++)
+		expr(b, ts_node_named_child(as, i));
+}
+
+/* The index of the argument that is the client itself, or -1. */
+static int client_arg(builder *b, TSNode call)
+{
+	TSNode as = pg_field_of(b->a, call, F_ARGUMENTS);
+	uint32_t n = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode x = ts_node_named_child(as, i);
+		if (pg_nk_of(b->a, x) == NK_SPREAD && ts_node_named_child_count(x))
+			x = ts_node_named_child(x, 0);
+		if (is_client(b, x))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A call that passes the client: a helper summary decides, or it is a hand-over. */
+static void pass_client(builder *b, TSNode call, TSNode fn, int argi)
+{
+	const pg_ast *a = b->a;
+	uint32_t line = pg_line(call);
+	pg_summary sum = PG_SUM_UNKNOWN;
+	if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
+		uint32_t len;
+		const char *name = pg_text(a, fn, &len);
+		const pg_named_fn *nf = pg_module_fn(b->m, name, len);
+		const pg_import *imp = nf ? NULL : pg_module_import(b->m, name, len);
+		if (pg_strlist_has_n(&b->an->cfg->release_helpers, name, len)) {
+			sum = PG_SUM_ALL;
+		} else if (nf) {
+			sum = pg_helper_summary(b->an, b->m, nf->node, (uint32_t)argi);
+		} else if (imp) {
+			pg_module *where = NULL;
+			const pg_named_fn *f2 = pg_modules_import_fn(b->an->ms, b->m, imp, &where);
+			if (f2 && where)
+				sum = pg_helper_summary(b->an, where, f2->node, (uint32_t)argi);
+		}
+	}
+	switch (sum) {
+	case PG_SUM_ALL:
+		emit(b, CN_RELEASE, 0, 0, line);
+		break;
+	case PG_SUM_SOME: {
+		uint32_t r = branch(b, CN_RELEASE, 0, 0), k = branch(b, CN_NOP, 0, 0);
+		b->cur = join(b, r, k);
+		break;
+	}
+	case PG_SUM_NONE:
+	case PG_SUM_BUSY:
+		break;
+	case PG_SUM_UNKNOWN:
+		emit(b, CN_HANDOVER, 0, 0, line);
+		break;
+	}
+}
+
+static void call(builder *b, TSNode n)
+{
+	const pg_ast *a = b->a;
+	TSNode fn = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+	uint32_t line = pg_line(n);
+	pg_nk fk = pg_nk_of(a, fn);
+
+	if (ts_node_eq(n, b->t->acquire)) {
+		/* The acquisition: evaluating the receiver and arguments may throw, and
+		 * so may the checkout itself (the failed path holds no client). */
+		if (fk == NK_MEMBER)
+			expr(b, pg_field_of(a, fn, F_OBJECT));
+		args(b, n);
+		may_throw(b, line);
+		emit(b, CN_ACQUIRE, 0, 0, line);
+		return;
+	}
+
+	if (fk == NK_MEMBER) {
+		TSNode obj = pg_unwrap(a, pg_field_of(a, fn, F_OBJECT));
+		TSNode prop = pg_field_of(a, fn, F_PROPERTY);
+		uint32_t plen;
+		const char *pname = pg_text(a, prop, &plen);
+
+		/* A promise chain that starts with a call on the client. */
+		if (chain_method(a, prop) >= 0) {
+			TSNode root = obj;
+			while (pg_nk_of(a, root) == NK_CALL) {
+				TSNode rf = pg_unwrap(a, pg_field_of(a, root, F_FUNCTION));
+				if (pg_nk_of(a, rf) != NK_MEMBER || chain_method(a, pg_field_of(a, rf, F_PROPERTY)) < 0)
+					break;
+				root = pg_unwrap(a, pg_field_of(a, rf, F_OBJECT));
+			}
+			if (pg_nk_of(a, root) == NK_CALL) {
+				TSNode rf = pg_unwrap(a, pg_field_of(a, root, F_FUNCTION));
+				if (pg_nk_of(a, rf) == NK_MEMBER && is_client(b, pg_field_of(a, rf, F_OBJECT))) {
+					chain_link links[MAX_LINKS];
+					size_t nl = chain_links(a, root, links);
+					uint32_t ful, rej;
+					args(b, root);
+					ful = branch(b, CN_NOP, 0, 0);
+					rej = node(b, CN_NOP, 0);
+					edge(b, b->cur, rej, VIA_EXCEPTION, pg_line(root));
+					build_chain(b, links, nl, &ful, &rej);
+					/* links past this call (if the walk stopped early) are plain calls */
+					b->cur = join(b, ful, rej);
+					return;
+				}
+			}
+		}
+
+		if (is_client(b, obj)) {
+			TSNode as = pg_field_of(a, n, F_ARGUMENTS);
+			uint32_t na = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as);
+			TSNode last = na ? ts_node_named_child(as, na - 1) : as;
+			if (pg_strlist_has_n(&b->an->cfg->release, pname, plen)) {
+				args(b, n);
+				emit(b, CN_RELEASE, 0, 0, line);
+				return;
+			}
+			if (na && is_function(b, last)) {
+				/* client.query(sql, [values,] cb): cb is sure to run once */
+				uint32_t after;
+				for (uint32_t i = 0; i + 1 < na; i++)
+					expr(b, ts_node_named_child(as, i));
+				after = node(b, CN_NOP, 0);
+				if (pg_text_is(a, prop, "query"))
+					inline_fn(b, last, after, scope_throw(b));
+				else
+					edge(b, b->cur, after, VIA_NONE, 0);
+				b->cur = after;
+				return;
+			}
+			args(b, n);
+			if (na && (is_name(&b->t->release_fns, a, pg_unwrap(a, last)) ||
+			           (pg_nk_of(a, pg_unwrap(a, last)) == NK_MEMBER &&
+			            is_client(b, pg_field_of(a, pg_unwrap(a, last), F_OBJECT)) &&
+			            pg_strlist_has_n(&b->an->cfg->release,
+			                             pg_text(a, pg_field_of(a, pg_unwrap(a, last), F_PROPERTY), &plen), plen)))) {
+				/* client.query('COMMIT', done): the release runs as its completion callback */
+				emit(b, CN_RELEASE, 0, 0, line);
+				return;
+			}
+			may_throw(b, line);
+			return;
+		}
+		expr(b, obj);
+		if (pg_nk_of(a, prop) != NK_PROPERTY_IDENTIFIER && pg_nk_of(a, prop) != NK_PRIVATE_PROPERTY_IDENTIFIER)
+			expr(b, prop);
+	} else if (fk == NK_IDENTIFIER) {
+		const local_helper *h;
+		if (is_name(&b->t->release_fns, a, fn)) {
+			args(b, n);
+			emit(b, CN_RELEASE, 0, 0, line);
+			return;
+		}
+		h = find_helper(b, fn);
+		if (h) {
+			uint32_t after = node(b, CN_NOP, 0);
+			uint32_t thr = NONE;
+			int target;
+			args(b, n);
+			/* the helper's throw goes where a throw here would go */
+			thr = node(b, CN_NOP, 0);
+			target = jump_target(b, J_THROW, NULL, 0);
+			route(b, thr, b->top, J_THROW, target, VIA_NONE, 0);
+			inline_fn(b, h->fn, after, thr);
+			b->cur = after;
+			return;
+		}
+	} else {
+		expr(b, fn);
+	}
+
+	args(b, n);
+	int ci = client_arg(b, n);
+	if (ci >= 0)
+		pass_client(b, n, fn, ci);
+	if (!is_no_throw_callee(b, fn))
+		may_throw(b, line);
+}
+
+/* ---- expressions -------------------------------------------------------- */
+
+static int is_nullish_literal(const pg_ast *a, TSNode n)
+{
+	pg_nk k = pg_nk_of(a, pg_unwrap(a, n));
+	return k == NK_NULL || k == NK_UNDEFINED;
+}
+
+static int is_logical(const pg_ast *a, TSNode n, const char **op)
+{
+	TSNode o = pg_field_of(a, n, F_OPERATOR);
+	if (pg_nk_of(a, n) != NK_BINARY)
+		return 0;
+	if (pg_text_is(a, o, "&&"))
+		*op = "&&";
+	else if (pg_text_is(a, o, "||"))
+		*op = "||";
+	else if (pg_text_is(a, o, "??"))
+		*op = "??";
+	else
+		return 0;
+	return 1;
+}
+
+/* Stores the client somewhere that outlives the call, or registers a local helper. */
+static void assign_value(builder *b, TSNode target, TSNode value, int is_decl)
+{
+	const pg_ast *a = b->a;
+	TSNode v = pg_unwrap(a, value);
+	int fi;
+	if (ts_node_is_null(value))
+		return;
+	if (is_client(b, v)) {
+		if (pg_nk_of(a, target) == NK_IDENTIFIER && is_decl) {
+			uint32_t len;
+			const char *t = pg_text(a, target, &len);
+			char *name = pg_xstrndup(t, len);
+			if (!pg_strlist_has(&b->t->names, name))
+				pg_strlist_push(&b->t->names, name);
+			free(name);
+		} else if (!is_client(b, target)) {
+			emit(b, CN_HANDOVER, 0, 0, pg_line(value));
+		}
+		return;
+	}
+	if (is_capturing_closure(b, v)) {
+		if (pg_nk_of(a, target) == NK_IDENTIFIER && is_decl)
+			add_helper(b, target, v);
+		else
+			emit(b, CN_HANDOVER, 0, 0, pg_line(value));
+		return;
+	}
+	fi = flag_index(b, target);
+	if (fi >= 0) {
+		pg_nk k = pg_nk_of(a, v);
+		emit(b, CN_SET_FLAG, (uint8_t)fi, k == NK_TRUE ? 1 : k == NK_FALSE ? 0 : 2, pg_line(value));
+		return;
+	}
+	if (is_client(b, target) && !ts_node_eq(v, b->t->acquire) &&
+	    !(pg_nk_of(a, v) == NK_AWAIT && ts_node_eq(pg_unwrap(a, pg_field_of(a, v, F_ARGUMENT)), b->t->acquire)))
+		emit(b, CN_LOSE, 0, 0, pg_line(value));
+}
+
+static void binary_chain(builder *b, TSNode n)
+{
+	/* a + b + c + ... nests to the left: walk the spine without recursion */
+	TSNode *spine = NULL;
+	size_t len = 0, cap = 0;
+	const char *op;
+	while (pg_nk_of(b->a, n) == NK_BINARY && !is_logical(b->a, n, &op)) {
+		PG_GROW(spine, cap, len + 1);
+		spine[len++] = n;
+		n = pg_unwrap(b->a, pg_field_of(b->a, n, F_LEFT));
+	}
+	expr(b, n);
+	while (len-- > 0)
+		expr(b, pg_field_of(b->a, spine[len], F_RIGHT));
+	free(spine);
+}
+
+static void expr(builder *b, TSNode n)
+{
+	const pg_ast *a = b->a;
+	pg_nk k;
+	const char *op;
+	if (ts_node_is_null(n) || b->err)
+		return;
+	n = pg_unwrap(a, n);
+	if (++b->depth > PG_BUILD_MAX_DEPTH) {
+		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", PG_BUILD_MAX_DEPTH);
+		b->depth--;
+		return;
+	}
+	k = pg_nk_of(a, n);
+	switch (k) {
+	case NK_IDENTIFIER: case NK_THIS: case NK_STRING: case NK_NUMBER: case NK_TRUE: case NK_FALSE:
+	case NK_NULL: case NK_UNDEFINED: case NK_COMMENT: case NK_PROPERTY_IDENTIFIER:
+	case NK_CLASS: case NK_ARROW: case NK_FUNCTION_EXPRESSION: case NK_GENERATOR_FUNCTION:
+		break;
+	case NK_CALL:
+		call(b, n);
+		break;
+	case NK_AWAIT:
+	case NK_YIELD: {
+		TSNode arg = pg_unwrap(a, ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : n);
+		if (ts_node_eq(arg, n))
+			break;
+		expr(b, arg);
+		/* awaiting the checkout is the checkout; awaiting release() cannot throw */
+		if (ts_node_eq(arg, b->t->acquire))
+			break;
+		if (pg_nk_of(a, arg) == NK_CALL) {
+			TSNode f = pg_unwrap(a, pg_field_of(a, arg, F_FUNCTION));
+			if (pg_nk_of(a, f) == NK_MEMBER && is_client(b, pg_field_of(a, f, F_OBJECT)) &&
+			    pg_strlist_has_n(&b->an->cfg->release, "release", 7) &&
+			    pg_text_is(a, pg_field_of(a, f, F_PROPERTY), "release"))
+				break;
+			if (is_name(&b->t->release_fns, a, f))
+				break;
+		}
+		may_throw(b, pg_line(n));
+		break;
+	}
+	case NK_NEW:
+		args(b, n);
+		may_throw(b, pg_line(n));
+		break;
+	case NK_MEMBER:
+		expr(b, pg_field_of(a, n, F_OBJECT));
+		break;
+	case NK_SUBSCRIPT:
+		expr(b, pg_field_of(a, n, F_OBJECT));
+		expr(b, pg_field_of(a, n, F_INDEX));
+		break;
+	case NK_ASSIGNMENT: {
+		TSNode left = pg_field_of(a, n, F_LEFT), right = pg_field_of(a, n, F_RIGHT);
+		if (pg_nk_of(a, left) == NK_MEMBER || pg_nk_of(a, left) == NK_SUBSCRIPT)
+			expr(b, pg_field_of(a, left, F_OBJECT));
+		expr(b, right);
+		assign_value(b, left, right, 0);
+		break;
+	}
+	case NK_AUGMENTED_ASSIGNMENT:
+		expr(b, pg_field_of(a, n, F_RIGHT));
+		break;
+	case NK_BINARY:
+		if (is_logical(a, n, &op)) {
+			uint32_t t, f;
+			if (op[0] == '?') {
+				expr(b, pg_field_of(a, n, F_LEFT));
+				t = branch(b, CN_NOP, 0, 0);
+				f = branch(b, CN_NOP, 0, 0);
+				b->cur = f;
+				expr(b, pg_field_of(a, n, F_RIGHT));
+				b->cur = join(b, t, b->cur);
+				break;
+			}
+			cond(b, pg_field_of(a, n, F_LEFT), &t, &f);
+			b->cur = op[0] == '&' ? t : f;
+			expr(b, pg_field_of(a, n, F_RIGHT));
+			b->cur = join(b, b->cur, op[0] == '&' ? f : t);
+		} else {
+			binary_chain(b, n);
+		}
+		break;
+	case NK_TERNARY: {
+		uint32_t t, f, end;
+		cond(b, pg_field_of(a, n, F_CONDITION), &t, &f);
+		b->cur = t;
+		expr(b, pg_field_of(a, n, F_CONSEQUENCE));
+		end = b->cur;
+		b->cur = f;
+		expr(b, pg_field_of(a, n, F_ALTERNATIVE));
+		b->cur = join(b, end, b->cur);
+		break;
+	}
+	case NK_OBJECT:
+	case NK_ARRAY: {
+		uint32_t nc = ts_node_named_child_count(n);
+		int stored = 0;
+		for (uint32_t i = 0; i < nc; i++) {
+			TSNode c = ts_node_named_child(n, i);
+			pg_nk ck = pg_nk_of(a, c);
+			if (ck == NK_PAIR) {
+				TSNode v = pg_field_of(a, c, F_VALUE);
+				expr(b, v);
+				stored |= is_client(b, v) || is_capturing_closure(b, v);
+			} else if (ck == NK_SHORTHAND_PROPERTY) {
+				stored |= is_name(&b->t->names, a, c) ||
+				          pg_strlist_has_n(&b->t->names, ts_node_start_byte(c) + a->src,
+				                           ts_node_end_byte(c) - ts_node_start_byte(c));
+			} else if (ck == NK_METHOD) {
+				stored |= mentions_client(b, c);
+			} else {
+				expr(b, c);
+				stored |= is_client(b, c) || is_capturing_closure(b, c);
+			}
+		}
+		if (stored)
+			emit(b, CN_HANDOVER, 0, 0, pg_line(n));
+		break;
+	}
+	default: {
+		/* sequences, templates, JSX, unary and update expressions, spreads... */
+		uint32_t nc = ts_node_named_child_count(n);
+		for (uint32_t i = 0; i < nc && !b->err; i++) {
+			TSNode c = ts_node_named_child(n, i);
+			if (!pg_nk_is_function(pg_nk_of(a, c)))
+				expr(b, c);
+		}
+		break;
+	}
+	}
+	b->depth--;
+}
+
+/* ---- conditions --------------------------------------------------------- */
+
+/* `client`, `client !== undefined`, `typeof client !== 'undefined'`... : 1 truthy test, -1 falsy test, 0 not one */
+static int client_test(builder *b, TSNode n)
+{
+	const pg_ast *a = b->a;
+	TSNode o, l, r;
+	int negate;
+	if (is_client(b, n))
+		return 1;
+	if (pg_nk_of(a, n) != NK_BINARY)
+		return 0;
+	o = pg_field_of(a, n, F_OPERATOR);
+	if (pg_text_is(a, o, "!==") || pg_text_is(a, o, "!="))
+		negate = 0;
+	else if (pg_text_is(a, o, "===") || pg_text_is(a, o, "=="))
+		negate = 1;
+	else
+		return 0;
+	l = pg_unwrap(a, pg_field_of(a, n, F_LEFT));
+	r = pg_unwrap(a, pg_field_of(a, n, F_RIGHT));
+	if (is_nullish_literal(a, r)) {
+		TSNode tmp = l;
+		l = r;
+		r = tmp;
+	}
+	if (is_nullish_literal(a, l) && is_client(b, r))
+		return negate ? -1 : 1;
+	/* typeof client !== 'undefined' */
+	if (pg_nk_of(a, r) == NK_UNARY) {
+		TSNode tmp = l;
+		l = r;
+		r = tmp;
+	}
+	if (pg_nk_of(a, l) == NK_UNARY && pg_text_is(a, pg_field_of(a, l, F_OPERATOR), "typeof") &&
+	    is_client(b, pg_field_of(a, l, F_ARGUMENT))) {
+		char *s = pg_string_value(a, r);
+		int undef = s && !strcmp(s, "undefined");
+		free(s);
+		if (undef)
+			return negate ? -1 : 1;
+	}
+	return 0;
+}
+
+static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
+{
+	const pg_ast *a = b->a;
+	const char *op;
+	int ct, fi;
+	n = pg_unwrap(a, n);
+	if (ts_node_is_null(n) || pg_nk_of(a, n) == NK_EMPTY) {
+		*t = b->cur;
+		*f = NONE;
+		return;
+	}
+	if (++b->depth > PG_BUILD_MAX_DEPTH) {
+		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", PG_BUILD_MAX_DEPTH);
+		b->depth--;
+		*t = *f = NONE;
+		return;
+	}
+	if (pg_nk_of(a, n) == NK_UNARY && pg_text_is(a, pg_field_of(a, n, F_OPERATOR), "!")) {
+		cond(b, pg_field_of(a, n, F_ARGUMENT), f, t);
+	} else if (is_logical(a, n, &op) && op[0] != '?') {
+		uint32_t lt, lf, rt, rf;
+		cond(b, pg_field_of(a, n, F_LEFT), &lt, &lf);
+		b->cur = op[0] == '&' ? lt : lf;
+		cond(b, pg_field_of(a, n, F_RIGHT), &rt, &rf);
+		if (op[0] == '&') {
+			*t = rt;
+			*f = join(b, lf, rf);
+		} else {
+			*t = join(b, lt, rt);
+			*f = rf;
+		}
+	} else if ((ct = client_test(b, n)) != 0) {
+		*t = branch(b, CN_ASSUME_CLIENT, 0, ct > 0);
+		*f = branch(b, CN_ASSUME_CLIENT, 0, ct < 0);
+	} else if ((fi = flag_index(b, n)) >= 0) {
+		*t = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, 1);
+		*f = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, 0);
+	} else {
+		expr(b, n);
+		*t = branch(b, CN_NOP, 0, 0);
+		*f = branch(b, CN_NOP, 0, 0);
+	}
+	b->cur = NONE;
+	b->depth--;
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+static void declaration(builder *b, TSNode decl)
+{
+	uint32_t nc = ts_node_named_child_count(decl);
+	for (uint32_t i = 0; i < nc; i++) {
+		TSNode d = ts_node_named_child(decl, i);
+		TSNode value;
+		if (pg_nk_of(b->a, d) != NK_VARIABLE_DECLARATOR)
+			continue;
+		value = pg_field_of(b->a, d, F_VALUE);
+		expr(b, value);
+		assign_value(b, pg_field_of(b->a, d, F_NAME), value, 1);
+	}
+}
+
+static void loop_body(builder *b, TSNode body, const char *label, uint32_t label_len,
+                      uint32_t brk, uint32_t cont)
+{
+	int cx = push(b, CX_LOOP);
+	b->cx[cx].label = label;
+	b->cx[cx].label_len = label_len;
+	b->cx[cx].brk = brk;
+	b->cx[cx].cont = cont;
+	stmt(b, body);
+	pop(b);
+}
+
+/* A loop statement, with the label of an enclosing labelled statement if any. */
+static void loop(builder *b, TSNode n, const char *label, uint32_t label_len)
+{
+	const pg_ast *a = b->a;
+	pg_nk k = pg_nk_of(a, n);
+	uint32_t head, brk = node(b, CN_NOP, 0), cont = node(b, CN_NOP, 0), t, f;
+	if (k == NK_FOR) {
+		TSNode init = pg_field_of(a, n, F_INITIALIZER);
+		if (!ts_node_is_null(init))
+			stmt(b, init);
+		head = node(b, CN_NOP, 0);
+		edge(b, b->cur, head, VIA_NONE, 0);
+		b->cur = head;
+		cond(b, pg_field_of(a, n, F_CONDITION), &t, &f);
+		b->cur = t;
+		loop_body(b, pg_field_of(a, n, F_BODY), label, label_len, brk, cont);
+		edge(b, b->cur, cont, VIA_NONE, 0);
+		b->cur = cont;
+		expr(b, pg_field_of(a, n, F_INCREMENT));
+		edge(b, b->cur, head, VIA_NONE, 0);
+	} else if (k == NK_FOR_IN) {
+		expr(b, pg_field_of(a, n, F_RIGHT));
+		head = node(b, CN_NOP, 0);
+		edge(b, b->cur, head, VIA_NONE, 0);
+		b->cur = head;
+		t = branch(b, CN_NOP, 0, 0);
+		f = branch(b, CN_NOP, 0, 0);
+		b->cur = t;
+		loop_body(b, pg_field_of(a, n, F_BODY), label, label_len, brk, cont);
+		edge(b, b->cur, cont, VIA_NONE, 0);
+		edge(b, cont, head, VIA_NONE, 0);
+	} else if (k == NK_WHILE) {
+		head = node(b, CN_NOP, 0);
+		edge(b, b->cur, head, VIA_NONE, 0);
+		b->cur = head;
+		cond(b, pg_field_of(a, n, F_CONDITION), &t, &f);
+		b->cur = t;
+		loop_body(b, pg_field_of(a, n, F_BODY), label, label_len, brk, cont);
+		edge(b, b->cur, cont, VIA_NONE, 0);
+		edge(b, cont, head, VIA_NONE, 0);
+	} else { /* do ... while */
+		head = node(b, CN_NOP, 0);
+		edge(b, b->cur, head, VIA_NONE, 0);
+		b->cur = head;
+		loop_body(b, pg_field_of(a, n, F_BODY), label, label_len, brk, cont);
+		edge(b, b->cur, cont, VIA_NONE, 0);
+		b->cur = cont;
+		cond(b, pg_field_of(a, n, F_CONDITION), &t, &f);
+		edge(b, t, head, VIA_NONE, 0);
+	}
+	edge(b, f, brk, VIA_NONE, 0);
+	b->cur = brk;
+}
+
+static void try_stmt(builder *b, TSNode n)
+{
+	const pg_ast *a = b->a;
+	TSNode body = pg_field_of(a, n, F_BODY), handler = pg_field_of(a, n, F_HANDLER);
+	TSNode finalizer = pg_field_of(a, n, F_FINALIZER);
+	uint32_t catch_entry = NONE, end_try;
+	int fin = -1;
+	if (!ts_node_is_null(finalizer)) {
+		fin = push(b, CX_FINALLY);
+		b->cx[fin].fin = pg_field_of(a, finalizer, F_BODY);
+	}
+	if (!ts_node_is_null(handler)) {
+		int cc = push(b, CX_TRY_CATCH);
+		catch_entry = node(b, CN_NOP, 0);
+		b->cx[cc].catch_entry = catch_entry;
+	}
+	stmt(b, body);
+	if (!ts_node_is_null(handler))
+		pop(b);
+	end_try = b->cur;
+	if (!ts_node_is_null(handler)) {
+		b->cur = catch_entry;
+		stmt(b, pg_field_of(a, handler, F_BODY));
+		b->cur = join(b, end_try, b->cur);
+	}
+	if (fin >= 0) {
+		pop(b);
+		if (b->cur != NONE)
+			stmt(b, b->cx[fin].fin);
+	}
+}
+
+static void switch_stmt(builder *b, TSNode n, const char *label, uint32_t label_len)
+{
+	const pg_ast *a = b->a;
+	TSNode body = pg_field_of(a, n, F_BODY);
+	uint32_t brk = node(b, CN_NOP, 0), dispatch, prev = NONE;
+	int has_default = 0, cx;
+	uint32_t nc = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+	expr(b, pg_field_of(a, n, F_VALUE));
+	dispatch = b->cur;
+	cx = push(b, CX_BREAKABLE);
+	b->cx[cx].brk = brk;
+	b->cx[cx].label = label;
+	b->cx[cx].label_len = label_len;
+	(void)cx;
+	for (uint32_t i = 0; i < nc; i++) {
+		TSNode c = ts_node_named_child(body, i);
+		pg_nk ck = pg_nk_of(a, c);
+		uint32_t entry;
+		if (ck != NK_SWITCH_CASE && ck != NK_SWITCH_DEFAULT)
+			continue;
+		has_default |= ck == NK_SWITCH_DEFAULT;
+		entry = node(b, CN_NOP, 0);
+		edge(b, dispatch, entry, VIA_NONE, 0);
+		edge(b, prev, entry, VIA_NONE, 0);
+		b->cur = entry;
+		TSNode value = pg_field_of(a, c, F_VALUE);
+		uint32_t cc = ts_node_named_child_count(c);
+		for (uint32_t j = 0; j < cc; j++) {
+			TSNode s = ts_node_named_child(c, j);
+			if (!ts_node_is_null(value) && ts_node_eq(s, value))
+				continue;
+			stmt(b, s);
+		}
+		prev = b->cur;
+	}
+	pop(b);
+	/* a labelled switch also answers an unlabelled break */
+	if (!has_default)
+		edge(b, dispatch, brk, VIA_NONE, 0);
+	edge(b, prev, brk, VIA_NONE, 0);
+	b->cur = brk;
+}
+
+static void labeled(builder *b, TSNode n)
+{
+	const pg_ast *a = b->a;
+	uint32_t len;
+	const char *label = pg_text(a, pg_field_of(a, n, F_LABEL), &len);
+	TSNode body = pg_field_of(a, n, F_BODY);
+	pg_nk bk = pg_nk_of(a, body);
+	if (bk == NK_FOR || bk == NK_FOR_IN || bk == NK_WHILE || bk == NK_DO) {
+		loop(b, body, label, len);
+	} else if (bk == NK_SWITCH) {
+		switch_stmt(b, body, label, len);
+	} else {
+		uint32_t brk = node(b, CN_NOP, 0);
+		int cx = push(b, CX_BREAKABLE);
+		b->cx[cx].label = label;
+		b->cx[cx].label_len = len;
+		b->cx[cx].brk = brk;
+		stmt(b, body);
+		pop(b);
+		edge(b, b->cur, brk, VIA_NONE, 0);
+		b->cur = brk;
+	}
+}
+
+static void if_stmt(builder *b, TSNode n)
+{
+	/* else-if chains are walked in a loop, not by recursion */
+	uint32_t ends = NONE;
+	for (;;) {
+		uint32_t t, f;
+		TSNode alt;
+		cond(b, pg_field_of(b->a, n, F_CONDITION), &t, &f);
+		b->cur = t;
+		stmt(b, pg_field_of(b->a, n, F_CONSEQUENCE));
+		ends = join(b, ends, b->cur);
+		b->cur = f;
+		alt = pg_field_of(b->a, n, F_ALTERNATIVE);
+		if (ts_node_is_null(alt))
+			break;
+		if (pg_nk_of(b->a, alt) == NK_ELSE && ts_node_named_child_count(alt))
+			alt = ts_node_named_child(alt, 0);
+		if (pg_nk_of(b->a, alt) == NK_IF) {
+			n = alt;
+			continue;
+		}
+		stmt(b, alt);
+		break;
+	}
+	b->cur = join(b, ends, b->cur);
+}
+
+static void stmt(builder *b, TSNode n)
+{
+	const pg_ast *a = b->a;
+	pg_nk k;
+	if (ts_node_is_null(n) || b->err)
+		return;
+	if (++b->depth > PG_BUILD_MAX_DEPTH) {
+		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", PG_BUILD_MAX_DEPTH);
+		b->depth--;
+		return;
+	}
+	k = pg_nk_of(a, n);
+	switch (k) {
+	case NK_PROGRAM:
+	case NK_STATEMENT_BLOCK:
+	case NK_ELSE: {
+		uint32_t nc = ts_node_named_child_count(n);
+		for (uint32_t i = 0; i < nc && !b->err; i++)
+			stmt(b, ts_node_named_child(n, i));
+		break;
+	}
+	case NK_EXPRESSION_STATEMENT:
+		if (ts_node_named_child_count(n))
+			expr(b, ts_node_named_child(n, 0));
+		break;
+	case NK_LEXICAL_DECLARATION:
+	case NK_VARIABLE_DECLARATION:
+		declaration(b, n);
+		break;
+	case NK_IF:
+		if_stmt(b, n);
+		break;
+	case NK_FOR: case NK_FOR_IN: case NK_WHILE: case NK_DO:
+		loop(b, n, NULL, 0);
+		break;
+	case NK_TRY:
+		try_stmt(b, n);
+		break;
+	case NK_SWITCH:
+		switch_stmt(b, n, NULL, 0);
+		break;
+	case NK_LABELED:
+		labeled(b, n);
+		break;
+	case NK_RETURN: {
+		TSNode v = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : n;
+		if (!ts_node_eq(v, n)) {
+			expr(b, v);
+			if (is_client(b, v) || is_capturing_closure(b, v))
+				emit(b, CN_HANDOVER, 0, 0, pg_line(n));
+		}
+		jump(b, J_RETURN, NULL, 0, VIA_RETURN, pg_line(n));
+		b->cur = NONE;
+		break;
+	}
+	case NK_THROW:
+		if (ts_node_named_child_count(n))
+			expr(b, ts_node_named_child(n, 0));
+		jump(b, J_THROW, NULL, 0, VIA_THROW, pg_line(n));
+		b->cur = NONE;
+		break;
+	case NK_BREAK:
+	case NK_CONTINUE: {
+		TSNode label = pg_field_of(a, n, F_LABEL);
+		uint32_t len = 0;
+		const char *l = ts_node_is_null(label) ? NULL : pg_text(a, label, &len);
+		jump(b, k == NK_BREAK ? J_BREAK : J_CONTINUE, l, len, VIA_NONE, 0);
+		b->cur = NONE;
+		break;
+	}
+	case NK_FUNCTION_DECLARATION:
+	case NK_GENERATOR_DECLARATION:
+		if (mentions_client(b, n) && !ts_node_is_null(pg_field_of(a, n, F_NAME)))
+			add_helper(b, pg_field_of(a, n, F_NAME), n);
+		break;
+	case NK_EXPORT: {
+		TSNode d = pg_field_of(a, n, F_DECLARATION), v = pg_field_of(a, n, F_VALUE);
+		if (!ts_node_is_null(d))
+			stmt(b, d);
+		else if (!ts_node_is_null(v))
+			expr(b, v);
+		break;
+	}
+	case NK_CLASS_DECLARATION: case NK_IMPORT: case NK_EMPTY: case NK_COMMENT: case NK_INTERFACE:
+	case NK_TYPE_ALIAS: case NK_ENUM: case NK_ABSTRACT_CLASS: case NK_STATEMENT_IDENTIFIER:
+		break;
+	default:
+		expr(b, n);
+		break;
+	}
+	b->depth--;
+}
+
+/* ---- scopes ------------------------------------------------------------- */
+
+/* Flags: boolean locals assigned a literal true/false in the scope (plus err). */
+static void collect_flags(builder *b, TSNode root)
+{
+	const pg_ast *a = b->a;
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		pg_nk k = pg_nk_of(a, n);
+		TSNode target = {{0, 0, 0, 0}, NULL, NULL}, value = target;
+		if (k == NK_ASSIGNMENT) {
+			target = pg_field_of(a, n, F_LEFT);
+			value = pg_field_of(a, n, F_RIGHT);
+		} else if (k == NK_VARIABLE_DECLARATOR) {
+			target = pg_field_of(a, n, F_NAME);
+			value = pg_field_of(a, n, F_VALUE);
+		}
+		if (!ts_node_is_null(value) && pg_nk_of(a, target) == NK_IDENTIFIER &&
+		    (pg_nk_of(a, pg_unwrap(a, value)) == NK_TRUE || pg_nk_of(a, pg_unwrap(a, value)) == NK_FALSE) &&
+		    flag_index(b, target) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS)
+			b->t->flags[b->t->nflags++] = pg_text_dup(a, target, 0);
+		if (ts_tree_cursor_goto_first_child(&c))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&c))
+			if (!ts_tree_cursor_goto_parent(&c))
+				goto out;
+	}
+out:
+	ts_tree_cursor_delete(&c);
+}
+
+/* Initial configs: the client's state and every combination of the flags. */
+static void set_initial(pg_cfg *g, int state, int nflags, int err_flag)
+{
+	for (int bits = 0; bits < (1 << nflags); bits++) {
+		int st = state;
+		if (err_flag >= 0)
+			st = (bits >> err_flag) & 1 ? ST_NONE : ST_HELD;
+		g->initial[g->ninitial++] = (uint8_t)(st | bits << 2);
+	}
+}
+
+int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_track *t,
+             int err_flag, pg_cfg *g)
+{
+	builder b;
+	const pg_ast *a = &m->ast;
+	TSNode body = n;
+	uint32_t end_line;
+	int cx;
+	memset(&b, 0, sizeof(b));
+	memset(g, 0, sizeof(*g));
+	b.an = an;
+	b.m = m;
+	b.a = a;
+	b.g = g;
+	b.t = t;
+	b.top = -1;
+
+	if (kind == SCOPE_CALLBACK || kind == SCOPE_SUMMARY)
+		body = pg_field_of(a, n, F_BODY);
+	end_line = pg_end_line(n);
+	if (kind == SCOPE_CHAIN) {
+		chain_link links[MAX_LINKS];
+		size_t nl = chain_links(a, n, links);
+		collect_flags(&b, nl ? links[nl - 1].call : n);
+	} else {
+		collect_flags(&b, body);
+	}
+
+	g->entry = node(&b, CN_NOP, pg_line(n));
+	g->exit = node(&b, CN_EXIT, end_line);
+	cx = push(&b, CX_BOUNDARY);
+	b.cx[cx].ret = b.cx[cx].thr = g->exit;
+	b.cur = g->entry;
+
+	if (kind == SCOPE_CHAIN) {
+		/* n is the acquisition call; the scope is the chain of handlers above it */
+		chain_link links[MAX_LINKS];
+		size_t nl = chain_links(a, n, links);
+		TSNode fn = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+		uint32_t ful, rej;
+		expr(&b, pg_field_of(a, fn, F_OBJECT));
+		args(&b, n);
+		rej = branch(&b, CN_NOP, 0, 0);
+		emit(&b, CN_ACQUIRE, 0, 0, pg_line(n));
+		ful = b.cur;
+		build_chain(&b, links, nl, &ful, &rej);
+		end_line = nl ? pg_end_line(links[nl - 1].call) : end_line;
+		g->nodes[g->exit].line = end_line;
+		edge(&b, ful, g->exit, VIA_END, end_line);
+		edge(&b, rej, g->exit, VIA_NONE, 0);
+		set_initial(g, ST_NONE, t->nflags, -1);
+	} else {
+		if (pg_nk_of(a, body) == NK_STATEMENT_BLOCK || pg_nk_of(a, body) == NK_PROGRAM) {
+			stmt(&b, body);
+		} else {
+			expr(&b, body);
+			if (is_client(&b, body) || is_capturing_closure(&b, body))
+				emit(&b, CN_HANDOVER, 0, 0, pg_line(body));
+		}
+		edge(&b, b.cur, g->exit, VIA_END, end_line);
+		set_initial(g, kind == SCOPE_BODY ? ST_NONE : ST_HELD, t->nflags,
+		            kind == SCOPE_CALLBACK ? err_flag : -1);
+	}
+
+	for (size_t i = 0; i < b.ncx; i++)
+		free(b.cx[i].copies);
+	free(b.cx);
+	free(b.helpers);
+	return b.err;
+}
