@@ -76,10 +76,9 @@ int pg_git_head_tree(git_tree **out, git_repository *repo)
 	return PG_OK;
 }
 
-int pg_git_rev_tree(git_tree **out, git_repository *repo, const git_object *obj)
+int pg_git_rev_tree(git_tree **out, const git_object *obj)
 {
 	git_object *peeled = NULL;
-	(void)repo;
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_TREE) < 0)
 		return pg_git_error("not a commit or tree");
 	*out = (git_tree *)peeled;

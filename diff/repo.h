@@ -31,8 +31,8 @@ void pg_git_close(pg_git *g);
 
 /* HEAD's tree; *out is NULL (and 0 returned) on an unborn branch. */
 int pg_git_head_tree(git_tree **out, git_repository *repo);
-/* The tree of any revision ("main", "HEAD~2", an id). */
-int pg_git_rev_tree(git_tree **out, git_repository *repo, const git_object *obj);
+/* The tree of a revision's object (a commit, a tag or a tree). */
+int pg_git_rev_tree(git_tree **out, const git_object *obj);
 
 /* Copies the blob's bytes into *out. */
 int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);

@@ -156,8 +156,10 @@ static char *hook_script(const char *bin)
 /* Where git runs hooks for this repository; *husky set when core.hooksPath is husky's. */
 static int hooks_dir(git_repository *repo, char **out, int *husky)
 {
+	static const char *const husky_marks[] = {"h", "husky.sh", "_/husky.sh"};
 	git_config *cfg = NULL;
 	git_buf buf = {0};
+	size_t i;
 	int rc;
 	*out = NULL;
 	*husky = 0;
@@ -170,12 +172,12 @@ static int hooks_dir(git_repository *repo, char **out, int *husky)
 		if (!base)
 			base = git_repository_path(repo);
 		*out = buf.ptr[0] == '/' ? pg_path_normalize(buf.ptr) : pg_path_join(base, buf.ptr);
-		rel = pg_path_join(*out, "h");
-		*husky = file_exists(rel);
-		free(rel);
-		rel = pg_path_join(*out, "husky.sh");
-		*husky = *husky || file_exists(rel);
-		free(rel);
+		/* husky 9 keeps `h` in its hooks folder; husky 4-8 keep `_/husky.sh` beside their hooks. */
+		for (i = 0; i < sizeof(husky_marks) / sizeof(husky_marks[0]) && !*husky; i++) {
+			rel = pg_path_join(*out, husky_marks[i]);
+			*husky = file_exists(rel);
+			free(rel);
+		}
 	} else {
 		git_error_clear();
 		*out = pg_path_join(git_repository_commondir(repo), "hooks");

@@ -153,6 +153,55 @@ static void summary(const pg_git_verdict *v, double ms, int blocked, const char 
 	}
 }
 
+static int same_finding(const pg_finding *a, const pg_finding *b)
+{
+	return a->line == b->line && a->column == b->column && a->order == b->order &&
+	       !strcmp(a->path, b->path) && !strcmp(a->function, b->function);
+}
+
+/*
+ * Concluding a merge: a leak that the other parent (MERGE_HEAD) already has
+ * is not introduced by the merge, only one new to both parents is.
+ */
+static int merge_filter(pg_git_verdict *v, pg_git *g, pg_git_side *new_side)
+{
+	git_object *obj = NULL;
+	git_tree *theirs = NULL;
+	pg_git_side their_side = {0};
+	pg_git_verdict tv;
+	size_t i, j, kept = 0;
+	int rc;
+
+	if (v->introduced == 0 || git_repository_state(g->repo) != GIT_REPOSITORY_STATE_MERGE)
+		return PG_OK;
+	if (git_revparse_single(&obj, g->repo, "MERGE_HEAD") < 0)
+		return pg_git_error("cannot read MERGE_HEAD");
+	rc = pg_git_rev_tree(&theirs, obj);
+	git_object_free(obj);
+	if (rc < 0)
+		return rc;
+	their_side.repo = g->repo;
+	their_side.tree = theirs;
+	rc = judge(&tv, &their_side, new_side, 0);
+	for (i = 0; rc == PG_OK && i < v->shown.len; i++) {
+		pg_finding *f = &v->shown.items[i];
+		int in_both = f->introduced != 1;
+		for (j = 0; j < tv.shown.len && !in_both; j++)
+			in_both = same_finding(f, &tv.shown.items[j]);
+		if (in_both) {
+			v->shown.items[kept++] = *f;
+		} else {
+			pg_finding_free(f);
+			v->introduced--;
+		}
+	}
+	if (rc == PG_OK)
+		v->shown.len = kept;
+	pg_git_verdict_free(&tv);
+	git_tree_free(theirs);
+	return rc;
+}
+
 int pg_cmd_run(int argc, char **argv)
 {
 	run_opts o;
@@ -183,6 +232,8 @@ int pg_cmd_run(int argc, char **argv)
 		rc = judge(&v, &old_side, &new_side, 1);
 	}
 	if (rc == PG_OK)
+		rc = merge_filter(&v, &g, &new_side);
+	if (rc == PG_OK)
 		rc = report(&o, &v, &new_side);
 	if (rc < 0) {
 		fprintf(stderr, "pgleak-hook: error: %s\n", pg_error_last());
@@ -212,7 +263,7 @@ static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree 
 		return pg_git_error(rev);
 	if (spec.flags & GIT_REVSPEC_SINGLE) {
 		*use_index = 1;
-		rc = pg_git_rev_tree(old_tree, g->repo, spec.from);
+		rc = pg_git_rev_tree(old_tree, spec.from);
 	} else if (spec.flags & GIT_REVSPEC_MERGE_BASE) {
 		git_oid base;
 		git_commit *c = NULL;
@@ -220,14 +271,14 @@ static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree 
 		    git_commit_lookup(&c, g->repo, &base) < 0)
 			rc = pg_git_error("cannot find the merge base");
 		else
-			rc = pg_git_rev_tree(old_tree, g->repo, (git_object *)c);
+			rc = pg_git_rev_tree(old_tree, (git_object *)c);
 		git_commit_free(c);
 		if (rc == PG_OK)
-			rc = pg_git_rev_tree(new_tree, g->repo, spec.to);
+			rc = pg_git_rev_tree(new_tree, spec.to);
 	} else {
-		rc = pg_git_rev_tree(old_tree, g->repo, spec.from);
+		rc = pg_git_rev_tree(old_tree, spec.from);
 		if (rc == PG_OK)
-			rc = pg_git_rev_tree(new_tree, g->repo, spec.to);
+			rc = pg_git_rev_tree(new_tree, spec.to);
 	}
 	git_object_free(spec.from);
 	git_object_free(spec.to);

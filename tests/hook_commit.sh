@@ -221,4 +221,18 @@ JS
 	assert_contains "$OUT" "jobs.js"
 }
 
+# Concluding a merge: a leak the merged branch already has is not introduced by the merge commit.
+test_merge_commit_does_not_reintroduce_their_leak() {
+	new_repo || return 1
+	printf 'one\n' >notes.txt && git add notes.txt && git commit -q -m notes || return 1
+	git checkout -q -b other || return 1
+	{ js_pool_header; js_leaky_fn theirLeak; } >theirs.js && printf 'theirs\n' >notes.txt
+	git add theirs.js notes.txt && git commit -q --no-verify -m "their leak" || return 1
+	git checkout -q main && printf 'ours\n' >notes.txt && git commit -q -am ours || return 1
+	git merge -q other >/dev/null 2>&1 && { fail "expected a conflict in notes.txt"; return 1; }
+	printf 'both\n' >notes.txt && git add notes.txt
+	commit_ok --no-edit || return 1
+	assert_not_contains "$OUT" "theirLeak"
+}
+
 run_tests
