@@ -1,4 +1,471 @@
-/* TEMPORARY check command until hook/check.c is written. */
+/*
+ * check.c - `pgleak-hook check [--format F] [--config FILE] [--quiet] PATH...`:
+ * whole files and folders, from disk, no repository needed.
+ *
+ * First every argument is resolved into a list of files (folders walked
+ * with an explicit stack, entries sorted so that the output is the same on
+ * every machine); a missing path or a named file of an unsupported type is
+ * an error before anything is analysed, because a typo in a CI script must
+ * not pass as "no leaks".  Then each file goes through the engine; an
+ * engine error on one file is reported and the others are still checked,
+ * the exit code saying 2.
+ *
+ * The configuration is --config FILE, else `.pgleak.json` at the root of
+ * the git work tree around the current folder.  Its "ignore" globs are
+ * relative to the folder that holds it, so each file's path is made
+ * relative to that folder before matching.
+ */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "commands.h"
-int pg_cmd_check(int argc, char **argv) { (void)argc; (void)argv; puts("{\"version\":1,\"findings\":[],\"stats\":{}}"); return 0; }
+#include "engine.h"
+#include "report.h"
+
+#define SUPPORTED ".js .mjs .cjs .jsx .ts .mts .cts .tsx"
+
+static const char usage[] =
+	"usage: pgleak-hook check [--format text|json|sarif] [--config FILE] [--quiet] PATH...\n"
+	"\n"
+	"Checks whole files and folders for pool clients that are not released on\n"
+	"every path.  Folders are walked recursively for " SUPPORTED "\n"
+	"files, skipping node_modules and folders whose name starts with a dot.\n"
+	"Findings name the files as given on the command line.\n"
+	"\n"
+	"  --format F      text (default), json or sarif (SARIF 2.1.0)\n"
+	"  --config FILE   use this configuration instead of .pgleak.json at the\n"
+	"                  root of the git work tree around the current folder\n"
+	"  --quiet         no summary line on stderr\n"
+	"\n"
+	"Examples:\n"
+	"  pgleak-hook check src/\n"
+	"  pgleak-hook check --format sarif . > pgleak.sarif\n"
+	"\n"
+	"Exit: 0 no leak found, 1 leaks found, 2 error (missing path, unsupported\n"
+	"file, unreadable file, malformed configuration).\n";
+
+typedef struct {
+	pg_format format;
+	const char *config_path;
+	int quiet;
+	pg_strlist paths;
+} check_opts;
+
+/* ------------------------------------------------------------ arguments */
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_args(check_opts *o, int argc, char **argv)
+{
+	int only_paths = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *fmt = NULL;
+		if (only_paths || a[0] != '-' || !strcmp(a, "-")) {
+			pg_strlist_push(&o->paths, a);
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_paths = 1;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			o->quiet = 1;
+		} else if (!strcmp(a, "--format") || !strcmp(a, "--config")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "pgleak-hook: check: %s needs a value (see 'pgleak-hook check --help')\n", a);
+				return 2;
+			}
+			if (a[2] == 'f')
+				fmt = argv[++i];
+			else
+				o->config_path = argv[++i];
+		} else if (!strncmp(a, "--format=", 9)) {
+			fmt = a + 9;
+		} else if (!strncmp(a, "--config=", 9)) {
+			o->config_path = a + 9;
+		} else {
+			fprintf(stderr, "pgleak-hook: check: unknown option '%s' (see 'pgleak-hook check --help')\n", a);
+			return 2;
+		}
+		if (fmt && pg_format_parse(fmt, &o->format) < 0) {
+			fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
+			return 2;
+		}
+	}
+	if (o->paths.len == 0) {
+		fprintf(stderr, "pgleak-hook: check: no file or folder given\n%s", usage);
+		return 2;
+	}
+	return -1;
+}
+
+/* -------------------------------------------------------- configuration */
+
+/* The root of the git work tree around the current folder (a `.git` file or folder), or NULL. */
+static char *find_worktree_root(void)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	for (;;) {
+		struct stat st;
+		char *git = pg_xasprintf("%s%s.git", cwd, strcmp(cwd, "/") ? "/" : "");
+		int found = lstat(git, &st) == 0;
+		free(git);
+		if (found)
+			return pg_xstrdup(cwd);
+		if (!strcmp(cwd, "/"))
+			return NULL;
+		n = strlen(cwd);
+		while (n > 1 && cwd[n - 1] != '/')
+			n--;
+		cwd[n > 1 ? n - 1 : 1] = '\0';
+	}
+}
+
+/* Loads the configuration; *root receives the absolute folder its "ignore" globs are relative to. */
+static int load_config(pg_config *cfg, const check_opts *o, char **root)
+{
+	int rc;
+	*root = NULL;
+	if (o->config_path) {
+		char real[PATH_MAX];
+		rc = pg_config_load(cfg, o->config_path);
+		if (rc == PG_ENOTFOUND)
+			return pg_error_set(PG_EINVALID, "%s: no such configuration file", o->config_path);
+		if (rc == PG_OK && realpath(o->config_path, real)) {
+			char *dir = pg_path_dirname(real);
+			*root = dir;
+		}
+		return rc;
+	}
+	*root = find_worktree_root();
+	if (*root) {
+		char *path = pg_path_join(*root, ".pgleak.json");
+		rc = pg_config_load(cfg, path);
+		free(path);
+		if (rc == PG_ENOTFOUND)
+			rc = PG_OK; /* no configuration: the defaults */
+		return rc;
+	}
+	return PG_OK;
+}
+
+/* The path of `file` relative to `root`, or NULL when it is not below it. */
+static char *relative_to(const char *root, const char *file)
+{
+	char real[PATH_MAX];
+	size_t n;
+	if (!root || !realpath(file, real))
+		return NULL;
+	n = strlen(root);
+	if (!strcmp(root, "/"))
+		return pg_xstrdup(real + 1);
+	if (strncmp(real, root, n) != 0 || real[n] != '/')
+		return NULL;
+	return pg_xstrdup(real + n + 1);
+}
+
+/* ------------------------------------------------------------ the walk */
+
+typedef struct {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+} file_entry;
+
+typedef struct {
+	file_entry *items;
+	size_t len, cap;
+} file_list;
+
+static void files_push(file_list *l, char *path, const struct stat *st)
+{
+	PG_GROW(l->items, l->cap, l->len + 1);
+	l->items[l->len].path = path;
+	l->items[l->len].dev = st->st_dev;
+	l->items[l->len].ino = st->st_ino;
+	l->len++;
+}
+
+static void files_free(file_list *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		free(l->items[i].path);
+	free(l->items);
+}
+
+/* "src" + "a.js" -> "src/a.js"; "." + "a.js" -> "a.js"; "src/" + "a.js" -> "src/a.js". */
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	if (!strcmp(dir, "."))
+		return pg_xstrdup(name);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return pg_xasprintf("/%s", name);
+	return pg_xasprintf("%.*s/%s", (int)n, dir, name);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of a folder's entries, without "." and "..". */
+static int list_dir(const char *dir, pg_strlist *names)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return pg_error_set(PG_ERROR, "%s: cannot open folder: %s", dir, strerror(errno));
+	errno = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		pg_strlist_push(names, e->d_name);
+	}
+	closedir(d);
+	if (names->len > 1)
+		qsort(names->items, names->len, sizeof(char *), cmp_name);
+	return PG_OK;
+}
+
+/*
+ * Walks `top` depth first with an explicit stack.  Symbolic links to
+ * folders are not followed (they can make cycles); links to files are.
+ */
+static int walk(const char *top, file_list *out)
+{
+	pg_strlist stack = {0};
+	int rc = PG_OK;
+	pg_strlist_push(&stack, top);
+	while (stack.len > 0 && rc == PG_OK) {
+		char *dir = stack.items[--stack.len];
+		pg_strlist names = {0};
+		size_t first_child = stack.len;
+		rc = list_dir(dir, &names);
+		for (size_t i = 0; rc == PG_OK && i < names.len; i++) {
+			const char *name = names.items[i];
+			char *path;
+			struct stat st;
+			if (name[0] == '.' || !strcmp(name, "node_modules"))
+				continue;
+			path = join(dir, name);
+			if (lstat(path, &st) < 0) {
+				free(path); /* vanished while we looked: nothing to check */
+				continue;
+			}
+			if (S_ISDIR(st.st_mode)) {
+				pg_strlist_push(&stack, path);
+				free(path);
+				continue;
+			}
+			if (S_ISLNK(st.st_mode) && (stat(path, &st) < 0 || !S_ISREG(st.st_mode))) {
+				free(path);
+				continue;
+			}
+			if (S_ISREG(st.st_mode) && pg_lang_from_path(name) != PG_LANG_NONE)
+				files_push(out, path, &st);
+			else
+				free(path);
+		}
+		/* Subfolders were pushed in sorted order; reverse them so the first pops first. */
+		for (size_t a = first_child, b = stack.len; b > a + 1; a++, b--) {
+			char *t = stack.items[a];
+			stack.items[a] = stack.items[b - 1];
+			stack.items[b - 1] = t;
+		}
+		pg_strlist_free(&names);
+		free(dir);
+	}
+	pg_strlist_free(&stack);
+	return rc;
+}
+
+/* Resolves every argument; reports each bad one and returns the number of them. */
+static int collect(const pg_strlist *args, file_list *out)
+{
+	int bad = 0;
+	for (size_t i = 0; i < args->len; i++) {
+		const char *a = args->items[i];
+		struct stat st;
+		if (stat(a, &st) < 0) {
+			fprintf(stderr, "pgleak-hook: check: %s: %s\n", a,
+			        errno == ENOENT || errno == ENOTDIR ? "no such file or folder" : strerror(errno));
+			bad++;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (walk(a, out) < 0) {
+				fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
+				bad++;
+			}
+		} else if (!S_ISREG(st.st_mode)) {
+			fprintf(stderr, "pgleak-hook: check: %s: not a regular file or folder\n", a);
+			bad++;
+		} else if (pg_lang_from_path(a) != PG_LANG_NONE) {
+			files_push(out, pg_xstrdup(a), &st);
+		} else {
+			size_t n = strlen(a);
+			/* Declaration files are TypeScript but hold no code: nothing to check, no error. */
+			if (!(n >= 5 && !strcmp(a + n - 5, ".d.ts")) && !(n >= 6 && (!strcmp(a + n - 6, ".d.mts") || !strcmp(a + n - 6, ".d.cts")))) {
+				fprintf(stderr, "pgleak-hook: check: %s: not a JavaScript or TypeScript file (supported: %s)\n",
+				        a, SUPPORTED);
+				bad++;
+			}
+		}
+	}
+	return bad;
+}
+
+/* Orders by file identity, then by position on the command line (the first name wins). */
+static int cmp_identity(const void *a, const void *b)
+{
+	const file_entry *const *x = a, *const *y = b;
+	if ((*x)->dev != (*y)->dev)
+		return (*x)->dev < (*y)->dev ? -1 : 1;
+	if ((*x)->ino != (*y)->ino)
+		return (*x)->ino < (*y)->ino ? -1 : 1;
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* The same file named twice (`check src src/a.js`) is checked once, under its first name. */
+static void dedup(file_list *l)
+{
+	file_entry **by_id;
+	size_t o = 0;
+	if (l->len < 2)
+		return;
+	by_id = pg_xmalloc(l->len * sizeof(*by_id));
+	for (size_t i = 0; i < l->len; i++)
+		by_id[i] = &l->items[i];
+	qsort(by_id, l->len, sizeof(*by_id), cmp_identity);
+	for (size_t i = 1; i < l->len; i++)
+		if (by_id[i]->dev == by_id[i - 1]->dev && by_id[i]->ino == by_id[i - 1]->ino) {
+			free(by_id[i]->path);
+			by_id[i]->path = NULL;
+		}
+	free(by_id);
+	for (size_t i = 0; i < l->len; i++)
+		if (l->items[i].path)
+			l->items[o++] = l->items[i];
+	l->len = o;
+}
+
+/* ------------------------------------------------------------- running */
+
+static int read_disk(void *ctx, const char *path, pg_buf *out)
+{
+	(void)ctx;
+	return pg_read_file(path, out);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static size_t count_files_with_findings(const pg_findings *fs)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < fs->len; i++)
+		if (i == 0 || strcmp(fs->items[i].path, fs->items[i - 1].path))
+			n++;
+	return n;
+}
+
+static void summary(const pg_findings *fs, size_t nfiles, const pg_stats *st, double ms)
+{
+	size_t with = count_files_with_findings(fs);
+	if (fs->len)
+		fprintf(stderr, "pgleak-hook: %zu leak%s in %zu of %zu file%s (%zu functions) in %.0f ms\n", fs->len,
+		        fs->len == 1 ? "" : "s", with, nfiles, nfiles == 1 ? "" : "s", st->functions, ms);
+	else
+		fprintf(stderr, "pgleak-hook: no leaks in %zu file%s (%zu functions) in %.0f ms\n", nfiles,
+		        nfiles == 1 ? "" : "s", st->functions, ms);
+}
+
+static int check_files(const check_opts *o, const pg_config *cfg, const char *root, file_list *files, double t0)
+{
+	pg_source src = {read_disk, NULL};
+	pg_findings fs;
+	pg_engine *e = NULL;
+	pg_report_opts ro = {o->format, 0, 0};
+	size_t checked = 0;
+	int errors = 0, rc;
+
+	pg_findings_init(&fs);
+	if (pg_engine_new(&e, cfg, &src) < 0) {
+		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
+		return 2;
+	}
+	for (size_t i = 0; i < files->len; i++) {
+		const char *path = files->items[i].path;
+		if (cfg->ignore.len && root) {
+			char *rel = relative_to(root, path);
+			int skip = rel && pg_config_ignores(cfg, rel);
+			free(rel);
+			if (skip)
+				continue;
+		}
+		checked++;
+		rc = pg_engine_check_file(e, path, &fs, NULL);
+		if (rc < 0) {
+			fprintf(stderr, "pgleak-hook: check: %s: %s\n", path, pg_error_last());
+			errors++;
+		}
+	}
+	pg_findings_sort(&fs);
+	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
+	rc = pg_report_write(stdout, &ro, &fs, pg_engine_stats(e), &src);
+	if (rc < 0 && errno != EPIPE) {
+		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
+		errors++;
+	}
+	if (o->format == PG_FORMAT_TEXT && !o->quiet)
+		summary(&fs, checked, pg_engine_stats(e), now_ms() - t0);
+	rc = errors ? 2 : fs.len ? 1 : 0;
+	pg_findings_free(&fs);
+	pg_engine_free(e);
+	return rc;
+}
+
+int pg_cmd_check(int argc, char **argv)
+{
+	check_opts o = {PG_FORMAT_TEXT, NULL, 0, {0}};
+	pg_config cfg;
+	file_list files = {0};
+	char *root = NULL;
+	double t0 = now_ms();
+	int rc = parse_args(&o, argc, argv);
+
+	pg_config_init(&cfg);
+	if (rc < 0 && load_config(&cfg, &o, &root) < 0) {
+		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
+		rc = 2;
+	}
+	if (rc < 0 && collect(&o.paths, &files) > 0)
+		rc = 2;
+	if (rc < 0) {
+		dedup(&files);
+		rc = check_files(&o, &cfg, root, &files, t0);
+	}
+	files_free(&files);
+	free(root);
+	pg_config_free(&cfg);
+	pg_strlist_free(&o.paths);
+	return rc;
+}

@@ -1,11 +1,161 @@
-/* TEMPORARY main until hook/main.c is written. */
+/*
+ * main.c - the pgleak-hook program: finds the command and hands it the
+ * rest of the arguments (hook/commands.h).
+ *
+ * It also owns what is the same for every command: --version, the
+ * overview help (each command prints its own page for `COMMAND --help`, so
+ * the facts stay beside the code), the answer to an unknown command, and the process-wide settings (SIGPIPE ignored so that
+ * `pgleak-hook check | head` ends quietly instead of being killed midway,
+ * the final flush of stdout checked).
+ */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
 #include "commands.h"
+
+typedef struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} command;
+
+/* Each command prints its own page for `COMMAND --help`: the facts stay beside the code they describe. */
+static const command commands[] = {
+	{"install", pg_cmd_install, "install the git pre-commit hook in this repository (--husky: in .husky/pre-commit)"},
+	{"uninstall", pg_cmd_uninstall, "remove the hook, restoring the one it chained"},
+	{"run", pg_cmd_run, "check what is staged against HEAD: what the hook runs (--strict: block on old leaks too)"},
+	{"check", pg_cmd_check, "check files and folders, recursively; needs no repository"},
+	{"diff", pg_cmd_diff, "CI: the leaks that REV..REV (or REV..index) introduces"},
+	{"cache", pg_cmd_cache, "stats|clear|path: the on-disk cache of per-function results"},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+	        "pgleak-hook %s - block git commits that leak PostgreSQL pool clients\n"
+	        "\n"
+	        "It finds `await pool.connect()` (node-postgres and compatible pools) whose\n"
+	        "client is not released on every path (an exception from a query, an early\n"
+	        "return, a throw), in JavaScript and TypeScript, and stops the commit that\n"
+	        "introduces one.  Leaks already in the code do not block unrelated commits.\n"
+	        "\n"
+	        "usage: pgleak-hook COMMAND [OPTIONS]\n"
+	        "\n"
+	        "Commands:\n",
+	        PG_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+	        "\n"
+	        "  pgleak-hook COMMAND --help   more about one command\n"
+	        "  pgleak-hook --version        the version\n"
+	        "\n"
+	        "Exit codes: 0 nothing found / commit allowed, 1 leaks found / commit\n"
+	        "blocked, 2 error (bad arguments, unreadable input, bad configuration).\n"
+	        "\n"
+	        "Environment:\n"
+	        "  PGLEAK_SKIP=1     `run` allows the commit without checking, and says so\n"
+	        "  PGLEAK_CACHE_DIR  where the cache lives\n"
+	        "  NO_COLOR          no colour (colour is only used on a terminal anyway)\n"
+	        "\n"
+	        "Configuration: .pgleak.json at the repository root (every key optional):\n"
+	        "  {\n"
+	        "    \"pools\": [\"db\", \"this.pg\"],         receivers that are pg pools\n"
+	        "    \"acquire\": [\"checkout\"],            methods that check a client out\n"
+	        "                                        (besides connect)\n"
+	        "    \"release\": [\"giveBack\"],            methods that give it back (besides release)\n"
+	        "    \"releaseHelpers\": [\"returnClient\"], functions that release their argument\n"
+	        "    \"ignore\": [\"dist\", \"legacy/**\"],    paths not checked (globs; ** spans folders)\n"
+	        "    \"maxFileBytes\": 2097152             larger files are skipped\n"
+	        "  }\n"
+	        "\n"
+	        "Suppressing one finding (say why in the comment):\n"
+	        "  // pgleak-ignore-next-line   on the line before the connect() call\n"
+	        "  const client = await pool.connect(); // pgleak-ignore   on the same line\n"
+	        "\n"
+	        "Example:\n"
+	        "  $ pgleak-hook install\n"
+	        "  $ git commit -m \"orders: load by id\"\n"
+	        "  src/orders.ts:12:36: error: the client from this.pool.connect() is not released on every path [release-not-guaranteed]\n"
+	        "   12 |     const client = await this.pool.connect();\n"
+	        "      |                                    ^\n"
+	        "    leaks when the call at line 13 throws (in OrderRepository.byId)\n"
+	        "    hint: release the client in a finally block: try { ... } finally { client.release() }\n"
+	        "  (exit 1: the commit is blocked; fix it, or bypass with PGLEAK_SKIP=1 git commit ...)\n"
+	        "\n"
+	        "  $ pgleak-hook check src/     check a whole tree, no repository needed\n");
+}
+
+static const command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* Flushes stdout; a reader that went away (EPIPE) is not an error worth a message. */
+static int finish(int code)
+{
+	if (fflush(stdout) != 0) {
+		if (errno == EPIPE)
+			return code;
+		fprintf(stderr, "pgleak-hook: cannot write the output: %s\n", strerror(errno));
+		return 2;
+	}
+	return code;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "check"))
-		return pg_cmd_check(argc - 1, argv + 1);
-	fprintf(stderr, "usage: pgleak-hook check PATH...\n");
-	return 2;
+	const command *cmd;
+	const char *name;
+
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: pgleak-hook COMMAND [OPTIONS]\n\nCommands:\n");
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			fprintf(stderr, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(stderr, "\npgleak-hook: no command given; 'pgleak-hook --help' explains more\n");
+		return 2;
+	}
+	name = argv[1];
+	if (!strcmp(name, "--version") || !strcmp(name, "-V") || !strcmp(name, "version")) {
+		printf("pgleak-hook %s\n", PG_VERSION);
+		return finish(0);
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		if (argc > 2 && (cmd = find_command(argv[2])) != NULL) {
+			char *help_argv[] = {argv[2], "--help", NULL};
+			return finish(cmd->fn(2, help_argv));
+		}
+		if (argc > 2) {
+			fprintf(stderr, "pgleak-hook: '%s' is not a command; see 'pgleak-hook --help'\n", argv[2]);
+			return 2;
+		}
+		print_help(stdout);
+		return finish(0);
+	}
+	if (name[0] == '-') {
+		fprintf(stderr,
+		        "pgleak-hook: unknown option '%s'\n"
+		        "Options come after the command, e.g. 'pgleak-hook check --format json src/'; "
+		        "see 'pgleak-hook --help'.\n",
+		        name);
+		return 2;
+	}
+	cmd = find_command(name);
+	if (!cmd) {
+		fprintf(stderr, "pgleak-hook: '%s' is not a command.\n", name);
+		fprintf(stderr, "Commands:");
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			fprintf(stderr, " %s", commands[i].name);
+		fprintf(stderr, ".  See 'pgleak-hook --help'.\n");
+		return 2;
+	}
+	return finish(cmd->fn(argc - 1, argv + 1));
 }

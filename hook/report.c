@@ -11,8 +11,9 @@
  * that emits valid JSON for any byte sequence (invalid UTF-8 becomes
  * U+FFFD), so a strange file name never makes the whole report unreadable.
  *
- * Every writer returns PG_ERROR as soon as the stream reports an error, so a
- * closed pipe (`pgleak-hook check | head`) stops the output early.
+ * The report is built in memory and written at once; on a failed write
+ * errno is kept, so a caller can tell a reader that went away (EPIPE,
+ * `pgleak-hook check | head`) from a full disk.
  */
 #include "report.h"
 
@@ -545,10 +546,11 @@ int pg_report_write(FILE *out, const pg_report_opts *o, const pg_findings *fs, c
 	case PG_FORMAT_SARIF: write_sarif(&b, o, fs, src); break;
 	}
 	/* One write of the whole report: a reader never sees half a JSON document from an interleaved stderr line. */
-	if (b.len && fwrite(b.data, 1, b.len, out) != b.len)
-		rc = pg_error_set(PG_ERROR, "cannot write the report: %s", strerror(errno));
-	else if (fflush(out) != 0)
-		rc = pg_error_set(PG_ERROR, "cannot write the report: %s", strerror(errno));
+	if ((b.len && fwrite(b.data, 1, b.len, out) != b.len) || fflush(out) != 0) {
+		int e = errno;
+		rc = pg_error_set(PG_ERROR, "cannot write the report: %s", strerror(e));
+		errno = e; /* the caller tells a closed pipe (EPIPE) from a real failure */
+	}
 	pg_buf_free(&b);
 	return rc;
 }
