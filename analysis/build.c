@@ -764,7 +764,8 @@ static void assign_value(builder *b, TSNode target, TSNode value, int is_decl)
 		return;
 	}
 	if (is_client(b, target) && !ts_node_eq(v, b->t->acquire) &&
-	    !(pg_nk_of(a, v) == NK_AWAIT && ts_node_eq(pg_unwrap(a, pg_field_of(a, v, F_ARGUMENT)), b->t->acquire)))
+	    !(pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v) &&
+	      ts_node_eq(pg_unwrap(a, ts_node_named_child(v, 0)), b->t->acquire)))
 		emit(b, CN_LOSE, 0, 0, pg_line(value));
 }
 
