@@ -261,15 +261,15 @@ static int walk(const char *top, file_list *out)
 			const char *name = names.items[i];
 			char *path;
 			struct stat st;
-			if (name[0] == '.' || !strcmp(name, "node_modules"))
-				continue;
 			path = join(dir, name);
 			if (lstat(path, &st) < 0) {
 				free(path); /* vanished while we looked: nothing to check */
 				continue;
 			}
 			if (S_ISDIR(st.st_mode)) {
-				pg_strlist_push(&stack, path);
+				/* Dot-folders (.git, .next, .cache) and dependencies are not the project's code. */
+				if (name[0] != '.' && strcmp(name, "node_modules") != 0)
+					pg_strlist_push(&stack, path);
 				free(path);
 				continue;
 			}
