@@ -602,34 +602,13 @@ skip:
 
 int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out)
 {
-	const pg_ast *a = &m->ast;
-	if (!m->maybe_acquires)
-		return PG_OK;
-	for (size_t i = 0; i < m->nunits; i++) {
-		const pg_unit_info *u = &m->units[i];
-		unit_walk w;
-		TSNode n;
-		uint32_t order = 0;
-		int rc = PG_OK;
-		walk_init(&w, u->body);
-		while (rc == PG_OK && walk_next(&w, a, &n)) {
-			TSNode fn, prop;
-			uint32_t pl;
-			const char *pt;
-			if (pg_nk_of(a, n) != NK_CALL)
-				continue;
-			fn = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-			if (pg_nk_of(a, fn) != NK_MEMBER)
-				continue;
-			prop = pg_field_of(a, fn, F_PROPERTY);
-			pt = pg_text(a, prop, &pl);
-			if (!pg_strlist_has_n(&an->cfg->acquire, pt, pl))
-				continue;
-			rc = analyse(an, m, u, n, &order, out);
-		}
-		walk_done(&w);
-		if (rc < 0)
-			return rc;
+	/* sites are in source order, so per-unit counters give each acquisition its rank */
+	uint32_t *order = pg_xcalloc(m->nunits ? m->nunits : 1, sizeof(uint32_t));
+	int rc = PG_OK;
+	for (size_t i = 0; i < m->nsites && rc == PG_OK; i++) {
+		const pg_acq_site *s = &m->sites[i];
+		rc = analyse(an, m, &m->units[s->unit], s->call, &order[s->unit], out);
 	}
-	return PG_OK;
+	free(order);
+	return rc;
 }

@@ -62,6 +62,7 @@ static void add_fn(pg_module *m, const char *name, size_t n, TSNode fn)
 {
 	if (pg_module_fn(m, name, n))
 		return;
+	pg_strmap_put(&m->fn_index, name, n, m->nfns);
 	PG_GROW(m->fns, m->cfns, m->nfns + 1);
 	m->fns[m->nfns].name = pg_xstrndup(name, n);
 	m->fns[m->nfns].node = fn;
@@ -78,10 +79,8 @@ const pg_import *pg_module_import(const pg_module *m, const char *local, size_t 
 
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
 {
-	for (size_t i = 0; i < m->nfns; i++)
-		if (strlen(m->fns[i].name) == n && !memcmp(m->fns[i].name, name, n))
-			return &m->fns[i];
-	return NULL;
+	size_t *i = pg_strmap_get(&m->fn_index, name, n);
+	return i ? &m->fns[*i] : NULL;
 }
 
 /* ---- imports and requires ---------------------------------------------- */
@@ -435,15 +434,11 @@ static void add_unit(pg_module *m, TSNode fn, TSNode body, int parent)
 		free(own);
 	}
 	/* A repeated name in one file gets its rank, so it stays stable when lines move. */
-	int rank = 1;
-	for (size_t i = 0; i < m->nunits; i++) {
-		const char *n = m->units[i].name;
-		size_t l = strlen(name);
-		if (!strncmp(n, name, l) && (n[l] == '\0' || n[l] == '#'))
-			rank++;
-	}
+	size_t *seen = pg_strmap_get(&m->unit_names, name, strlen(name));
+	size_t rank = seen ? *seen + 1 : 1;
+	pg_strmap_put(&m->unit_names, name, strlen(name), rank);
 	if (rank > 1) {
-		char *ranked = pg_xasprintf("%s#%d", name, rank);
+		char *ranked = pg_xasprintf("%s#%zu", name, rank);
 		free(name);
 		name = ranked;
 	}
@@ -482,12 +477,25 @@ static void note_new(pending_list *news, const char *target, size_t n, TSNode ct
 	news->len++;
 }
 
-static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news)
+static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_config *cfg, int unit)
 {
 	const pg_ast *a = &m->ast;
 	uint32_t len;
 	const char *t;
 	switch (k) {
+	case NK_CALL: {
+		TSNode fn = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+		if (!m->maybe_acquires || pg_nk_of(a, fn) != NK_MEMBER)
+			break;
+		t = pg_text(a, pg_field_of(a, fn, F_PROPERTY), &len);
+		if (pg_strlist_has_n(&cfg->acquire, t, len)) {
+			PG_GROW(m->sites, m->csites, m->nsites + 1);
+			m->sites[m->nsites].call = n;
+			m->sites[m->nsites].unit = unit;
+			m->nsites++;
+		}
+		break;
+	}
 	case NK_IMPORT:
 		collect_import(m, n);
 		break;
@@ -672,11 +680,13 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 		while (nopen > 1 && open[nopen - 1].depth >= depth)
 			nopen--;
 		if (depth > 0 && ts_node_is_named(n)) {
-			visit(m, n, k, &news);
 			if (is_unit_node(&m->ast, n, k, &body)) {
+				visit(m, n, k, &news, cfg, open[nopen - 1].unit);
 				add_unit(m, n, body, open[nopen - 1].unit);
 				PG_GROW(open, copen, nopen + 1);
 				open[nopen++] = (struct open_unit){depth, (int)m->nunits - 1};
+			} else {
+				visit(m, n, k, &news, cfg, open[nopen - 1].unit);
 			}
 		}
 		if (ts_tree_cursor_goto_first_child(&cur)) {
@@ -733,6 +743,9 @@ void pg_module_free(pg_module *m)
 	for (size_t i = 0; i < m->nmemo; i++)
 		free(m->memo[i].fn);
 	free(m->memo);
+	free(m->sites);
+	pg_strmap_free(&m->fn_index);
+	pg_strmap_free(&m->unit_names);
 	free(m);
 }
 

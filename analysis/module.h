@@ -58,6 +58,12 @@ typedef struct {
 	pg_summary sum;
 } pg_summary_memo;
 
+/* A call `R.connect(...)` (any configured acquire method), in source order. */
+typedef struct {
+	TSNode call;
+	int unit; /* the unit whose own code holds it */
+} pg_acq_site;
+
 typedef struct pg_module {
 	char *path;
 	pg_lang lang;
@@ -72,6 +78,9 @@ typedef struct pg_module {
 	pg_named_fn *fns; size_t nfns, cfns;
 	pg_unit_info *units; size_t nunits, cunits;
 	pg_summary_memo *memo; size_t nmemo, cmemo;
+	pg_strmap fn_index;       /* function name -> index in fns */
+	pg_strmap unit_names;     /* unit name -> how many units bear it so far */
+	pg_acq_site *sites; size_t nsites, csites;
 	int maybe_acquires;       /* the text holds an acquire method name at all */
 } pg_module;
 

@@ -278,3 +278,66 @@ char *pg_path_dirname(const char *path)
 		return pg_xstrdup("/");
 	return pg_xstrndup(path, (size_t)(slash - path));
 }
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static size_t strmap_slot(const pg_strmap *m, const char *key, size_t n)
+{
+	size_t mask = m->cap - 1, i = (size_t)hash_bytes(key, n) & mask;
+	while (m->keys[i] && !(strlen(m->keys[i]) == n && !memcmp(m->keys[i], key, n)))
+		i = (i + 1) & mask;
+	return i;
+}
+
+size_t *pg_strmap_get(const pg_strmap *m, const char *key, size_t n)
+{
+	size_t i;
+	if (!m->cap)
+		return NULL;
+	i = strmap_slot(m, key, n);
+	return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+void pg_strmap_put(pg_strmap *m, const char *key, size_t n, size_t val)
+{
+	size_t i;
+	if ((m->len + 1) * 2 > m->cap) {
+		pg_strmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 16;
+		m->keys = pg_xcalloc(m->cap, sizeof(char *));
+		m->vals = pg_xcalloc(m->cap, sizeof(size_t));
+		m->len = 0;
+		for (size_t j = 0; j < old.cap; j++)
+			if (old.keys[j]) {
+				size_t k = strmap_slot(m, old.keys[j], strlen(old.keys[j]));
+				m->keys[k] = old.keys[j];
+				m->vals[k] = old.vals[j];
+				m->len++;
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	i = strmap_slot(m, key, n);
+	if (!m->keys[i]) {
+		m->keys[i] = pg_xstrndup(key, n);
+		m->len++;
+	}
+	m->vals[i] = val;
+}
+
+void pg_strmap_free(pg_strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}

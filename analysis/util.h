@@ -79,4 +79,21 @@ char *pg_path_join(const char *dir, const char *rel);
 char *pg_path_normalize(const char *path);
 char *pg_path_dirname(const char *path);
 
+
+/*
+ * A string -> size_t hash map (open addressing, linear probing), for the
+ * lookups that would otherwise be quadratic on large files.  Keys are copied.
+ */
+typedef struct {
+	char **keys;
+	size_t *vals;
+	size_t len, cap; /* cap is 0 or a power of two */
+} pg_strmap;
+
+/* The value stored under key (n bytes), or NULL. */
+size_t *pg_strmap_get(const pg_strmap *m, const char *key, size_t n);
+/* Stores (or replaces) a value. */
+void pg_strmap_put(pg_strmap *m, const char *key, size_t n, size_t val);
+void pg_strmap_free(pg_strmap *m);
+
 #endif
