@@ -237,8 +237,10 @@ static int cmp_str(const void *a, const void *b)
 static void digest_list(pg_buf *b, const char *name, const pg_strlist *l)
 {
 	char **sorted = pg_xmalloc((l->len ? l->len : 1) * sizeof(char *));
-	memcpy(sorted, l->items, l->len * sizeof(char *));
-	qsort(sorted, l->len, sizeof(char *), cmp_str);
+	if (l->len) {
+		memcpy(sorted, l->items, l->len * sizeof(char *));
+		qsort(sorted, l->len, sizeof(char *), cmp_str);
+	}
 	pg_buf_printf(b, "%s:%zu\n", name, l->len);
 	for (size_t i = 0; i < l->len; i++)
 		pg_buf_printf(b, "%zu:%s\n", strlen(sorted[i]), sorted[i]);

@@ -390,12 +390,15 @@ static size_t count_files_with_findings(const pg_findings *fs)
 static void summary(const pg_findings *fs, size_t nfiles, const pg_stats *st, double ms)
 {
 	size_t with = count_files_with_findings(fs);
+	char skipped[64] = "";
+	if (st->skipped)
+		snprintf(skipped, sizeof(skipped), ", %zu skipped", st->skipped);
 	if (fs->len)
-		fprintf(stderr, "pgleak-hook: %zu leak%s in %zu of %zu file%s (%zu functions) in %.0f ms\n", fs->len,
-		        fs->len == 1 ? "" : "s", with, nfiles, nfiles == 1 ? "" : "s", st->functions, ms);
+		fprintf(stderr, "pgleak-hook: %zu leak%s in %zu of %zu file%s (%zu functions%s) in %.0f ms\n", fs->len,
+		        fs->len == 1 ? "" : "s", with, nfiles, nfiles == 1 ? "" : "s", st->functions, skipped, ms);
 	else
-		fprintf(stderr, "pgleak-hook: no leaks in %zu file%s (%zu functions) in %.0f ms\n", nfiles,
-		        nfiles == 1 ? "" : "s", st->functions, ms);
+		fprintf(stderr, "pgleak-hook: no leaks in %zu file%s (%zu functions%s) in %.0f ms\n", nfiles,
+		        nfiles == 1 ? "" : "s", st->functions, skipped, ms);
 }
 
 static int check_files(const check_opts *o, const pg_config *cfg, const char *root, file_list *files, double t0)
