@@ -90,7 +90,7 @@ fi
 # --- 2. build -------------------------------------------------------------
 jobs=$(nproc 2>/dev/null || echo 1)
 say "building (make -j$jobs; the first build fetches the pinned grammars with npm pack)"
-make -j"$jobs" || die "the build failed: see the compiler's messages above"
+make -j"$jobs" || die "the build failed: see the messages above"
 
 # --- 3. install -------------------------------------------------------------
 bindir="$PREFIX/bin"
@@ -101,7 +101,7 @@ else
 	as_root make install PREFIX="$PREFIX"
 fi
 bin="$bindir/pgleak-hook"
-"$bin" --version
+"$bin" --version || die "the installed $bin does not run"
 case ":$PATH:" in
 *":$bindir:"*) ;;
 *) say "note: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\"" ;;
