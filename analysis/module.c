@@ -376,6 +376,8 @@ static char *unit_own_name(const pg_ast *a, TSNode fn)
 	TSNode child, p;
 	char *outer, *own, *r;
 
+	if (k == NK_FIELD && ts_node_is_null(name))
+		name = pg_field_of(a, fn, F_PROPERTY);
 	if (k == NK_METHOD || k == NK_FIELD) {
 		TSNode holder = ts_node_parent(fn);
 		own = ts_node_is_null(name) ? pg_xstrdup("<anonymous>") : pg_text_dup(a, name, 64);
@@ -416,6 +418,8 @@ static char *unit_own_name(const pg_ast *a, TSNode fn)
 	}
 	case NK_EXPORT:
 		return pg_xstrdup("default");
+	case NK_FIELD: /* handler = async () => ...: named as the field (one level, no deeper) */
+		return pg_nk_of(a, ts_node_parent(p)) == NK_CLASS_BODY ? unit_own_name(a, p) : pg_xstrdup("<anonymous>");
 	default:
 		return pg_xstrdup("<anonymous>");
 	}
@@ -537,7 +541,10 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		break;
 	}
 	case NK_FIELD: {
+		/* JavaScript calls the field's name `property`, TypeScript `name` */
 		TSNode name = pg_field_of(a, n, F_NAME), value = pg_unwrap(a, pg_field_of(a, n, F_VALUE));
+		if (ts_node_is_null(name))
+			name = pg_field_of(a, n, F_PROPERTY);
 		if (!ts_node_is_null(name) && pg_nk_of(a, value) == NK_NEW) {
 			t = pg_text(a, name, &len);
 			char *target = pg_xasprintf("this.%.*s", (int)len, t);

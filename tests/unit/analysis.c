@@ -1,0 +1,329 @@
+/*
+ * analysis.c - unit tests of the analysis, one construct at a time.
+ *
+ * Each case is a small source file and the findings it must produce, as
+ * "line:kind:via:exit_line" strings (kind n = never-released, g = release-
+ * not-guaranteed, d = discarded; via r/t/e/x = return/throw/exception/end,
+ * or * for "any").  The engine runs on the bytes with a source that serves
+ * a few sibling files, so cross-file cases resolve too.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "unit.h"
+
+#define UNIT_NAME "analysis"
+
+#define PG "import { Pool } from 'pg';\nconst pool = new Pool();\n"
+
+typedef struct {
+	const char *path;
+	const char *text;
+} file;
+
+static const file siblings[] = {
+	{"src/db.js", "import { Pool } from 'pg';\nexport const pool = new Pool();\nexport default pool;\n"},
+	{"src/cjs.js", "const { Pool } = require('pg');\nmodule.exports = new Pool();\n"},
+	{"src/reexport.ts", "export { pool as db } from './db';\n"},
+	{"src/helpers.js", "export function done(c) { c.release(); }\nexport function maybe(c, x) { if (x) c.release(); }\n"
+	                   "export async function prep(c) { await c.query('SET x'); }\n"},
+	{"src/notpool.js", "import { Pool } from 'undici';\nexport const pool = new Pool('http://x');\n"},
+	{NULL, NULL},
+};
+
+static int read_sibling(void *ctx, const char *path, pg_buf *out)
+{
+	(void)ctx;
+	for (int i = 0; siblings[i].path; i++)
+		if (!strcmp(siblings[i].path, path)) {
+			pg_buf_clear(out);
+			pg_buf_puts(out, siblings[i].text);
+			return PG_OK;
+		}
+	return PG_ENOTFOUND;
+}
+
+static char kind_letter(pg_kind k)
+{
+	return k == PG_KIND_NEVER_RELEASED ? 'n' : k == PG_KIND_NOT_GUARANTEED ? 'g' : 'd';
+}
+
+static char via_letter(pg_via v)
+{
+	return v == PG_VIA_RETURN ? 'r' : v == PG_VIA_THROW ? 't' : v == PG_VIA_EXCEPTION ? 'e' : 'x';
+}
+
+/* Runs one case; `want` is a space-separated list of "line:kind[:via[:exit]]". */
+static void expect(const char *path, const char *src, const char *want)
+{
+	pg_config cfg;
+	pg_source source = {read_sibling, NULL};
+	pg_engine *e;
+	pg_findings f;
+	char got[512] = "";
+	pg_config_init(&cfg);
+	pg_findings_init(&f);
+	pg_engine_new(&e, &cfg, &source);
+	if (pg_engine_check_buffer(e, path, src, strlen(src), &f, NULL) != PG_OK) {
+		fprintf(stderr, "    %s: engine error: %s\n", path, pg_error_last());
+		unit_case_failed = 1;
+	}
+	pg_findings_sort(&f);
+	for (size_t i = 0; i < f.len; i++) {
+		char one[64];
+		snprintf(one, sizeof(one), "%s%u:%c:%c:%u", i ? " " : "", f.items[i].line,
+		         kind_letter(f.items[i].kind), via_letter(f.items[i].via), f.items[i].exit_line);
+		strncat(got, one, sizeof(got) - strlen(got) - 1);
+	}
+	/* compare, letting the expectation stop early in each item */
+	const char *w = want, *g = got;
+	int ok = 1;
+	while (*w || *g) {
+		size_t wl = strcspn(w, " "), gl = strcspn(g, " ");
+		if (!wl || !gl || wl > gl || strncmp(w, g, wl) || (wl < gl && g[wl] != ':'))
+			ok = 0;
+		if (!ok)
+			break;
+		w += wl + (w[wl] == ' ');
+		g += gl + (g[gl] == ' ');
+	}
+	if (!ok) {
+		fprintf(stderr, "    %s: want [%s] got [%s]\n", path, want, got);
+		unit_case_failed = 1;
+	}
+	pg_findings_free(&f);
+	pg_engine_free(e);
+	pg_config_free(&cfg);
+}
+
+static void test_straight_line(void)
+{
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  c.release();\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  await c.query('x');\n  c.release();\n}\n",
+	       "4:g:e:5");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  return 1;\n}\n", "4:n:r:5");
+}
+
+static void test_try_finally(void)
+{
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  try {\n    return await c.query('x');\n"
+	       "  } finally {\n    c.release();\n  }\n}\n", "");
+	/* a finally that awaits before releasing */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  try {\n    return await c.query('x');\n"
+	       "  } finally {\n    await c.query('RESET');\n    c.release();\n  }\n}\n", "4:g:e:8");
+	/* release in try and catch, catch rethrows */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  try {\n    await c.query('x');\n"
+	       "    c.release();\n  } catch (e) {\n    c.release();\n    throw e;\n  }\n}\n", "");
+	/* nested finally: both levels */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  try {\n    try {\n      return 1;\n"
+	       "    } finally {\n      await g();\n    }\n  } finally {\n    c.release();\n  }\n}\n", "");
+}
+
+static void test_let_and_checks(void)
+{
+	expect("src/a.js", PG "async function f() {\n  let c;\n  try {\n    c = await pool.connect();\n    await c.query('x');\n"
+	       "  } finally {\n    if (c) c.release();\n  }\n}\n", "");
+	expect("src/a.ts", PG "async function f() {\n  let c: any;\n  try {\n    c = await pool.connect();\n    await c.query('x');\n"
+	       "  } finally {\n    c?.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  let c;\n  try {\n    c = await pool.connect();\n    await c.query('x');\n"
+	       "  } finally {\n    if (typeof c !== 'undefined') c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  let c;\n  try {\n    c = await pool.connect();\n    await c.query('x');\n"
+	       "  } finally {\n    c && c.release();\n  }\n}\n", "");
+	/* a released flag */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  let released = false;\n  try {\n"
+	       "    await c.query('x');\n    c.release();\n    released = true;\n    await g();\n  } finally {\n"
+	       "    if (!released) c.release();\n  }\n}\n", "");
+	/* a flag that is never set leaves the path open */
+	expect("src/a.js", PG "async function f(keep) {\n  const c = await pool.connect();\n  try {\n    await c.query('x');\n"
+	       "  } finally {\n    if (!keep) c.release();\n  }\n}\n", "4:g");
+}
+
+static void test_loops(void)
+{
+	expect("src/a.js", PG "async function f(xs) {\n  for (const x of xs) {\n    const c = await pool.connect();\n    try {\n"
+	       "      if (x) continue;\n      if (!x) break;\n      await c.query('x');\n    } finally {\n      c.release();\n    }\n  }\n}\n",
+	       "");
+	/* release after the loop covers the last iteration only */
+	expect("src/a.js", PG "async function f(xs) {\n  let c;\n  for (const x of xs) {\n    c = await pool.connect();\n  }\n"
+	       "  if (c) c.release();\n}\n", "6:g");
+	/* continue skips the release */
+	expect("src/a.js", PG "async function f(xs) {\n  for (let i = 0; i < xs.length; i++) {\n    const c = await pool.connect();\n"
+	       "    if (xs[i]) continue;\n    c.release();\n  }\n}\n", "5:g");
+	expect("src/a.js", PG "async function f() {\n  do {\n    const c = await pool.connect();\n    c.release();\n  } while (more());\n}\n",
+	       "");
+	expect("src/a.js", PG "async function f() {\n  while (more()) {\n    const c = await pool.connect();\n    if (x) break;\n"
+	       "    c.release();\n  }\n}\n", "5:g");
+	/* labelled break out of two loops through a finally */
+	expect("src/a.js", PG "async function f(a) {\n  outer: for (const x of a) {\n    for (const y of x) {\n"
+	       "      const c = await pool.connect();\n      try {\n        if (y) break outer;\n      } finally {\n        c.release();\n"
+	       "      }\n    }\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(a) {\n  outer: for (const x of a) {\n    const c = await pool.connect();\n"
+	       "    for (const y of x) {\n      if (y) break outer;\n    }\n    c.release();\n  }\n}\n", "5:g");
+}
+
+static void test_switch(void)
+{
+	expect("src/a.js", PG "async function f(k) {\n  const c = await pool.connect();\n  switch (k) {\n  case 1:\n    c.release();\n"
+	       "    return 1;\n  case 2:\n    return 2;\n  default:\n    c.release();\n  }\n}\n", "4:g:r:10");
+	expect("src/a.js", PG "async function f(k) {\n  const c = await pool.connect();\n  switch (k) {\n  case 1:\n  case 2:\n"
+	       "    c.release();\n    break;\n  default:\n    c.release();\n  }\n}\n", "");
+}
+
+static void test_conditional_expressions(void)
+{
+	expect("src/a.js", PG "async function f(x) {\n  const c = await pool.connect();\n  x ? c.release() : null;\n}\n", "4:g:x");
+	expect("src/a.js", PG "async function f(x) {\n  const c = await pool.connect();\n  x ?? c.release();\n}\n", "4:g:x");
+	expect("src/a.js", PG "async function f(x) {\n  const c = await pool.connect();\n  x || c.release();\n}\n", "4:g:x");
+	expect("src/a.js", PG "async function f(x) {\n  const c = await pool.connect();\n  x ? c.release() : c.release();\n}\n", "");
+}
+
+static void test_destructured(void)
+{
+	expect("src/a.js", PG "async function f() {\n  const { query, release } = await pool.connect();\n  try {\n"
+	       "    await query('x');\n  } finally {\n    release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  const { query, release: done } = await pool.connect();\n  await query('x');\n"
+	       "  done();\n}\n", "4:g:e");
+}
+
+static void test_chains(void)
+{
+	expect("src/a.js", PG "function f() {\n  return pool.connect().then((c) => c.query('x').finally(() => c.release()));\n}\n", "");
+	expect("src/a.js", PG "function f() {\n  return pool.connect().then((c) => c.query('x').then(() => c.release()));\n}\n", "4:g");
+	expect("src/a.js", PG "function f() {\n  return pool.connect().then((c) => c.query('x').then((r) => { c.release(); return r; },"
+	       " (e) => { c.release(); throw e; }));\n}\n", "");
+	expect("src/a.js", PG "function f() {\n  pool.connect().then(() => 1);\n}\n", "4:d");
+	expect("src/a.js", PG "function f() {\n  return pool.connect().then(async (c) => {\n    try {\n      await c.query('x');\n"
+	       "    } finally {\n      c.release();\n    }\n  });\n}\n", "");
+	/* a client-side chain inside an async function */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  await c.query('x').then(() => c.release(),"
+	       " (e) => { c.release(); throw e; });\n}\n", "");
+}
+
+static void test_callbacks(void)
+{
+	expect("src/a.js", PG "function f(cb) {\n  pool.connect((err, c, done) => {\n    if (err) return cb(err);\n"
+	       "    c.query('x', (e, r) => {\n      done();\n      cb(e, r);\n    });\n  });\n}\n", "");
+	expect("src/a.js", PG "function f(cb) {\n  pool.connect((err, c, done) => {\n    if (err) return cb(err);\n"
+	       "    c.query('x', (e, r) => {\n      if (e) return cb(e);\n      done();\n    });\n  });\n}\n", "4:g");
+	expect("src/a.js", PG "function f(cb) {\n  pool.connect((err, c, done) => {\n    if (err) return cb(err);\n"
+	       "    c.query('COMMIT', done);\n  });\n}\n", "");
+	/* completion callback after an await */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  c.query('x', [1], (e) => {\n"
+	       "    c.release();\n  });\n}\n", "");
+	/* a throw while building the arguments happens before the callback exists */
+	expect("src/a.js", PG "async function f(v) {\n  const c = await pool.connect();\n  c.query('x', [v.get()], (e) => {\n"
+	       "    c.release();\n  });\n}\n", "4:g:e:5");
+}
+
+static void test_nested_functions_do_not_count(void)
+{
+	expect("src/a.js", PG "async function f(res) {\n  const c = await pool.connect();\n  res.on('finish', () => c.release());\n}\n",
+	       "4:n");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  setTimeout(() => c.release(), 10);\n}\n",
+	       "4:n:x");
+	/* a local helper closure called directly is a release */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  const done = () => c.release();\n"
+	       "  try {\n    await c.query('x');\n  } finally {\n    done();\n  }\n}\n", "");
+}
+
+static void test_handovers(void)
+{
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  return c;\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  return pool.connect();\n}\n", "");
+	expect("src/a.js", PG "async function f(o) {\n  const c = await pool.connect();\n  o.client = c;\n}\n", "");
+	expect("src/a.js", PG "let held;\nasync function f() {\n  held = await pool.connect();\n}\n", "");
+	expect("src/a.js", PG "async function f(list) {\n  const c = await pool.connect();\n  list.push(c);\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  return { c, n: 1 };\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  return () => c.release();\n}\n", "");
+	expect("src/a.js", PG "class A {\n  async f() {\n    this.c = await pool.connect();\n  }\n}\n", "");
+	/* handed over on one path only */
+	expect("src/a.js", PG "async function f(x, list) {\n  const c = await pool.connect();\n  if (x) list.push(c);\n}\n", "4:g");
+}
+
+static void test_helpers(void)
+{
+	expect("src/a.js", PG "function put(c) {\n  c.release();\n}\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  try {\n    await c.query('x');\n  } finally {\n    put(c);\n  }\n}\n", "");
+	expect("src/a.js", PG "async function use(c) {\n  await c.query('SET x');\n}\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  await use(c);\n}\n", "7:n");
+	expect("src/a.js", PG "function put(c, x) {\n  if (x) c.release();\n}\nasync function f(x) {\n  const c = await pool.connect();\n"
+	       "  put(c, x);\n}\n", "7:g");
+	expect("src/a.js", "import { pool } from './db.js';\nimport { done, prep } from './helpers.js';\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  try {\n    await prep(c);\n  } finally {\n    done(c);\n  }\n}\n", "");
+	expect("src/a.js", "import { pool } from './db.js';\nimport { prep } from './helpers.js';\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  await prep(c);\n}\n", "4:n");
+	/* recursion between helpers terminates */
+	expect("src/a.js", PG "function a(c) { return b(c); }\nfunction b(c) { return a(c); }\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  a(c);\n}\n", "6");
+}
+
+static void test_pool_proofs(void)
+{
+	expect("src/a.js", "import { pool } from './db.js';\nasync function f() {\n  await pool.connect();\n}\n", "3:d");
+	expect("src/a.js", "import db from './db.js';\nasync function f() {\n  await db.connect();\n}\n", "3:d");
+	expect("src/a.js", "const pool = require('./cjs');\nasync function f() {\n  await pool.connect();\n}\n", "3:d");
+	expect("src/a.ts", "import { db } from './reexport';\nasync function f() {\n  await db.connect();\n}\n", "3:d");
+	expect("src/a.js", "import * as m from './db.js';\nasync function f() {\n  await m.pool.connect();\n}\n", "3:d");
+	/* not a pg pool, and no use as a client */
+	expect("src/a.js", "import { pool } from './notpool.js';\nasync function f() {\n  await pool.connect();\n}\n", "");
+	expect("src/a.js", "async function f(broker) {\n  const c = await broker.connect();\n  return wrap(c);\n}\n", "");
+	/* unknown receiver, used as a client */
+	expect("src/a.js", "async function f(db) {\n  const c = await db.connect();\n  await c.query('x');\n}\n", "2:n");
+	expect("src/a.js", "const pg = require('pg');\nconst p = new pg.Pool();\nasync function f() {\n  await p.connect();\n}\n",
+	       "4:d");
+	expect("src/a.js", "import PgPool from 'pg-pool';\nconst p = new PgPool();\nasync function f() {\n  await p.connect();\n}\n",
+	       "4:d");
+	expect("src/a.js", "import { Pool } from 'pg';\nclass S {\n  #p = new Pool();\n  async f() {\n    await this.#p.connect();\n  }\n}\n",
+	       "5:d");
+	/* a single Client is out of scope */
+	expect("src/a.js", "import { Client } from 'pg';\nasync function f() {\n  const c = new Client();\n  await c.connect();\n"
+	       "  await c.query('x');\n}\n", "");
+}
+
+static void test_top_level_and_names(void)
+{
+	expect("src/a.mjs", PG "const c = await pool.connect();\nawait c.query('x');\nc.release();\n", "3:g:e");
+	expect("src/a.tsx", PG "export default async function Page() {\n  const c = await pool.connect();\n"
+	       "  const r = await c.query<{ n: number }>('x');\n  return <div>{r.rows.length}</div>;\n}\n", "4:n");
+	expect("src/a.ts", PG "export async function f(): Promise<void> {\n  const c = (await pool.connect()) as any;\n  c!.release();\n}\n",
+	       "");
+}
+
+static void test_suppression(void)
+{
+	expect("src/a.js", PG "async function f() {\n  await pool.connect(); // pgleak-ignore\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  // pgleak-ignore-next-line\n  await pool.connect();\n}\n", "");
+}
+
+static void test_hostile_bytes(void)
+{
+	expect("src/a.js", "", "");
+	expect("src/a.js", "// only a comment\n/* and another */\n", "");
+	expect("src/a.js", "\xef\xbb\xbf" PG "async function f() {\n  await pool.connect();\n}\n", "4:d");
+	expect("src/a.js", "import { Pool } from 'pg';\r\nconst pool = new Pool();\r\nasync function f() {\r\n"
+	       "  await pool.connect();\r\n}\r\n", "4:d");
+	expect("src/a.js", PG "async function f() {\n  const s = '\xff\xfe';\n  await pool.connect();\n}\n", "5:d");
+	expect("src/a.js", PG "function ( {{{ [[[ \n", "");
+}
+
+int main(void)
+{
+	RUN(test_straight_line);
+	RUN(test_try_finally);
+	RUN(test_let_and_checks);
+	RUN(test_loops);
+	RUN(test_switch);
+	RUN(test_conditional_expressions);
+	RUN(test_destructured);
+	RUN(test_chains);
+	RUN(test_callbacks);
+	RUN(test_nested_functions_do_not_count);
+	RUN(test_handovers);
+	RUN(test_helpers);
+	RUN(test_pool_proofs);
+	RUN(test_top_level_and_names);
+	RUN(test_suppression);
+	RUN(test_hostile_bytes);
+	return unit_failures ? 1 : 0;
+}
