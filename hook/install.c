@@ -308,6 +308,10 @@ static int install_husky(git_repository *repo, int force)
 			rc = write_file(file, next.data, next.len, 0755);
 			if (rc == PG_OK)
 				printf("pgleak-hook: added the check to %s\n", file);
+			/* .husky/pre-commit is committed and shared: a path that only exists here is worth a word. */
+			if (rc == PG_OK && bin[0] == '\'')
+				fprintf(stderr, "pgleak-hook: note: pgleak-hook is not on PATH, so the line calls %s; "
+				                "teammates who share .husky/pre-commit need pgleak-hook there or on PATH\n", bin);
 		}
 	}
 	pg_buf_free(&cur);
