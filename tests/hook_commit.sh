@@ -97,6 +97,17 @@ test_commit_path_blocked() {
 	commit_ok notes.txt
 }
 
+# 5c. `git --work-tree=. commit` and `git --git-dir=... --work-tree=...` from a subfolder (GIT_DIR set for the hook).
+test_commit_with_explicit_git_dir_blocked() {
+	new_repo || return 1
+	js_leaky_fn addUser >>users.js && git add users.js
+	local before; before=$(head_id)
+	git --work-tree=. commit -q -m x >/dev/null 2>&1 && { fail "git --work-tree=. commit was allowed"; return 1; }
+	mkdir sub && cd sub || return 1
+	git --git-dir=../.git --work-tree=.. commit -q -m y >/dev/null 2>&1 && { fail "git --git-dir commit was allowed"; return 1; }
+	assert_eq "$(head_id)" "$before"
+}
+
 # 6a. the first commit of a repository carrying a leak is blocked.
 test_first_commit_blocked() {
 	git init -q repo && cd repo || return 1
