@@ -102,9 +102,12 @@ test_commit_with_explicit_git_dir_blocked() {
 	new_repo || return 1
 	js_leaky_fn addUser >>users.js && git add users.js
 	local before; before=$(head_id)
-	git --work-tree=. commit -q -m x >/dev/null 2>&1 && { fail "git --work-tree=. commit was allowed"; return 1; }
+	local out
+	out=$(git --work-tree=. commit -q -m x 2>&1) && { fail "git --work-tree=. commit was allowed"; return 1; }
+	assert_contains "$out" "1 leak introduced" || return 1
 	mkdir sub && cd sub || return 1
-	git --git-dir=../.git --work-tree=.. commit -q -m y >/dev/null 2>&1 && { fail "git --git-dir commit was allowed"; return 1; }
+	out=$(git --git-dir=../.git --work-tree=.. commit -q -m y 2>&1) && { fail "git --git-dir commit was allowed"; return 1; }
+	assert_contains "$out" "1 leak introduced" || return 1
 	assert_eq "$(head_id)" "$before"
 }
 
