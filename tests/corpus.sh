@@ -44,7 +44,7 @@ for row in open(sys.argv[2]):
     if row.startswith(("missed", "false alarm")):
         where = row.split()[-1]
         path, line = where.rsplit(":", 1)
-        label = kinds.get((os.path.normpath(path), int(line)), "safe: no row")
+        label = kinds.get((os.path.normpath(path), int(line)), "no leak labelled here")
         bad.append("  %s  [labelled: %s]" % (row.rstrip(), label))
 if bad:
     print("\n".join(bad))
