@@ -44,8 +44,9 @@ for row in open(sys.argv[2]):
     if row.startswith(("missed", "false alarm")):
         where = row.split()[-1]
         path, line = where.rsplit(":", 1)
-        label = kinds.get((os.path.normpath(path), int(line)), "no leak labelled here")
-        bad.append("  %s  [labelled: %s]" % (row.rstrip(), label))
+        kind = kinds.get((os.path.normpath(path), int(line)))
+        label = "labelled " + kind if kind else "no leak labelled at this line"
+        bad.append("  %s  [%s]" % (row.rstrip(), label))
 if bad:
     print("\n".join(bad))
     print("  %d wrong of %d labelled leaks" % (len(bad), len(kinds)))
