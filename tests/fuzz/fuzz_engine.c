@@ -1,0 +1,60 @@
+/*
+ * fuzz_engine.c - libFuzzer harness: the whole analysis of one file on
+ * arbitrary bytes.  Built three times (FUZZ_EXT "js", "ts", "tsx") so each
+ * grammar's parser and our walk over its trees are fuzzed.
+ *
+ * Units are always asked for, so every input is parsed even without the
+ * word "connect" (the engine's shortcut would otherwise skip most mutants).
+ * A negative return is allowed (a documented limit, PG_ELIMIT) but must
+ * come with a message; crashes, leaks, UB and hangs are what we look for.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fuzz_source.h"
+
+#ifndef FUZZ_EXT
+#define FUZZ_EXT "js"
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char path[] = "src/input." FUZZ_EXT;
+	fuzz_source_ctx ctx = {path, (const char *)data, size};
+	pg_source src = {fuzz_read, &ctx};
+	pg_config cfg;
+	pg_engine *e = NULL;
+	pg_findings f;
+	pg_units u;
+	size_t i;
+	int rc;
+
+	pg_config_init(&cfg);
+	pg_strlist_push(&cfg.release_helpers, "returnClient");
+	pg_findings_init(&f);
+	pg_units_init(&u);
+	if (pg_engine_new(&e, &cfg, &src) != PG_OK)
+		abort();
+	rc = pg_engine_check_buffer(e, path, (const char *)data, size, &f, &u);
+	if (rc < 0 && (!pg_error_last() || !*pg_error_last()))
+		abort(); /* an error without a message is a bug */
+	for (i = 0; i < f.len; i++) {
+		const pg_finding *x = &f.items[i];
+		/* what the reports rely on */
+		if (!x->path || !x->function || !x->message || !x->hint || x->line == 0 || x->column == 0)
+			abort();
+	}
+	for (i = 0; i < u.len; i++)
+		if (!u.items[i].name || u.items[i].line == 0 || u.items[i].end < u.items[i].line ||
+		    u.items[i].end_byte < u.items[i].start_byte || u.items[i].end_byte > size)
+			abort();
+	pg_findings_sort(&f);
+	pg_findings_free(&f);
+	pg_units_free(&u);
+	pg_engine_free(e);
+	pg_config_free(&cfg);
+	pg_error_clear();
+	return 0;
+}
