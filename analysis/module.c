@@ -13,10 +13,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 static const char *const pg_packages[] = {
 	"pg", "pg-pool", "@neondatabase/serverless", "@vercel/postgres", NULL,
 };
+
+uint64_t pg_content_hash(const void *data, size_t len)
+{
+	/* 0 stands for "absent": a present file never hashes to it */
+	uint64_t h = XXH3_64bits(data ? data : "", len);
+	return h ? h : 1;
+}
 
 int pg_is_pg_package(const char *spec)
 {
@@ -761,8 +769,12 @@ void pg_module_free(pg_module *m)
 struct pg_modules {
 	const pg_source *src;
 	const pg_config *cfg;
-	struct entry { char *path; pg_module *mod; } *items; /* mod NULL: known absent */
+	/* mod NULL: known absent (hash 0) or not analysable */
+	struct entry { char *path; pg_module *mod; uint64_t hash; } *items;
 	size_t len, cap;
+	pg_strmap index;    /* path -> entry */
+	size_t *log;        /* entries looked up since pg_modules_log_reset */
+	size_t nlog, clog;
 };
 
 pg_modules *pg_modules_new(const pg_source *src, const pg_config *cfg)
@@ -782,6 +794,8 @@ void pg_modules_free(pg_modules *ms)
 		pg_module_free(ms->items[i].mod);
 	}
 	free(ms->items);
+	free(ms->log);
+	pg_strmap_free(&ms->index);
 	free(ms);
 }
 
@@ -791,18 +805,45 @@ static pg_module *load_exact(pg_modules *ms, const char *path)
 	pg_buf b = PG_BUF_INIT;
 	pg_module *mod = NULL;
 	pg_lang lang = pg_lang_from_path(path);
-	for (size_t i = 0; i < ms->len; i++)
-		if (!strcmp(ms->items[i].path, path))
-			return ms->items[i].mod;
-	if (lang != PG_LANG_NONE && ms->src->read(ms->src->ctx, path, &b) == PG_OK &&
-	    b.len <= ms->cfg->max_file_bytes && !memchr(b.data, '\0', b.len))
-		pg_module_build(&mod, path, lang, b.data, b.len, ms->cfg);
-	pg_buf_free(&b);
-	PG_GROW(ms->items, ms->cap, ms->len + 1);
-	ms->items[ms->len].path = pg_xstrdup(path);
-	ms->items[ms->len].mod = mod;
-	ms->len++;
-	return mod;
+	uint64_t hash = 0;
+	size_t *known = pg_strmap_get(&ms->index, path, strlen(path));
+	size_t at;
+	if (known) {
+		at = *known;
+	} else {
+		if (lang != PG_LANG_NONE && ms->src->read(ms->src->ctx, path, &b) == PG_OK) {
+			hash = pg_content_hash(b.data, b.len);
+			if (b.len <= ms->cfg->max_file_bytes && !(b.len && memchr(b.data, '\0', b.len)))
+				pg_module_build(&mod, path, lang, b.data ? b.data : "", b.len, ms->cfg);
+		}
+		pg_buf_free(&b);
+		PG_GROW(ms->items, ms->cap, ms->len + 1);
+		at = ms->len++;
+		ms->items[at].path = pg_xstrdup(path);
+		ms->items[at].mod = mod;
+		ms->items[at].hash = hash;
+		pg_strmap_put(&ms->index, path, strlen(path), at);
+	}
+	PG_GROW(ms->log, ms->clog, ms->nlog + 1);
+	ms->log[ms->nlog++] = at;
+	return ms->items[at].mod;
+}
+
+void pg_modules_log_reset(pg_modules *ms)
+{
+	ms->nlog = 0;
+}
+
+size_t pg_modules_log_count(const pg_modules *ms)
+{
+	return ms->nlog;
+}
+
+void pg_modules_log_at(const pg_modules *ms, size_t i, const char **path, uint64_t *hash)
+{
+	const struct entry *e = &ms->items[ms->log[i]];
+	*path = e->path;
+	*hash = e->hash;
 }
 
 pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)

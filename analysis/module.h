@@ -110,4 +110,16 @@ const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, c
 
 int pg_is_pg_package(const char *spec);
 
+/* XXH3-64 of a file's bytes; never 0, which stands for "absent". */
+uint64_t pg_content_hash(const void *data, size_t len);
+
+/*
+ * The access log: every path the module table was asked for (found or
+ * not, with its content hash) since the last reset.  A result cached for
+ * a file is valid only while all of these still hash the same.
+ */
+void pg_modules_log_reset(pg_modules *ms);
+size_t pg_modules_log_count(const pg_modules *ms);
+void pg_modules_log_at(const pg_modules *ms, size_t i, const char **path, uint64_t *hash);
+
 #endif
