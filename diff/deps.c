@@ -20,23 +20,19 @@
 
 #define MAX_SPECIFIER 1024
 
-static const char *const exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".d.ts"};
-
-/* "a/db.js" -> "a/db"; "a/pool/index.ts" -> "a/pool"; anything else unchanged. */
+/* "a/db.js" -> "a/db"; "a/pool/index.ts" -> "a/pool"; a path that is not JS/TS is its own key. */
 static char *module_key(const char *path)
 {
-	size_t n = strlen(path), i, best = 0;
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
 	char *key;
-	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-		size_t e = strlen(exts[i]);
-		if (n > e && !strcmp(path + n - e, exts[i]) && e > best)
-			best = e;
-	}
-	key = pg_xstrndup(path, n - best);
+	size_t n;
+	if (pg_lang_from_path(path) == PG_LANG_NONE || !dot || (slash && dot < slash))
+		return pg_xstrdup(path);
+	key = pg_xstrndup(path, (size_t)(dot - path));
 	n = strlen(key);
-	if (best && n >= 6 && !strcmp(key + n - 6, "/index"))
+	if (n >= 6 && !strcmp(key + n - 6, "/index"))
 		key[n - 6] = '\0';
-	else if (best && !strcmp(key, "index"))
+	else if (!strcmp(key, "index"))
 		key[0] = '\0';
 	return key;
 }

@@ -34,6 +34,12 @@ int pg_git_head_tree(git_tree **out, git_repository *repo);
 /* The tree of a revision's object (a commit, a tag or a tree). */
 int pg_git_rev_tree(git_tree **out, const git_object *obj);
 
+/* A regular or executable file (not a submodule, symlink or tree). */
+static inline int pg_git_is_file_mode(uint32_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
 /* Copies the blob's bytes into *out. */
 int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);
 

@@ -12,11 +12,6 @@
 
 #include "repo.h"
 
-static int is_file_mode(uint32_t mode)
-{
-	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
-}
-
 int pg_git_side_lookup(git_oid *out, const pg_git_side *side, const char *path)
 {
 	char *norm = pg_path_normalize(path);
@@ -27,14 +22,14 @@ int pg_git_side_lookup(git_oid *out, const pg_git_side *side, const char *path)
 	}
 	if (side->index) {
 		const git_index_entry *e = git_index_get_bypath(side->index, norm, 0);
-		if (e && is_file_mode(e->mode)) {
+		if (e && pg_git_is_file_mode(e->mode)) {
 			git_oid_cpy(out, &e->id);
 			rc = PG_OK;
 		}
 	} else if (side->tree) {
 		git_tree_entry *e = NULL;
 		int grc = git_tree_entry_bypath(&e, side->tree, norm);
-		if (grc == 0 && is_file_mode(git_tree_entry_filemode(e))) {
+		if (grc == 0 && pg_git_is_file_mode(git_tree_entry_filemode(e))) {
 			git_oid_cpy(out, git_tree_entry_id(e));
 			rc = PG_OK;
 		} else if (grc < 0 && grc != GIT_ENOTFOUND) {
@@ -75,7 +70,7 @@ static int list_cb(const char *root, const git_tree_entry *entry, void *payload)
 	const char *name = git_tree_entry_name(entry);
 	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
 		return strcmp(name, "node_modules") ? 0 : 1; /* 1: do not descend */
-	if (is_file_mode(git_tree_entry_filemode(entry)) && pg_lang_from_path(name) != PG_LANG_NONE) {
+	if (pg_git_is_file_mode(git_tree_entry_filemode(entry)) && pg_lang_from_path(name) != PG_LANG_NONE) {
 		char *p = pg_xasprintf("%s%s", root, name);
 		pg_strlist_push(payload, p);
 		free(p);
@@ -89,7 +84,7 @@ int pg_git_side_list(const pg_git_side *side, pg_strlist *out)
 		size_t i, n = git_index_entrycount(side->index);
 		for (i = 0; i < n; i++) {
 			const git_index_entry *e = git_index_get_byindex(side->index, i);
-			if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0 || !is_file_mode(e->mode))
+			if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0 || !pg_git_is_file_mode(e->mode))
 				continue;
 			if (!strncmp(e->path, "node_modules/", 13) || strstr(e->path, "/node_modules/") ||
 			    pg_lang_from_path(e->path) == PG_LANG_NONE)

@@ -13,11 +13,6 @@
 
 #include "repo.h"
 
-static int is_file_mode(uint16_t mode)
-{
-	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
-}
-
 static void change_free(pg_git_change *c)
 {
 	free(c->old_path);
@@ -49,7 +44,7 @@ static int wanted(const git_diff_delta *d, const pg_config *cfg)
 {
 	if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED)
 		return 0;
-	if (!is_file_mode(d->new_file.mode))
+	if (!pg_git_is_file_mode(d->new_file.mode))
 		return 0; /* submodule, symlink */
 	if (pg_lang_from_path(d->new_file.path) == PG_LANG_NONE || pg_config_ignores(cfg, d->new_file.path))
 		return 0;
@@ -70,7 +65,7 @@ static int add_change(pg_git_changes *out, git_patch *patch)
 	if (d->flags & GIT_DIFF_FLAG_BINARY)
 		return PG_OK;
 	had_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED &&
-	          is_file_mode(d->old_file.mode);
+	          pg_git_is_file_mode(d->old_file.mode);
 	PG_GROW(out->items, out->cap, out->len + 1);
 	c = &out->items[out->len++];
 	memset(c, 0, sizeof(*c));
