@@ -1,33 +1,52 @@
 /*
  * engine.c - the analyser's driver: one engine per run (or per side of a
  * diff), holding the configuration, the source the files come from, the
- * modules loaded for cross-file questions, and the run's counters.
+ * modules loaded for cross-file questions, the optional cache, and the
+ * run's counters.
  *
  * A file is first scanned for an acquire method name ("connect"); a file
  * without one cannot hold an acquisition and is not parsed, unless the
  * caller asks for its units (the diff needs them).
+ *
+ * Reuse (when a cache is attached) works at two levels:
+ *  - a file: keyed by its path and bytes; the record keeps the findings, the
+ *    units and the paths (with content hashes) of every other module the
+ *    analysis looked at, so an unchanged file whose imports are unchanged
+ *    is not even parsed;
+ *  - a function holding an acquisition: keyed by its own bytes and name,
+ *    the file's import/export/pool facts and the bytes of the same-file
+ *    helpers it calls (transitively), with the same dependency list; a
+ *    reused function found at another line is shifted there.
+ * Both keys start with the configuration's digest and, inside the cache's
+ * hasher, the cache format and the program's version.
  */
 #define _GNU_SOURCE /* memmem */
 #include "engine.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "leak.h"
 #include "module.h"
 
 struct pg_engine {
 	const pg_config *cfg;
+	uint64_t cfg_digest;
 	pg_source src;
 	pg_stats stats;
 	pg_analysis an;
+	pg_cache *cache;
+	pg_strmap dep_hashes; /* path -> content hash (0 absent), read once per run */
 };
 
 int pg_engine_new(pg_engine **out, const pg_config *cfg, const pg_source *src)
 {
 	pg_engine *e = pg_xcalloc(1, sizeof(*e));
 	e->cfg = cfg;
+	e->cfg_digest = pg_config_digest(cfg);
 	e->src = *src;
 	e->an.cfg = cfg;
 	e->an.ms = pg_modules_new(&e->src, cfg);
@@ -41,7 +60,18 @@ void pg_engine_free(pg_engine *e)
 		return;
 	pg_modules_free(e->an.ms);
 	pg_buf_free(&e->an.notices);
+	pg_strmap_free(&e->dep_hashes);
 	free(e);
+}
+
+void pg_engine_set_cache(pg_engine *e, struct pg_cache *c)
+{
+	e->cache = c && pg_cache_enabled(c) ? c : NULL;
+}
+
+const pg_stats *pg_engine_stats(const pg_engine *e)
+{
+	return &e->stats;
 }
 
 static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
@@ -62,11 +92,344 @@ static void flush_notices(pg_engine *e)
 	}
 }
 
+/* ---- dependency lists ------------------------------------------------------ */
+
+static void put_u32(pg_buf *b, uint32_t v)
+{
+	unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+	                      (unsigned char)(v >> 24)};
+	pg_buf_put(b, p, 4);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* "PGD1", the unit's first line, then (path, hash) of every module looked at. */
+static void encode_deps(pg_engine *e, uint32_t unit_line, pg_buf *out)
+{
+	size_t n = pg_modules_log_count(e->an.ms);
+	pg_strmap seen = {0};
+	size_t count_at;
+	uint32_t count = 0;
+	pg_buf_put(out, "PGD1", 4);
+	put_u32(out, unit_line);
+	count_at = out->len;
+	put_u32(out, 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *path;
+		uint64_t hash;
+		pg_modules_log_at(e->an.ms, i, &path, &hash);
+		if (pg_strmap_get(&seen, path, strlen(path)))
+			continue;
+		pg_strmap_put(&seen, path, strlen(path), 1);
+		put_u32(out, (uint32_t)strlen(path));
+		pg_buf_puts(out, path);
+		put_u32(out, (uint32_t)hash);
+		put_u32(out, (uint32_t)(hash >> 32));
+		count++;
+	}
+	pg_strmap_free(&seen);
+	out->data[count_at] = (char)count;
+	out->data[count_at + 1] = (char)(count >> 8);
+	out->data[count_at + 2] = (char)(count >> 16);
+	out->data[count_at + 3] = (char)(count >> 24);
+}
+
+/* What the module table would hash for this path now (0: absent or not JS/TS). */
+static uint64_t current_hash(pg_engine *e, const char *path, size_t n)
+{
+	size_t *known = pg_strmap_get(&e->dep_hashes, path, n);
+	uint64_t h = 0;
+	char *p;
+	if (known)
+		return *known;
+	p = pg_xstrndup(path, n);
+	if (pg_lang_from_path(p) != PG_LANG_NONE) {
+		pg_buf b = PG_BUF_INIT;
+		if (e->src.read(e->src.ctx, p, &b) == PG_OK)
+			h = pg_content_hash(b.data, b.len);
+		pg_buf_free(&b);
+	}
+	pg_strmap_put(&e->dep_hashes, path, n, (size_t)h);
+	free(p);
+	return h;
+}
+
+/* Are the dependencies recorded in a cached result unchanged?  Also gives the unit's line. */
+static int deps_valid(pg_engine *e, const pg_buf *extra, uint32_t *unit_line)
+{
+	const unsigned char *p = (const unsigned char *)extra->data, *end = p + extra->len;
+	uint32_t n;
+	if (extra->len < 12 || memcmp(p, "PGD1", 4))
+		return 0;
+	*unit_line = get_u32(p + 4);
+	n = get_u32(p + 8);
+	p += 12;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t len;
+		uint64_t hash;
+		if ((size_t)(end - p) < 4)
+			return 0;
+		len = get_u32(p);
+		p += 4;
+		if ((size_t)(end - p) < (size_t)len + 8)
+			return 0;
+		hash = (uint64_t)get_u32(p + len) | (uint64_t)get_u32(p + len + 4) << 32;
+		if (current_hash(e, (const char *)p, len) != hash)
+			return 0;
+		p += len + 8;
+	}
+	return p == end;
+}
+
+/* ---- keys -------------------------------------------------------------------- */
+
+static pg_cache_hasher *key_start(pg_engine *e, const char *what, pg_lang lang, const char *path)
+{
+	pg_cache_hasher *h = pg_cache_hasher_new();
+	pg_cache_hasher_str(h, what);
+	pg_cache_hasher_u64(h, e->cfg_digest);
+	pg_cache_hasher_u64(h, (uint64_t)lang);
+	pg_cache_hasher_str(h, path);
+	return h;
+}
+
+static void hash_list(pg_cache_hasher *h, const pg_strlist *l)
+{
+	pg_cache_hasher_u64(h, l->len);
+	for (size_t i = 0; i < l->len; i++)
+		pg_cache_hasher_str(h, l->items[i]);
+}
+
+/* Everything file-wide that the analysis of a function reads. */
+static void hash_facts(pg_cache_hasher *h, const pg_module *m)
+{
+	hash_list(h, &m->pg_ctors);
+	hash_list(h, &m->pg_namespaces);
+	hash_list(h, &m->pool_vars);
+	hash_list(h, &m->pool_fields);
+	pg_cache_hasher_u64(h, m->nimports);
+	for (size_t i = 0; i < m->nimports; i++) {
+		pg_cache_hasher_str(h, m->imports[i].local);
+		pg_cache_hasher_str(h, m->imports[i].spec);
+		pg_cache_hasher_str(h, m->imports[i].imported);
+	}
+	pg_cache_hasher_u64(h, m->nexports);
+	for (size_t i = 0; i < m->nexports; i++) {
+		pg_cache_hasher_str(h, m->exports[i].exported);
+		pg_cache_hasher_str(h, m->exports[i].local);
+		pg_cache_hasher_str(h, m->exports[i].spec);
+		pg_cache_hasher_str(h, m->exports[i].imported);
+		pg_cache_hasher_u64(h, (uint64_t)m->exports[i].is_pool);
+	}
+}
+
+#define PG_MAX_KEYED_HELPERS 64
+
+/* The bytes of the same-file functions the unit calls by name, transitively (bounded). */
+static void hash_helpers(pg_cache_hasher *h, const pg_module *m, TSNode root)
+{
+	const pg_ast *a = &m->ast;
+	TSNode todo[PG_MAX_KEYED_HELPERS + 1];
+	const pg_named_fn *done[PG_MAX_KEYED_HELPERS];
+	size_t ntodo = 0, ndone = 0, next = 0;
+	todo[ntodo++] = root;
+	while (next < ntodo) {
+		TSTreeCursor c = ts_tree_cursor_new(todo[next++]);
+		for (;;) {
+			TSNode n = ts_tree_cursor_current_node(&c);
+			if (pg_nk_of(a, n) == NK_CALL) {
+				TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+				uint32_t len;
+				const char *t = pg_text(a, f, &len);
+				const pg_named_fn *fn = pg_nk_of(a, f) == NK_IDENTIFIER ? pg_module_fn(m, t, len) : NULL;
+				int known = 0;
+				for (size_t i = 0; fn && i < ndone; i++)
+					known |= done[i] == fn;
+				if (fn && !known && ndone < PG_MAX_KEYED_HELPERS) {
+					uint32_t bl;
+					const char *bytes = pg_text(a, fn->node, &bl);
+					done[ndone++] = fn;
+					pg_cache_hasher_bytes(h, bytes, bl);
+					todo[ntodo++] = fn->node;
+				}
+			}
+			if (ts_tree_cursor_goto_first_child(&c))
+				continue;
+			while (!ts_tree_cursor_goto_next_sibling(&c))
+				if (!ts_tree_cursor_goto_parent(&c))
+					goto out;
+		}
+out:
+		ts_tree_cursor_delete(&c);
+	}
+	pg_cache_hasher_u64(h, ndone);
+}
+
+static pg_cache_key unit_key(pg_engine *e, const pg_module *m, size_t unit)
+{
+	const pg_unit_info *u = &m->units[unit];
+	pg_cache_hasher *h = key_start(e, "unit", m->lang, m->path);
+	uint32_t len;
+	const char *bytes = pg_text(&m->ast, u->node, &len);
+	pg_cache_hasher_str(h, u->name);
+	pg_cache_hasher_bytes(h, bytes, len);
+	hash_facts(h, m);
+	hash_helpers(h, m, u->node);
+	return pg_cache_hasher_finish(h);
+}
+
+/* Adds delta to every "line N" in a text (the leaking path names lines of its function). */
+static void shift_line_mentions(char **text, int64_t delta)
+{
+	pg_buf out = PG_BUF_INIT;
+	const char *s = *text;
+	if (!s || !delta)
+		return;
+	while (*s) {
+		if (!strncmp(s, "line ", 5) && isdigit((unsigned char)s[5])) {
+			char *end;
+			unsigned long v = strtoul(s + 5, &end, 10);
+			pg_buf_printf(&out, "line %lld", (long long)v + (long long)delta);
+			s = end;
+		} else {
+			pg_buf_putc(&out, *s++);
+		}
+	}
+	free(*text);
+	*text = pg_buf_detach(&out);
+}
+
+/* ---- one file ------------------------------------------------------------------ */
+
+typedef struct {
+	pg_cache_key key;
+	size_t first, count; /* its findings in the file's list */
+	uint32_t line;
+} unit_result;
+
+/* Analyses (or reuses) every unit holding an acquisition. */
+static int analyse_units(pg_engine *e, pg_module *m, pg_findings *found, unit_result **results, size_t *nresults)
+{
+	size_t cap = 0;
+	int rc = PG_OK;
+	*results = NULL;
+	*nresults = 0;
+	for (size_t u = 0; u < m->nunits && rc == PG_OK; u++) {
+		if (!pg_module_unit_has_sites(m, u))
+			continue;
+		if (e->cache) {
+			pg_cache_key k = unit_key(e, m, u);
+			pg_buf rec = PG_BUF_INIT, extra = PG_BUF_INIT;
+			uint32_t stored_line = 0;
+			size_t before = found->len;
+			int hit = pg_cache_get(e->cache, &k, &rec) == PG_OK;
+			if (hit) {
+				pg_findings tmp;
+				pg_findings_init(&tmp);
+				hit = pg_cache_record_decode(rec.data, rec.len, NULL, &tmp, NULL, &extra) == PG_OK &&
+				      deps_valid(e, &extra, &stored_line);
+				if (hit) {
+					int64_t delta = (int64_t)m->units[u].line - (int64_t)stored_line;
+					for (size_t i = 0; i < tmp.len; i++) {
+						pg_finding *f = &tmp.items[i];
+						f->line = (uint32_t)((int64_t)f->line + delta);
+						f->exit_line = (uint32_t)((int64_t)f->exit_line + delta);
+						f->fn_line = m->units[u].line;
+						f->fn_end = m->units[u].end;
+						free(f->path);
+						f->path = pg_xstrdup(m->path);
+						shift_line_mentions(&f->path_text, delta);
+						pg_findings_push_copy(found, f);
+					}
+					e->stats.cached++;
+				}
+				pg_findings_free(&tmp);
+			}
+			pg_buf_free(&rec);
+			pg_buf_free(&extra);
+			if (hit)
+				continue;
+			rc = pg_leak_check_unit(&e->an, m, u, found);
+			PG_GROW(*results, cap, *nresults + 1);
+			(*results)[(*nresults)++] = (unit_result){k, before, found->len - before, m->units[u].line};
+		} else {
+			rc = pg_leak_check_unit(&e->an, m, u, found);
+		}
+		e->stats.analyzed++;
+	}
+	return rc;
+}
+
+static void store(pg_engine *e, const pg_cache_key *k, const pg_findings *f, const pg_units *u, uint32_t line)
+{
+	pg_buf rec = PG_BUF_INIT, extra = PG_BUF_INIT;
+	encode_deps(e, line, &extra);
+	pg_cache_record_encode(&rec, f, u, extra.data, extra.len);
+	pg_cache_put(e->cache, k, rec.data, rec.len); /* a failed put only costs a later miss */
+	pg_buf_free(&rec);
+	pg_buf_free(&extra);
+}
+
+static void units_of(const pg_module *m, pg_units *units)
+{
+	for (size_t i = 0; i < m->nunits; i++) {
+		pg_unit *u;
+		PG_GROW(units->items, units->cap, units->len + 1);
+		u = &units->items[units->len++];
+		u->name = pg_xstrdup(m->units[i].name);
+		u->line = m->units[i].line;
+		u->end = m->units[i].end;
+		u->start_byte = ts_node_start_byte(m->units[i].node);
+		u->end_byte = ts_node_end_byte(m->units[i].node);
+		u->has_acquisition = pg_module_unit_has_sites(m, i);
+	}
+}
+
+/* A file-level hit: appends its findings and units and says yes. */
+static int reuse_file(pg_engine *e, const pg_cache_key *k, const char *path, pg_findings *out, pg_units *units)
+{
+	pg_buf rec = PG_BUF_INIT, extra = PG_BUF_INIT;
+	pg_findings f;
+	pg_units u;
+	uint32_t line;
+	int hit = 0;
+	pg_findings_init(&f);
+	pg_units_init(&u);
+	pg_cache_shift shift = {path, 0, 0};
+	if (pg_cache_get(e->cache, k, &rec) == PG_OK &&
+	    pg_cache_record_decode(rec.data, rec.len, &shift, &f, &u, &extra) == PG_OK &&
+	    deps_valid(e, &extra, &line)) {
+		hit = 1;
+		for (size_t i = 0; i < f.len; i++)
+			pg_findings_push_copy(out, &f.items[i]);
+		for (size_t i = 0; units && i < u.len; i++) {
+			PG_GROW(units->items, units->cap, units->len + 1);
+			units->items[units->len] = u.items[i];
+			units->items[units->len++].name = pg_xstrdup(u.items[i].name);
+		}
+		e->stats.functions += u.len;
+		e->stats.cached += u.len;
+	}
+	pg_findings_free(&f);
+	pg_units_free(&u);
+	pg_buf_free(&rec);
+	pg_buf_free(&extra);
+	return hit;
+}
+
 int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, size_t len,
                            pg_findings *out, pg_units *units)
 {
 	pg_lang lang = pg_lang_from_path(path);
 	pg_module *m = NULL;
+	pg_findings found;
+	pg_units all;
+	unit_result *results = NULL;
+	size_t nresults = 0;
+	pg_cache_key fkey = {0, 0};
 	int rc;
 
 	if (lang == PG_LANG_NONE)
@@ -81,28 +444,44 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 	}
 	if (!units && !mentions_acquire(e->cfg, data, len))
 		return PG_OK;
+	if (e->cache) {
+		pg_cache_hasher *h = key_start(e, "file", lang, path);
+		pg_cache_hasher_bytes(h, data, len);
+		fkey = pg_cache_hasher_finish(h);
+		if (reuse_file(e, &fkey, path, out, units))
+			return PG_OK;
+	}
 
 	rc = pg_module_build(&m, path, lang, data, len, e->cfg);
 	if (rc < 0)
 		return rc;
 	e->stats.parsed++;
 	e->stats.functions += m->nunits;
-	e->stats.analyzed += m->nunits;
-	rc = pg_leak_check_module(&e->an, m, out);
+	pg_findings_init(&found);
+	pg_units_init(&all);
+	pg_modules_log_reset(e->an.ms);
+	rc = analyse_units(e, m, &found, &results, &nresults);
 	flush_notices(e);
-	if (rc == PG_OK && units) {
-		for (size_t i = 0; i < m->nunits; i++) {
-			pg_unit *u;
+	if (rc == PG_OK) {
+		units_of(m, &all);
+		if (e->cache) {
+			for (size_t i = 0; i < nresults; i++) {
+				pg_findings slice = {found.items + results[i].first, results[i].count, results[i].count};
+				store(e, &results[i].key, &slice, NULL, results[i].line);
+			}
+			store(e, &fkey, &found, &all, 0);
+		}
+		for (size_t i = 0; i < found.len; i++)
+			pg_findings_push_copy(out, &found.items[i]);
+		for (size_t i = 0; units && i < all.len; i++) {
 			PG_GROW(units->items, units->cap, units->len + 1);
-			u = &units->items[units->len++];
-			u->name = pg_xstrdup(m->units[i].name);
-			u->line = m->units[i].line;
-			u->end = m->units[i].end;
-			u->start_byte = ts_node_start_byte(m->units[i].node);
-			u->end_byte = ts_node_end_byte(m->units[i].node);
-			u->has_acquisition = 0;
+			units->items[units->len] = all.items[i];
+			units->items[units->len++].name = pg_xstrdup(all.items[i].name);
 		}
 	}
+	free(results);
+	pg_findings_free(&found);
+	pg_units_free(&all);
 	pg_module_free(m);
 	return rc;
 }
@@ -115,9 +494,4 @@ int pg_engine_check_file(pg_engine *e, const char *path, pg_findings *out, pg_un
 		rc = pg_engine_check_buffer(e, path, b.data ? b.data : "", b.len, out, units);
 	pg_buf_free(&b);
 	return rc;
-}
-
-const pg_stats *pg_engine_stats(const pg_engine *e)
-{
-	return &e->stats;
 }

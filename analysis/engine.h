@@ -112,9 +112,9 @@ typedef struct {
 typedef struct {
 	size_t files;      /* files looked at */
 	size_t parsed;     /* files actually parsed */
-	size_t functions;  /* functions (units) in the files looked at */
-	size_t analyzed;   /* functions analysed this run */
-	size_t cached;     /* functions whose result came from the cache */
+	size_t functions;  /* functions (units) in the files parsed or reused */
+	size_t analyzed;   /* functions holding an acquisition whose paths were analysed this run */
+	size_t cached;     /* functions whose result came from the cache (a reused file: all of them) */
 	size_t skipped;    /* files skipped (too large, not text) */
 	uint64_t bytes;    /* bytes of the files looked at */
 } pg_stats;
@@ -138,5 +138,13 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
                            pg_findings *out, pg_units *units);
 
 const pg_stats *pg_engine_stats(const pg_engine *e);
+
+/*
+ * Lets the engine reuse and store results in an on-disk cache (cache/cache.h).
+ * The engine does not own it: the caller opens it before and closes it
+ * after.  Without one, everything is analysed.
+ */
+struct pg_cache;
+void pg_engine_set_cache(pg_engine *e, struct pg_cache *c);
 
 #endif

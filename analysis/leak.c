@@ -600,15 +600,26 @@ skip:
 	return PG_OK;
 }
 
+int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *out)
+{
+	/* sites are in source order, so counting them gives each acquisition its rank */
+	uint32_t order = 0;
+	int rc = PG_OK;
+	for (uint32_t i = m->unit_site_start[unit]; i < m->unit_site_start[unit + 1] && rc == PG_OK; i++)
+		rc = analyse(an, m, &m->units[unit], m->sites[m->by_unit[i]].call, &order, out);
+	return rc;
+}
+
 int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out)
 {
-	/* sites are in source order, so per-unit counters give each acquisition its rank */
-	uint32_t *order = pg_xcalloc(m->nunits ? m->nunits : 1, sizeof(uint32_t));
 	int rc = PG_OK;
-	for (size_t i = 0; i < m->nsites && rc == PG_OK; i++) {
-		const pg_acq_site *s = &m->sites[i];
-		rc = analyse(an, m, &m->units[s->unit], s->call, &order[s->unit], out);
-	}
-	free(order);
+	for (size_t u = 0; u < m->nunits && rc == PG_OK; u++)
+		if (pg_module_unit_has_sites(m, u))
+			rc = pg_leak_check_unit(an, m, u, out);
 	return rc;
+}
+
+int pg_module_unit_has_sites(const pg_module *m, size_t unit)
+{
+	return m->unit_site_start[unit + 1] > m->unit_site_start[unit];
 }

@@ -53,6 +53,10 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 
 /* Appends the module's findings (suppressions applied) to out. */
 int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out);
+/* The same for one unit's own acquisitions. */
+int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *out);
+/* Does the unit hold a candidate acquisition of its own? */
+int pg_module_unit_has_sites(const pg_module *m, size_t unit);
 
 /* The formal parameter nodes of a function (identifier or pattern), in order. */
 uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max);

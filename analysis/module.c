@@ -647,6 +647,23 @@ static int is_unit_node(const pg_ast *a, TSNode n, pg_nk k, TSNode *body)
 	return 0;
 }
 
+/* Counting sort of the sites by unit (stable: source order within a unit). */
+static void group_sites(pg_module *m)
+{
+	m->unit_site_start = pg_xcalloc(m->nunits + 1, sizeof(uint32_t));
+	m->by_unit = pg_xcalloc(m->nsites ? m->nsites : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < m->nsites; i++)
+		m->unit_site_start[m->sites[i].unit + 1]++;
+	for (size_t u = 0; u < m->nunits; u++)
+		m->unit_site_start[u + 1] += m->unit_site_start[u];
+	uint32_t *fill = pg_xcalloc(m->nunits ? m->nunits : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < m->nsites; i++) {
+		int u = m->sites[i].unit;
+		m->by_unit[m->unit_site_start[u] + fill[u]++] = (uint32_t)i;
+	}
+	free(fill);
+}
+
 static int contains_acquire_word(const char *src, size_t len, const pg_config *cfg)
 {
 	for (size_t i = 0; i < cfg->acquire.len; i++) {
@@ -717,6 +734,7 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 done:
 	ts_tree_cursor_delete(&cur);
 	free(open);
+	group_sites(m);
 	resolve_pools(m, &news);
 	for (size_t i = 0; i < news.len; i++)
 		free(news.items[i].target);
@@ -759,6 +777,8 @@ void pg_module_free(pg_module *m)
 		free(m->memo[i].fn);
 	free(m->memo);
 	free(m->sites);
+	free(m->unit_site_start);
+	free(m->by_unit);
 	pg_strmap_free(&m->fn_index);
 	pg_strmap_free(&m->unit_names);
 	free(m);

@@ -81,6 +81,8 @@ typedef struct pg_module {
 	pg_strmap fn_index;       /* function name -> index in fns */
 	pg_strmap unit_names;     /* unit name -> how many units bear it so far */
 	pg_acq_site *sites; size_t nsites, csites;
+	uint32_t *unit_site_start; /* per unit + 1: its sites are by_unit[start[u] .. start[u+1]) */
+	uint32_t *by_unit;         /* site indices grouped by unit, in source order */
 	int maybe_acquires;       /* the text holds an acquire method name at all */
 } pg_module;
 

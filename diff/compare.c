@@ -152,7 +152,7 @@ static int compare_file(pg_git_verdict *v, pg_engine *e_old, pg_engine *e_new,
 
 int pg_git_compare(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side,
                    const pg_git_changes *changes, const pg_strlist *dependents,
-                   const pg_config *cfg, int want_warnings)
+                   const pg_config *cfg, int want_warnings, struct pg_cache *cache)
 {
 	pg_source old_src = pg_git_source(old_side), new_src = pg_git_source(new_side);
 	pg_engine *e_old = NULL, *e_new = NULL;
@@ -165,6 +165,10 @@ int pg_git_compare(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_si
 	rc = pg_engine_new(&e_old, cfg, &old_src);
 	if (rc == PG_OK)
 		rc = pg_engine_new(&e_new, cfg, &new_src);
+	if (rc == PG_OK) {
+		pg_engine_set_cache(e_old, cache);
+		pg_engine_set_cache(e_new, cache);
+	}
 	for (i = 0; rc == PG_OK && i < changes->len; i++)
 		rc = compare_file(v, e_old, e_new, old_side, new_side, changes->items[i].new_path,
 		                  &changes->items[i], want_warnings);

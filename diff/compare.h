@@ -24,10 +24,12 @@ void pg_git_verdict_free(pg_git_verdict *v);
 
 /*
  * Compares `old_side` and `new_side` over `changes` and `dependents`.
- * With `want_warnings` 0 only introduced findings are kept.
+ * With `want_warnings` 0 only introduced findings are kept.  Both sides
+ * share `cache` (may be NULL): HEAD's side is usually what the previous
+ * commit's staged side stored.
  */
 int pg_git_compare(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side,
                    const pg_git_changes *changes, const pg_strlist *dependents,
-                   const pg_config *cfg, int want_warnings);
+                   const pg_config *cfg, int want_warnings, struct pg_cache *cache);
 
 #endif

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "commands.h"
 #include "engine.h"
 #include "report.h"
@@ -415,6 +416,14 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
 		return 2;
 	}
+	/* The cache only ever saves work: a cache that cannot be used is said once and skipped. */
+	char *cache_dir = pg_cache_default_dir();
+	pg_cache *cache = NULL;
+	pg_cache_open(&cache, cache_dir, 0);
+	free(cache_dir);
+	if (pg_cache_warning(cache) && !o->quiet)
+		fprintf(stderr, "pgleak-hook: %s\n", pg_cache_warning(cache));
+	pg_engine_set_cache(e, cache);
 	for (size_t i = 0; i < files->len; i++) {
 		const char *path = files->items[i].path;
 		if (cfg->ignore.len && root) {
@@ -443,6 +452,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	rc = errors ? 2 : fs.len ? 1 : 0;
 	pg_findings_free(&fs);
 	pg_engine_free(e);
+	pg_cache_close(cache);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache.h"
 #include "commands.h"
 #include "compare.h"
 #include "deps.h"
@@ -110,10 +111,20 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		rc = pg_git_changes_collect(&changes, old_side, new_side, &cfg);
 	if (rc == PG_OK)
 		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg);
-	/* The cache (issue 4) belongs here: functions whose text and dependencies did
-	 * not change keep their stored results, counted in v->stats.cached. */
-	if (rc == PG_OK)
-		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, want_warnings);
+	/* Functions whose text and dependencies did not change keep their stored
+	 * results (counted in v->stats.cached); the cache is shared by worktrees. */
+	if (rc == PG_OK) {
+		const char *env = getenv("PGLEAK_CACHE_DIR");
+		char *dir = env && *env ? pg_xstrdup(env)
+		                        : pg_cache_dir_for_commondir(git_repository_commondir(new_side->repo));
+		pg_cache *cache = NULL;
+		pg_cache_open(&cache, dir, 0);
+		free(dir);
+		if (pg_cache_warning(cache))
+			fprintf(stderr, "pgleak-hook: %s\n", pg_cache_warning(cache));
+		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, want_warnings, cache);
+		pg_cache_close(cache);
+	}
 	pg_strlist_free(&deps);
 	pg_git_changes_free(&changes);
 	pg_config_free(&cfg);
