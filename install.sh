@@ -5,6 +5,7 @@
 #   PREFIX=$HOME/.local ./install.sh    the same, installed under ~/.local/bin
 #   ./install.sh --deps-only     only the Debian packages
 #   ./install.sh --no-demo       everything but the closing demo
+#   ./install.sh --no-test-deps  without jq and pre-commit (only `make test` uses them)
 #
 # How it works: each needed Debian package is checked with `dpkg -s` (and,
 # for the tools, with `command -v`, because Node.js from another source
@@ -21,6 +22,7 @@ cd "$here"
 PREFIX=${PREFIX:-/usr/local}
 deps_only=0
 demo=1
+test_deps=1
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -29,8 +31,9 @@ for arg in "$@"; do
 	case $arg in
 	--deps-only) deps_only=1 ;;
 	--no-demo) demo=0 ;;
+	--no-test-deps) test_deps=0 ;;
 	-h | --help)
-		sed -n '2,8s/^# \{0,1\}//p' "$0"
+		sed -n '2,9s/^# \{0,1\}//p' "$0"
 		exit 0 ;;
 	*) die "unknown option '$arg' (try --help)" ;;
 	esac
@@ -53,6 +56,9 @@ as_root() {
 need="build-essential:cc make:make libc6-dev pkg-config:pkg-config
 libgit2-dev libxxhash-dev libtree-sitter-dev git:git npm:npm openssl:openssl
 python3:python3 ca-certificates"
+# Only the tests need these: jq reads JSON in shell tests, pre-commit is the
+# real framework the hook is tested under.
+if [ "$test_deps" -eq 1 ]; then need="$need jq:jq pre-commit:pre-commit"; fi
 
 missing=""
 for item in $need; do
