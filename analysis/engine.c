@@ -203,9 +203,10 @@ static void hash_list(pg_cache_hasher *h, const pg_strlist *l)
 		pg_cache_hasher_str(h, l->items[i]);
 }
 
-/* Everything file-wide that the analysis of a function reads. */
-static void hash_facts(pg_cache_hasher *h, const pg_module *m)
+/* Everything file-wide that the analysis of a function reads (once per file). */
+static pg_cache_key facts_key(const pg_module *m)
 {
+	pg_cache_hasher *h = pg_cache_hasher_new();
 	hash_list(h, &m->pg_ctors);
 	hash_list(h, &m->pg_namespaces);
 	hash_list(h, &m->pool_vars);
@@ -224,6 +225,7 @@ static void hash_facts(pg_cache_hasher *h, const pg_module *m)
 		pg_cache_hasher_str(h, m->exports[i].imported);
 		pg_cache_hasher_u64(h, (uint64_t)m->exports[i].is_pool);
 	}
+	return pg_cache_hasher_finish(h);
 }
 
 #define PG_MAX_KEYED_HELPERS 64
@@ -268,7 +270,7 @@ out:
 	pg_cache_hasher_u64(h, ndone);
 }
 
-static pg_cache_key unit_key(pg_engine *e, const pg_module *m, size_t unit)
+static pg_cache_key unit_key(pg_engine *e, const pg_module *m, const pg_cache_key *facts, size_t unit)
 {
 	const pg_unit_info *u = &m->units[unit];
 	pg_cache_hasher *h = key_start(e, "unit", m->lang, m->path);
@@ -276,7 +278,7 @@ static pg_cache_key unit_key(pg_engine *e, const pg_module *m, size_t unit)
 	const char *bytes = pg_text(&m->ast, u->node, &len);
 	pg_cache_hasher_str(h, u->name);
 	pg_cache_hasher_bytes(h, bytes, len);
-	hash_facts(h, m);
+	pg_cache_hasher_key(h, facts);
 	hash_helpers(h, m, u->node);
 	return pg_cache_hasher_finish(h);
 }
@@ -315,13 +317,16 @@ static int analyse_units(pg_engine *e, pg_module *m, pg_findings *found, unit_re
 {
 	size_t cap = 0;
 	int rc = PG_OK;
+	pg_cache_key facts = {0, 0};
 	*results = NULL;
 	*nresults = 0;
+	if (e->cache)
+		facts = facts_key(m);
 	for (size_t u = 0; u < m->nunits && rc == PG_OK; u++) {
 		if (!pg_module_unit_has_sites(m, u))
 			continue;
 		if (e->cache) {
-			pg_cache_key k = unit_key(e, m, u);
+			pg_cache_key k = unit_key(e, m, &facts, u);
 			pg_buf rec = PG_BUF_INIT, extra = PG_BUF_INIT;
 			uint32_t stored_line = 0;
 			size_t before = found->len;
