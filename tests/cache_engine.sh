@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# tests/cache_engine.sh - the cache as the engine uses it, through the real
+# binary: what is reused, what is analysed again, what invalidates.
+source "$(dirname "$0")/lib.sh"
+
+# stats FIELD FILE: one figure of the JSON report's stats
+stat_of() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[2]))["stats"][sys.argv[1]])' "$1" "$2"
+}
+
+findings_of() {
+	python3 -c 'import json,sys; print(json.dumps([(f["path"], f["line"], f["kind"], f["exit"]) for f in json.load(open(sys.argv[1]))["findings"]]))' "$1"
+}
+
+setup_tree() {
+	mkdir -p src
+	cp "$SHARED"/corpus/cases/0{02,04,48,70,71,75}* src/
+	cat >src/helpers.js <<'EOF'
+import { Pool } from 'pg';
+const pool = new Pool();
+
+function giveBack(client) {
+  client.release();
+}
+
+export async function usesHelper() {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT 1');
+  } finally {
+    giveBack(client);
+  }
+}
+
+export async function unrelated() {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT 2');
+  } finally {
+    client.release();
+  }
+}
+EOF
+	export PGLEAK_CACHE_DIR=$PWD/cache
+}
+
+check_json() {
+	"$PGLEAK_BIN" check --format json src >"$1" 2>/dev/null
+	local rc=$?
+	[ $rc -le 1 ] || fail "check exited $rc"
+}
+
+test_second_run_analyses_nothing() {
+	setup_tree
+	check_json cold.json || return 1
+	check_json warm.json || return 1
+	[ "$(stat_of analyzed cold.json)" -gt 0 ] || fail "the cold run analysed nothing" || return 1
+	assert_eq "$(stat_of analyzed warm.json)" 0 || return 1
+	assert_eq "$(stat_of cached warm.json)" "$(stat_of functions warm.json)" || return 1
+	assert_eq "$(findings_of warm.json)" "$(findings_of cold.json)"
+}
+
+test_editing_one_function_reanalyses_only_it() {
+	setup_tree
+	check_json cold.json || return 1
+	# change the body of one function that checks a client out
+	sed -i "s/SELECT 2/SELECT 22/" src/helpers.js
+	check_json edit.json || return 1
+	assert_eq "$(stat_of analyzed edit.json)" 1 || return 1
+	assert_eq "$(findings_of edit.json)" "$(findings_of cold.json)"
+}
+
+test_changed_helper_reanalyses_its_caller() {
+	setup_tree
+	check_json cold.json || return 1
+	assert_not_contains "$(findings_of cold.json)" "helpers.js" || return 1
+	# the helper stops releasing: its unchanged caller now leaks, and only it is redone
+	sed -i 's/^  client.release();$/  client.query("SELECT 3");/' src/helpers.js
+	check_json edit.json || return 1
+	assert_eq "$(stat_of analyzed edit.json)" 1 || return 1
+	assert_contains "$(findings_of edit.json)" '"src/helpers.js", 9, "never-released"'
+}
+
+test_moved_function_is_reused_at_its_new_line() {
+	setup_tree
+	check_json cold.json || return 1
+	sed -i '1i // two new lines at the top\n// move every function down' src/075-class-methods.ts
+	check_json moved.json || return 1
+	assert_eq "$(stat_of analyzed moved.json)" 0 || return 1
+	assert_contains "$(findings_of moved.json)" '"src/075-class-methods.ts", 30, "release-not-guaranteed", {"via": "exception", "line": 31}' || return 1
+	# the same as an uncached run
+	PGLEAK_CACHE_DIR=$PWD/fresh "$PGLEAK_BIN" check --format json src >fresh.json 2>/dev/null
+	assert_eq "$(findings_of moved.json)" "$(findings_of fresh.json)"
+}
+
+test_changed_import_invalidates_importer() {
+	setup_tree
+	mkdir -p src/x
+	cat >src/x/db.js <<'EOF'
+import { Pool } from 'undici';
+export const pool = new Pool('http://proxy');
+EOF
+	cat >src/x/use.js <<'EOF'
+import { pool } from './db.js';
+export async function ping() {
+  await pool.connect();
+}
+EOF
+	check_json a.json || return 1
+	assert_not_contains "$(findings_of a.json)" "src/x/use.js" || return 1
+	# db.js now exports a pg pool: use.js did not change, its result must
+	sed -i "s/'undici'/'pg'/" src/x/db.js
+	check_json b.json || return 1
+	assert_contains "$(findings_of b.json)" '"src/x/use.js", 3, "discarded"'
+}
+
+test_config_change_invalidates() {
+	setup_tree
+	check_json cold.json || return 1
+	echo '{ "acquire": ["checkout"] }' >.pgleak.json
+	"$PGLEAK_BIN" check --config .pgleak.json --format json src >cfg.json 2>/dev/null
+	[ "$(stat_of analyzed cfg.json)" -gt 0 ] || fail "a new configuration reused old results"
+}
+
+test_new_binary_version_invalidates() {
+	setup_tree
+	check_json cold.json || return 1
+	# a copy of the binary whose version string differs: results of the old one must not be reused
+	python3 - "$PGLEAK_BIN" newbin <<'PY' || return 1
+import sys
+import subprocess
+data = open(sys.argv[1], 'rb').read()
+ver = subprocess.run([sys.argv[1], '--version'], capture_output=True, text=True).stdout.split()[-1].encode()
+patched = ver[:-1] + (b'9' if ver[-1:] != b'9' else b'8')
+n = data.count(b'\0' + ver + b'\0')
+if n == 0:
+    sys.exit("version string not found in the binary")
+open(sys.argv[2], 'wb').write(data.replace(b'\0' + ver + b'\0', b'\0' + patched + b'\0'))
+PY
+	chmod +x newbin
+	./newbin --version | grep -qv "$("$PGLEAK_BIN" --version)" || fail "the patched binary reports the same version" || return 1
+	./newbin check --format json src >new.json 2>/dev/null
+	[ "$(stat_of analyzed new.json)" -gt 0 ] || fail "a new binary reused the old binary's results" || return 1
+	assert_eq "$(findings_of new.json)" "$(findings_of cold.json)"
+}
+
+test_garbage_cache_gives_right_findings() {
+	setup_tree
+	check_json cold.json || return 1
+	for f in cache/*; do
+		[ -f "$f" ] && [ -s "$f" ] && head -c "$(stat -c %s "$f")" /dev/urandom >"$f"
+	done
+	check_json again.json || return 1
+	assert_eq "$(findings_of again.json)" "$(findings_of cold.json)"
+}
+
+test_unusable_cache_dir_runs_without_it() {
+	setup_tree
+	export PGLEAK_CACHE_DIR=/dev/null/cache
+	local err
+	err=$("$PGLEAK_BIN" check --format json src 2>&1 >out.json)
+	[ $? -le 1 ] || fail "check failed without a cache" || return 1
+	assert_contains "$err" "running without the cache" || return 1
+	assert_eq "$(echo "$err" | grep -c 'without the cache')" 1
+}
+
+run_tests
