@@ -449,6 +449,20 @@ static TSNode arg_at(const pg_ast *a, TSNode call, uint32_t i)
 	return ts_node_named_child(args, i);
 }
 
+/* `done` or `client.release` as a value (a callback that releases when called). */
+static int is_release_ref(builder *b, TSNode h)
+{
+	uint32_t len;
+	const char *t;
+	h = pg_unwrap(b->a, h);
+	if (is_name(&b->t->release_fns, b->a, h))
+		return 1;
+	if (pg_nk_of(b->a, h) != NK_MEMBER || !is_client(b, pg_field_of(b->a, h, F_OBJECT)))
+		return 0;
+	t = pg_text(b->a, pg_field_of(b->a, h, F_PROPERTY), &len);
+	return pg_strlist_has_n(&b->an->cfg->release, t, len);
+}
+
 /* Runs a handler (a function, or a reference to a release function) on one side. */
 static void run_handler(builder *b, uint32_t from, TSNode h, uint32_t ok, uint32_t bad)
 {
@@ -461,10 +475,7 @@ static void run_handler(builder *b, uint32_t from, TSNode h, uint32_t ok, uint32
 		inline_fn(b, h, ok, bad);
 	} else {
 		expr(b, h);
-		if (is_name(&b->t->release_fns, b->a, pg_unwrap(b->a, h)) ||
-		    (pg_nk_of(b->a, pg_unwrap(b->a, h)) == NK_MEMBER &&
-		     is_client(b, pg_field_of(b->a, pg_unwrap(b->a, h), F_OBJECT)) &&
-		     pg_strlist_has(&b->an->cfg->release, "release")))
+		if (is_release_ref(b, h))
 			emit(b, CN_RELEASE, 0, 0, pg_line(h));
 		edge(b, b->cur, ok, VIA_NONE, 0);
 	}
@@ -657,11 +668,7 @@ static void call(builder *b, TSNode n)
 				return;
 			}
 			args(b, n);
-			if (na && (is_name(&b->t->release_fns, a, pg_unwrap(a, last)) ||
-			           (pg_nk_of(a, pg_unwrap(a, last)) == NK_MEMBER &&
-			            is_client(b, pg_field_of(a, pg_unwrap(a, last), F_OBJECT)) &&
-			            pg_strlist_has_n(&b->an->cfg->release,
-			                             pg_text(a, pg_field_of(a, pg_unwrap(a, last), F_PROPERTY), &plen), plen)))) {
+			if (na && is_release_ref(b, last)) {
 				/* client.query('COMMIT', done): the release runs as its completion callback */
 				emit(b, CN_RELEASE, 0, 0, line);
 				return;
@@ -819,11 +826,7 @@ static void expr(builder *b, TSNode n)
 			break;
 		if (pg_nk_of(a, arg) == NK_CALL) {
 			TSNode f = pg_unwrap(a, pg_field_of(a, arg, F_FUNCTION));
-			if (pg_nk_of(a, f) == NK_MEMBER && is_client(b, pg_field_of(a, f, F_OBJECT)) &&
-			    pg_strlist_has_n(&b->an->cfg->release, "release", 7) &&
-			    pg_text_is(a, pg_field_of(a, f, F_PROPERTY), "release"))
-				break;
-			if (is_name(&b->t->release_fns, a, f))
+			if (is_release_ref(b, f))
 				break;
 		}
 		may_throw(b, pg_line(n));

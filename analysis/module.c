@@ -43,7 +43,38 @@ typedef struct {
 typedef struct {
 	pending_new *items;
 	size_t len, cap;
+	/* `const { Pool } = pg` / `const Pool = pg.Pool`: (local, namespace, key), resolved later */
+	char **alias; /* triples */
+	size_t nalias, calias;
 } pending_list;
+
+static void note_alias(pending_list *p, const pg_ast *a, TSNode local, TSNode ns, TSNode key)
+{
+	PG_GROW(p->alias, p->calias, p->nalias + 3);
+	p->alias[p->nalias++] = pg_text_dup(a, local, 0);
+	p->alias[p->nalias++] = pg_text_dup(a, ns, 0);
+	p->alias[p->nalias++] = pg_text_dup(a, key, 0);
+}
+
+/* Aliases taken from a namespace object: `const { Pool: P } = pg`, `const P = pg.Pool`. */
+static void collect_alias(pending_list *p, const pg_ast *a, TSNode name, TSNode value)
+{
+	TSNode v = pg_unwrap(a, value);
+	if (pg_nk_of(a, v) == NK_IDENTIFIER && pg_nk_of(a, name) == NK_OBJECT_PATTERN) {
+		uint32_t nc = ts_node_named_child_count(name);
+		for (uint32_t i = 0; i < nc; i++) {
+			TSNode pp = ts_node_named_child(name, i);
+			if (pg_nk_of(a, pp) == NK_SHORTHAND_PATTERN)
+				note_alias(p, a, pp, v, pp);
+			else if (pg_nk_of(a, pp) == NK_PAIR_PATTERN &&
+			         pg_nk_of(a, pg_field_of(a, pp, F_VALUE)) == NK_IDENTIFIER)
+				note_alias(p, a, pg_field_of(a, pp, F_VALUE), v, pg_field_of(a, pp, F_KEY));
+		}
+	} else if (pg_nk_of(a, v) == NK_MEMBER && pg_nk_of(a, name) == NK_IDENTIFIER &&
+	           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, v, F_OBJECT))) == NK_IDENTIFIER) {
+		note_alias(p, a, name, pg_unwrap(a, pg_field_of(a, v, F_OBJECT)), pg_field_of(a, v, F_PROPERTY));
+	}
+}
 
 static void add_import(pg_module *m, const char *local, size_t nlocal, const char *spec,
                        const char *imported, size_t nimported)
@@ -520,6 +551,7 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		if (ts_node_is_null(value))
 			break;
 		collect_require(m, name, value);
+		collect_alias(news, a, name, value);
 		if (pg_nk_of(a, name) != NK_IDENTIFIER)
 			break;
 		t = pg_text(a, name, &len);
@@ -615,6 +647,10 @@ static void resolve_pools(pg_module *m, pending_list *news)
 		else if (!strcmp(imp->imported, "default") || !strcmp(imp->imported, "*") || !strcmp(imp->imported, "="))
 			pg_strlist_push(&m->pg_namespaces, imp->local);
 	}
+	for (size_t i = 0; i + 2 < news->nalias; i += 3)
+		if (!strcmp(news->alias[i + 2], "Pool") && pg_strlist_has(&m->pg_namespaces, news->alias[i + 1]) &&
+		    !pg_strlist_has(&m->pg_ctors, news->alias[i]))
+			pg_strlist_push(&m->pg_ctors, news->alias[i]);
 	for (size_t i = 0; i < news->len; i++) {
 		const char *target = news->items[i].target;
 		if (!ctor_is_pg_pool(m, news->items[i].ctor))
@@ -739,6 +775,9 @@ done:
 	for (size_t i = 0; i < news.len; i++)
 		free(news.items[i].target);
 	free(news.items);
+	for (size_t i = 0; i < news.nalias; i++)
+		free(news.alias[i]);
+	free(news.alias);
 	*out = m;
 	return PG_OK;
 }

@@ -196,6 +196,8 @@ static void test_chains(void)
 	expect("src/a.js", PG "function f() {\n  return pool.connect().then(async (c) => {\n    try {\n      await c.query('x');\n"
 	       "    } finally {\n      c.release();\n    }\n  });\n}\n", "");
 	/* a client-side chain inside an async function */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  return c.query('x').finally(c.release);\n}\n",
+	       "");
 	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  await c.query('x').then(() => c.release(),"
 	       " (e) => { c.release(); throw e; });\n}\n", "");
 }
@@ -276,6 +278,11 @@ static void test_pool_proofs(void)
 	       "4:d");
 	expect("src/a.js", "import { Pool } from 'pg';\nclass S {\n  #p = new Pool();\n  async f() {\n    await this.#p.connect();\n  }\n}\n",
 	       "5:d");
+	/* the ESM way to get Pool out of the CommonJS pg package */
+	expect("src/a.mjs", "import pg from 'pg';\nconst { Pool } = pg;\nconst p = new Pool();\nasync function f() {\n"
+	       "  await p.connect();\n}\n", "5:d");
+	expect("src/a.mjs", "import pg from 'pg';\nconst P = pg.Pool;\nconst p = new P();\nasync function f() {\n"
+	       "  await p.connect();\n}\n", "5:d");
 	/* a single Client is out of scope */
 	expect("src/a.js", "import { Client } from 'pg';\nasync function f() {\n  const c = new Client();\n  await c.connect();\n"
 	       "  await c.query('x');\n}\n", "");
