@@ -76,6 +76,7 @@ typedef struct {
 	int depth;
 	int inline_depth;
 	int err;
+	pg_raise raise;      /* what the exception edges being added come from */
 	local_helper *helpers;
 	size_t nhelpers, chelpers;
 } builder;
@@ -106,7 +107,8 @@ static void edge(builder *b, uint32_t from, uint32_t to, pg_edge_via via, uint32
 	if (from == NONE || to == NONE)
 		return;
 	PG_GROW(g->edges, g->cedges, g->nedges + 1);
-	g->edges[g->nedges] = (pg_cedge){to, g->nodes[from].first_edge, (uint8_t)via, line};
+	g->edges[g->nedges] = (pg_cedge){to, g->nodes[from].first_edge, (uint8_t)via,
+	                                 (uint8_t)(via == VIA_EXCEPTION ? b->raise : RAISE_CALL), line};
 	g->nodes[from].first_edge = (uint32_t)++g->nedges;
 }
 
@@ -267,10 +269,12 @@ static void jump(builder *b, jump_kind kind, const char *label, uint32_t len, pg
 }
 
 /* An exception may be raised here: an abrupt edge to the handler, and the path goes on. */
-static void may_throw(builder *b, uint32_t line)
+static void may_throw(builder *b, uint32_t line, pg_raise raise)
 {
 	uint32_t saved = b->cur;
+	b->raise = raise;
 	jump(b, J_THROW, NULL, 0, VIA_EXCEPTION, line);
+	b->raise = RAISE_CALL;
 	b->cur = saved;
 }
 
@@ -607,7 +611,7 @@ static void call(builder *b, TSNode n)
 		if (fk == NK_MEMBER)
 			expr(b, pg_field_of(a, fn, F_OBJECT));
 		args(b, n);
-		may_throw(b, line);
+		may_throw(b, line, RAISE_CALL);
 		emit(b, CN_ACQUIRE, 0, 0, line);
 		return;
 	}
@@ -636,7 +640,9 @@ static void call(builder *b, TSNode n)
 					args(b, root);
 					ful = branch(b, CN_NOP, 0, 0);
 					rej = node(b, CN_NOP, 0);
+					b->raise = RAISE_QUERY;
 					edge(b, b->cur, rej, VIA_EXCEPTION, pg_line(root));
+					b->raise = RAISE_CALL;
 					build_chain(b, links, nl, &ful, &rej);
 					/* links past this call (if the walk stopped early) are plain calls */
 					b->cur = join(b, ful, rej);
@@ -673,7 +679,7 @@ static void call(builder *b, TSNode n)
 				emit(b, CN_RELEASE, 0, 0, line);
 				return;
 			}
-			may_throw(b, line);
+			may_throw(b, line, pg_text_is(a, prop, "query") ? RAISE_QUERY : RAISE_CALL);
 			return;
 		}
 		expr(b, obj);
@@ -709,7 +715,7 @@ static void call(builder *b, TSNode n)
 	if (ci >= 0)
 		pass_client(b, n, fn, ci);
 	if (!is_no_throw_callee(b, fn))
-		may_throw(b, line);
+		may_throw(b, line, RAISE_CALL);
 }
 
 /* ---- expressions -------------------------------------------------------- */
@@ -829,12 +835,12 @@ static void expr(builder *b, TSNode n)
 			if (is_release_ref(b, f))
 				break;
 		}
-		may_throw(b, pg_line(n));
+		may_throw(b, pg_line(n), RAISE_AWAIT);
 		break;
 	}
 	case NK_NEW:
 		args(b, n);
-		may_throw(b, pg_line(n));
+		may_throw(b, pg_line(n), RAISE_NEW);
 		break;
 	case NK_MEMBER:
 		expr(b, pg_field_of(a, n, F_OBJECT));

@@ -42,10 +42,14 @@ typedef struct {
 	uint32_t first_edge; /* index + 1 into edges; 0: none */
 } pg_cnode;
 
+/* What raised an exception edge: said in the finding's path. */
+typedef enum { RAISE_CALL = 0, RAISE_QUERY, RAISE_AWAIT, RAISE_NEW } pg_raise;
+
 typedef struct {
 	uint32_t to;
 	uint32_t next;       /* index + 1 of the next edge of the same node */
 	uint8_t via;         /* pg_edge_via */
+	uint8_t raise;       /* pg_raise, for VIA_EXCEPTION */
 	uint32_t line;
 } pg_cedge;
 
@@ -69,6 +73,7 @@ typedef struct {
 	int leaks;           /* a held client reaches an exit or is lost */
 	int released_some;   /* some path releases or hands it over */
 	pg_edge_via via;     /* the witness path's exit */
+	pg_raise raise;      /* what raised it, when via is VIA_EXCEPTION */
 	uint32_t exit_line;
 	int lost;            /* the witness is a re-acquisition / overwrite, at lost_line */
 	uint32_t lost_line;

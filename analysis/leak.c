@@ -397,8 +397,9 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
 		else if (r->via == VIA_THROW)
 			pg_buf_printf(&path, "leaks when the throw at line %u is reached", r->exit_line);
 		else if (r->via == VIA_EXCEPTION)
-			pg_buf_printf(&path, "leaks when the call at line %u throws (a rejected query, a failed await)",
-			              r->exit_line);
+			pg_buf_printf(&path, "leaks when %s at line %u %s", r->raise == RAISE_QUERY ? "the query"
+			              : r->raise == RAISE_AWAIT ? "the awaited promise" : r->raise == RAISE_NEW ? "the constructor"
+			              : "the call", r->exit_line, r->raise == RAISE_AWAIT ? "rejects" : "throws");
 		else
 			pg_buf_printf(&path, "leaks when the %s ends at line %u", form == FORM_CHAIN ? "promise chain" :
 			              form == FORM_CALLBACK ? "callback" : "function", r->exit_line);

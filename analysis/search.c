@@ -41,6 +41,7 @@ static void witness(const pg_cfg *g, const visit *v, uint32_t at, pg_search_resu
 			const pg_cedge *e = &g->edges[v[at].edge - 1];
 			if (e->via != VIA_NONE) {
 				out->via = (pg_edge_via)e->via;
+				out->raise = (pg_raise)e->raise;
 				out->exit_line = e->line;
 				return;
 			}
