@@ -28,7 +28,7 @@ endif
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CFLAGS_OWN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(OPT) $(SANFLAGS) \
-	-D_POSIX_C_SOURCE=200809L -DPG_VERSION='"$(VERSION)"' -Ianalysis -Icache -Idiff -Ihook -MMD -MP
+	-D_POSIX_C_SOURCE=200809L -DPG_VERSION='"$(VERSION)"' -Ianalysis -Icache -Idiff -Ihook -I$(OUT)/gen -MMD -MP
 # The grammars are generated code we do not own: built without our warnings.
 CFLAGS_GRAMMAR := -std=c11 -w -O2 $(SANFLAGS)
 LDLIBS := -lgit2 -lxxhash -ltree-sitter -lpthread
@@ -80,6 +80,13 @@ $(OUT)/grammar/tsx_scanner.o: $(GRAMMARS)/.stamp
 $(OUT)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_OWN) -c $< -o $@
+
+# The analyser's identity: a digest of its sources, part of every cache key,
+# so a changed analysis never reuses results of the old one (even at one VERSION).
+$(OUT)/gen/analyser_id.h: $(wildcard analysis/*.c analysis/*.h) analysis/grammars/pins.txt
+	@mkdir -p $(@D)
+	@printf '#define PG_ANALYSER_ID "%s"\n' "$$(cat $^ | sha256sum | cut -c1-16)" >$@.tmp && mv $@.tmp $@
+$(OUT)/analysis/engine.o: $(OUT)/gen/analyser_id.h
 
 $(OUT)/libpgleak.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	rm -f $@

@@ -77,6 +77,7 @@ typedef struct {
 	int inline_depth;
 	int err;
 	pg_raise raise;      /* what the exception edges being added come from */
+	uint32_t threw_at;   /* the open node when the last exception edge was added */
 	local_helper *helpers;
 	size_t nhelpers, chelpers;
 } builder;
@@ -276,6 +277,7 @@ static void may_throw(builder *b, uint32_t line, pg_raise raise)
 	jump(b, J_THROW, NULL, 0, VIA_EXCEPTION, line);
 	b->raise = RAISE_CALL;
 	b->cur = saved;
+	b->threw_at = saved;
 }
 
 /* ---- what the tracked client looks like -------------------------------- */
@@ -835,6 +837,9 @@ static void expr(builder *b, TSNode n)
 			if (is_release_ref(b, f))
 				break;
 		}
+		/* `await call()`: the call's own exception edge already leaves from here */
+		if (pg_nk_of(a, arg) == NK_CALL && b->threw_at == b->cur)
+			break;
 		may_throw(b, pg_line(n), RAISE_AWAIT);
 		break;
 	}
@@ -1382,6 +1387,7 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 	b.g = g;
 	b.t = t;
 	b.top = -1;
+	b.threw_at = NONE;
 
 	if (kind == SCOPE_CALLBACK || kind == SCOPE_SUMMARY)
 		body = pg_field_of(a, n, F_BODY);

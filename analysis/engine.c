@@ -17,8 +17,9 @@
  *    the file's import/export/pool facts and the bytes of the same-file
  *    helpers it calls (transitively), with the same dependency list; a
  *    reused function found at another line is shifted there.
- * Both keys start with the configuration's digest and, inside the cache's
- * hasher, the cache format and the program's version.
+ * Both keys start with the analyser's identity (a digest of analysis/'s
+ * sources, made by the Makefile), the configuration's digest and, inside
+ * the cache's hasher, the cache format and the program's version.
  */
 #define _GNU_SOURCE /* memmem */
 #include "engine.h"
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyser_id.h"
 #include "cache.h"
 #include "leak.h"
 #include "module.h"
@@ -190,6 +192,7 @@ static pg_cache_hasher *key_start(pg_engine *e, const char *what, pg_lang lang, 
 {
 	pg_cache_hasher *h = pg_cache_hasher_new();
 	pg_cache_hasher_str(h, what);
+	pg_cache_hasher_str(h, PG_ANALYSER_ID);
 	pg_cache_hasher_u64(h, e->cfg_digest);
 	pg_cache_hasher_u64(h, (uint64_t)lang);
 	pg_cache_hasher_str(h, path);
