@@ -740,8 +740,9 @@ static void open_and_lookup_are_cheap(void)
 			best = now_ms() - t0;
 	}
 	CHECK(hits == 100);
-	fprintf(stderr, "    open + 100 lookups + close: %.3f ms\n", best);
-	CHECK(best < 20.0); /* ~0.3 ms measured; generous for a shared machine and sanitizers */
+	if (best >= 20.0) /* 0.06 ms measured on ext4 (0.18 with sanitizers): generous for a shared machine */
+		fprintf(stderr, "    open + 100 lookups + close: %.3f ms\n", best);
+	CHECK(best < 20.0);
 	rmrf(dir);
 	free(dir);
 }
