@@ -9,8 +9,9 @@
  *               table of 16-byte slots (key.lo, record offset / 8, last-use
  *               stamp in minutes), then the records.  Lookups read it through
  *               mmap without building anything in memory, so opening costs
- *               the same at 200,000 entries as at 10 (the table takes 16
- *               bytes a slot at a load of at most 3/4: 4 MiB at 200,000).
+ *               the same at 200,000 entries as at 10 (the table has a power
+ *               of two of slots, at least 4/3 of the entries: 8 MiB at
+ *               200,000 entries, beside about 26 MiB of records).
  *   log-<id>    the append-only log of what was stored since the segment
  *               <id> was written: a 32-byte checksummed header naming that
  *               id, then records.  Read whole at open (it stays small: past
@@ -602,11 +603,15 @@ static int write_locked(pg_cache *c, const uint8_t *extra, size_t extra_len)
 	    end + extra_len > c->log_limit ||
 	    (seg_ok ? seg_size : 0) + end + extra_len > c->max_bytes) {
 		rc = pg_cache_compact(c, seg_ok ? seg : NULL, &h, &log, extra, extra_len);
-	} else if (extra_len && write_all(fd, extra, extra_len, (off_t)end) != 0) {
-		rc = pg_error_set(PG_ERROR, "cache: cannot write %s: %s", path, strerror(errno));
-		if (ftruncate(fd, (off_t)end) != 0) {
-			/* the torn tail is cut by the next writer */
+	} else {
+		if (extra_len && write_all(fd, extra, extra_len, (off_t)end) != 0) {
+			rc = pg_error_set(PG_ERROR, "cache: cannot write %s: %s", path, strerror(errno));
+			if (ftruncate(fd, (off_t)end) != 0) {
+				/* the torn tail is cut by the next writer */
+			}
 		}
+		/* a compaction killed mid-way may have left a large temporary file */
+		pg_cache_remove_stale(c, seg_ok ? h.id : 0);
 	}
 out:
 	if (fd >= 0)
@@ -638,10 +643,12 @@ int pg_cache_flush(pg_cache *c)
 		pthread_mutex_unlock(&c->mu);
 		return pg_error_set(PG_ERROR, "cache: %s is busy; results not stored", c->dir);
 	}
-	/* Damage seen by this run is repaired even when there is nothing new to add. */
-	if (extra_len || c->seg_bad || c->seg_damaged || c->log_torn)
-		rc = write_locked(c, extra_len ? (const uint8_t *)c->pending.data + c->pending_flushed : NULL,
-		                  extra_len);
+	/*
+	 * Even with nothing new to add: damage this run met is repaired, and
+	 * what a killed writer left behind is removed.
+	 */
+	rc = write_locked(c, extra_len ? (const uint8_t *)c->pending.data + c->pending_flushed : NULL,
+	                  extra_len);
 	if (rc == 0) {
 		c->pending_flushed = c->pending.len;
 		c->seg_bad = c->seg_damaged = c->log_torn = 0;

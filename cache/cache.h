@@ -15,8 +15,11 @@
  * used at all.  How the files are laid out and why they stay consistent
  * under crashes and concurrency is described at the top of cache/cache.c.
  *
- * One pg_cache may be shared by threads (calls are serialised inside).
- * A process should open a directory once: the locks are per open file.
+ * One pg_cache may be shared by threads (calls are serialised inside), and
+ * any number of handles, in one process or many, may use one directory.
+ * Files must not be changed by anything but this code while a handle maps
+ * them (a truncated mapping would fault); damage done while nobody has the
+ * cache open is detected.
  */
 #ifndef PG_CACHE_H
 #define PG_CACHE_H

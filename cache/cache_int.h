@@ -180,6 +180,12 @@ int pg_seg_find(const uint8_t *seg, const pg_seg_hdr *h, const pg_cache_key *k,
 int pg_cache_compact(pg_cache *c, const uint8_t *seg, const pg_seg_hdr *h,
                      const pg_buf *log, const uint8_t *extra, size_t extra_len);
 
+/*
+ * Holding the exclusive lock: removes what writers killed mid-way left (temporary
+ * files) and logs of segments that are gone.
+ */
+void pg_cache_remove_stale(pg_cache *c, uint64_t keep_id);
+
 /* Holding the lock: scans records of buf from `from`, returning the end of the valid ones. */
 size_t pg_log_scan(pg_cache *c, const pg_buf *buf, size_t from, pg_map *map);
 

@@ -118,7 +118,7 @@ static uint64_t new_id(uint64_t old)
 }
 
 /* Removes logs of other segments and temporary files: only lock holders create them. */
-static void remove_stale(pg_cache *c, uint64_t keep_id)
+void pg_cache_remove_stale(pg_cache *c, uint64_t keep_id)
 {
 	char keep[64];
 	DIR *d = opendir(c->dir);
@@ -209,7 +209,7 @@ int pg_cache_compact(pg_cache *c, const uint8_t *seg, const pg_seg_hdr *h,
 	pg_seg_hdr_write((uint8_t *)file.data, &nh);
 	rc = pg_cache_write_replace(c, PG_SEG_NAME, file.data, file.len);
 	if (rc == 0)
-		remove_stale(c, nh.id);
+		pg_cache_remove_stale(c, nh.id);
 	pg_buf_free(&file);
 	free(l.items);
 	return rc;

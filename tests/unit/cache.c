@@ -182,6 +182,19 @@ static void remove_logs(const char *dir)
 	closedir(d);
 }
 
+static int count_files(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
 /* The name of the one log file in dir (NULL if none). */
 static char *find_log(const char *dir)
 {
@@ -534,6 +547,7 @@ static void killed_writers(void)
 		/* after which it is whole again */
 		CHECK(pg_cache_open(&c, dir, 64 * 1024) == 0);
 		CHECK(get_check(c, 999999) == 1);
+		CHECK(count_files(dir, "tmp-") == 0 && count_files(dir, "log-") <= 1);
 		if (pg_cache_verify(c) != 0) {
 			fprintf(stderr, "    round %d: %s\n", round, pg_error_last());
 			CHECK(0);
