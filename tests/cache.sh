@@ -171,6 +171,64 @@ test_damaged_cache_verify_and_repair() {
 	expect_exit 0 "$PGLEAK_BIN" cache verify >/dev/null
 }
 
+corpus_tree() { # a tree of real cases, several copies so that runs last a while
+	local i
+	mkdir -p src
+	for i in 1 2 3; do
+		mkdir -p "src/c$i"
+		cp -r "$SHARED"/corpus/cases/* "src/c$i/"
+	done
+}
+
+findings_json() { # the findings of a report, comparable as text
+	python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["findings"], sort_keys=True))' "$1"
+}
+
+test_eight_parallel_runs_agree() {
+	corpus_tree
+	PGLEAK_CACHE_DIR=$PWD/ref "$PGLEAK_BIN" check --format json src >ref.json 2>/dev/null
+	export PGLEAK_CACHE_DIR=$PWD/c
+	local round i want
+	want=$(findings_json ref.json)
+	[ "$want" != "[]" ] || fail "the reference run found nothing" || return 1
+	for round in cold warm; do
+		for i in 1 2 3 4 5 6 7 8; do
+			"$PGLEAK_BIN" check --format json src >"$round$i.json" 2>/dev/null &
+		done
+		wait
+		for i in 1 2 3 4 5 6 7 8; do
+			assert_eq "$(findings_json "$round$i.json")" "$want" || return 1
+		done
+		expect_exit 0 "$PGLEAK_BIN" cache verify >/dev/null || return 1
+	done
+	"$PGLEAK_BIN" cache stats --format json >s.json || return 1
+	assert_eq "$(json_get 'd["total"]["runs"]' s.json)" 16 || return 1
+	[ "$(json_get 'd["last_run"]["hits"]' s.json)" -gt 0 ] || fail "the warm runs hit nothing"
+}
+
+test_runs_killed_mid_way_leave_a_usable_cache() {
+	corpus_tree
+	PGLEAK_CACHE_DIR=$PWD/ref "$PGLEAK_BIN" check --format json src >ref.json 2>/dev/null
+	export PGLEAK_CACHE_DIR=$PWD/c PGLEAK_CACHE_MAX_BYTES=256K
+	local round pid want
+	want=$(findings_json ref.json)
+	for round in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		# half the rounds start cold, so the run ends with a large write
+		[ $((round % 2)) = 0 ] && "$PGLEAK_BIN" cache clear >/dev/null
+		echo "// round $round" >>"src/c1/$(ls src/c1 | head -n 1)"
+		"$PGLEAK_BIN" check --format json src >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.0$((RANDOM % 10))"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		# the next run is right, and leaves the cache whole
+		"$PGLEAK_BIN" check --format json src >after.json 2>/dev/null
+		assert_eq "$(findings_json after.json)" "$want" || return 1
+		expect_exit 0 "$PGLEAK_BIN" cache verify || return 1
+	done
+	[ -z "$(ls c | grep '^tmp-')" ] || fail "temporary files left: $(ls c)"
+}
+
 unusable() { # unusable DIR SUBCOMMAND: exit 2 and exactly one message
 	local err
 	PGLEAK_CACHE_DIR=$1 "$PGLEAK_BIN" cache "$2" >out 2>err
