@@ -4,7 +4,7 @@
 # analysed when .pgleak.json raises it, skipped in a commit), 10,000-deep
 # nesting of every construct the analysis walks (inside a function that
 # checks a client out, so the control-flow builder sees it), a function of
-# 100,000 statements, a file of one 5 MB line, invalid UTF-8 and NUL bytes
+# 100,000 statements, one of 2,000 checkouts, a file of one 5 MB line, invalid UTF-8 and NUL bytes
 # inside code, and the fuzzers' regression inputs (tests/fuzz/regress/).
 # tests/hostile.sh covers the smaller cases of issue 2 (nesting outside an
 # acquiring function, 20 MB, bytes in comments and strings); nothing here
@@ -100,6 +100,12 @@ deep_kinds = {
     "arrows":    lambda: ["    const f = " + "() => " * N + "client.query('x');", "    await f();"],
     "functions": lambda: ["    const f = " + "function () { return " * N + "1" + "; }" * N + ";"],
     "awaits":    lambda: ["    const v = " + "await " * N + "client.query('x');"],
+    # many checkouts in one function, each released in its own finally
+    "acquisitions": lambda: ["    const c%d = await pool.connect();\n    try { await c%d.query('x'); } finally { c%d.release(); }"
+                             % (i, i, i) for i in range(2000)],
+    "loop-acquisitions": lambda: ["    for (const x%d of a) { const c = await pool.connect(); "
+                                  "try { if (x%d) continue; if (b) break; await c.query('x'); } finally { c.release(); } }"
+                                  % (i, i) for i in range(2000)],
 }
 
 if kind in deep_kinds:
@@ -311,6 +317,11 @@ test_deep_ternaries() { hardened 10 ternaries deep.ts; }
 test_deep_arrow_functions() { hardened 10 arrows deep.ts; }
 test_deep_function_expressions() { hardened 10 functions deep.js; }
 test_deep_awaits() { hardened 10 awaits deep.mjs; }
+
+# One adversarial function must not stall a commit: 2,000 checkouts (each
+# released in a finally) in one function, in sequence and in 2,000 loops.
+test_function_of_2000_acquisitions() { hardened 10 acquisitions many.js; }
+test_function_of_2000_loops_with_acquisitions() { hardened 10 loop-acquisitions many.js; }
 
 # A commit asks for every function of a file (to map hunks), even without a checkout in it.
 test_deep_arrow_functions_in_a_commit() {
