@@ -46,6 +46,9 @@ done
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { note "no /usr/bin/time (apt-get install time): peak RSS not measured"; TIME=""; }
 
+# The commit the figures belong to, taken before the (long) run.
+commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$top" diff --quiet HEAD -- analysis cache diff hook 2>/dev/null || commit="$commit (with uncommitted changes)"
 mkdir -p "$W/bin" "$W/lists"
 M=$(mktemp -d "$W/m.XXXXXX")   # this run's raw measurements
 CACHES="$W/caches"
@@ -235,8 +238,6 @@ if [ "$hook_status" = available ]; then
 fi
 
 # ---------------------------------------------------------------- report
-commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$top" diff --quiet HEAD -- analysis cache diff hook 2>/dev/null || commit="$commit (with uncommitted changes)"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 version=$("$BIN" --version 2>/dev/null | head -n 1)
 out="$W/results-$([ "$QUICK" = 1 ] && echo quick || echo full).md"
