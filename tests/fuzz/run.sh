@@ -7,7 +7,9 @@
 #   HARNESS        js ts tsx config cache hunks (default: all)
 #
 # For each harness: first every committed regression input
-# (tests/fuzz/regress/<harness>/) is run once and must pass; then the
+# (tests/fuzz/regress/<harness>/: what the fuzzers found, and hand-made
+# inputs that were slow) is run once and must pass within the same 10 s
+# (sanitizers included); then the
 # fuzzer runs from the seeds (seeds.sh) and the corpus it grew on earlier
 # runs (FUZZ_OUT/corpus/<harness>), one harness at a time and one job each,
 # because the machine is shared.  A crash, leak, sanitizer report, timeout
@@ -51,7 +53,7 @@ for h in "${harnesses[@]}"; do
 	log=$out/logs/$h.log
 	: >"$log"
 	if compgen -G "$here/regress/$h/*" >/dev/null; then
-		if ! "$bin" -close_fd_mask=2 "$here/regress/$h"/* >>"$log" 2>&1; then
+		if ! "$bin" -timeout=10 -close_fd_mask=2 "$here/regress/$h"/* >>"$log" 2>&1; then
 			echo "fuzz: $h: a regression input fails again (see $log)"
 			failed+=("$h")
 			continue
