@@ -394,19 +394,27 @@ test_nul_bytes_in_code() { bytes_in_code nul-code bytes.js; }
 
 # Every input a fuzzer found (tests/fuzz/regress/<harness>/) run through the
 # real binary: analysis inputs as a file of that language, configurations
-# as .pgleak.json.  Defined exits only: 0 or 1 for sources; 0 or 2 with a
-# message for configurations.
+# as .pgleak.json, the cache harness's inputs twice through one cache (the
+# second answer, from the cache, must be the first).  Defined exits only:
+# 0 or 1 for sources; 0 or 2 with a message for configurations.
 test_fuzz_regressions_through_the_binary() {
-	local dir="$ROOT/tests/fuzz/regress" f h n=0
-	for h in js ts tsx; do
+	local dir="$ROOT/tests/fuzz/regress" f h n=0 first
+	for h in js ts tsx cached; do
 		for f in "$dir/$h"/*; do
 			[ -f "$f" ] || continue
 			n=$((n + 1))
-			cp "$f" "input.$h"
-			timed 10 "regress-$h-$(basename "$f")" "$PGLEAK_BIN" check --format json "input.$h" || return 1
+			case $h in cached) cp "$f" input.js ;; *) cp "$f" "input.$h" ;; esac
+			[ "$h" = cached ] && h=js
+			PGLEAK_CACHE_DIR=$PWD/cache timed 10 "regress-$(basename "$f")" \
+				"$PGLEAK_BIN" check --format json "input.$h" || return 1
 			[ "$RC" -le 1 ] || fail "$f: exit $RC: $(tail -c 500 err.txt)" || return 1
 			python3 -c "import json; json.loads(open('out.txt','rb').read().decode('utf-8'))" ||
 				fail "$f: stdout is not valid JSON" || return 1
+			first=$(python3 -c "import json; print(json.load(open('out.txt'))['findings'])")
+			PGLEAK_CACHE_DIR=$PWD/cache timed 10 "regress-$(basename "$f")-cached" \
+				"$PGLEAK_BIN" check --format json "input.$h" || return 1
+			assert_eq "$(python3 -c "import json; print(json.load(open('out.txt'))['findings'])")" "$first" || return 1
+			rm -rf cache
 		done
 	done
 	git init -q .
@@ -422,7 +430,7 @@ test_fuzz_regressions_through_the_binary() {
 		*) fail "$f: exit $RC" || return 1 ;;
 		esac
 	done
-	echo "ran $n regression inputs" >&2
+	[ $n -gt 0 ] || fail "no regression inputs found under $dir"
 }
 
 run_tests

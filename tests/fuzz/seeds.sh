@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/fuzz/seeds.sh OUT - writes each harness's seed inputs into OUT/<harness>/.
 #
-# The analysis harnesses start from the shared corpus's cases (every file,
-# folders included: the fuzzer learns imports from them); the hunk
+# The analysis harnesses (js ts tsx cached) start from the shared
+# corpus's cases (every file, folders included: the fuzzer learns imports
+# from them); the hunk
 # harness from the same files behind a header of line ranges (its format
 # is at the top of fuzz_hunks.c); the configuration harness from small
 # configurations, valid and not; the cache harness from one input per mode
@@ -13,7 +14,7 @@ out=${1:?usage: seeds.sh OUT}
 here=$(cd "$(dirname "$0")" && pwd)
 cases=${PGLEAK_CORPUS:-$here/../../../shared/corpus}/cases
 [ -d "$cases" ] || { echo "seeds.sh: no corpus at $cases (set PGLEAK_CORPUS)" >&2; exit 2; }
-mkdir -p "$out"/{js,ts,tsx,config,cache,hunks}
+mkdir -p "$out"/{js,ts,tsx,config,cache,hunks,cached}
 
 python3 - "$cases" "$out" <<'PY'
 import hashlib, os, struct, sys
@@ -34,6 +35,7 @@ for p in files:
     data = open(p, "rb").read()
     ext = p.rsplit(".", 1)[-1]
     put("js", data)
+    put("cached", data)
     put("ts", data)
     if ext in ("tsx", "jsx", "ts"):
         put("tsx", data)
@@ -77,7 +79,7 @@ for mode in (2, 2 | 0x40, 2 | 0x80 | 0x40):
     put("cache", bytes([mode]) + body)
 PY
 
-for h in js ts tsx config cache hunks; do
+for h in js ts tsx config cache hunks cached; do
 	if [ -d "$here/regress/$h" ]; then
 		cp "$here/regress/$h"/* "$out/$h/" 2>/dev/null || true
 	fi
