@@ -77,6 +77,9 @@ done
 if [ -n "$missing" ]; then
 	command -v apt-get >/dev/null 2>&1 ||
 		die "missing packages:$missing; this script installs them with apt-get (Debian 12); install them by hand, then run it again"
+	if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+		die "missing Debian packages:$missing; installing them needs root: run this script as root, or run 'apt-get install$missing' as root first"
+	fi
 	say "installing Debian packages:$missing"
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	# shellcheck disable=SC2086 # one word per package
