@@ -376,22 +376,51 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 
 /* ---- units -------------------------------------------------------------- */
 
-/* The name an object literal is known by: `const X = {`, `X = {`, `export default {`. */
-static char *object_name(const pg_ast *a, TSNode obj)
+/*
+ * Naming looks at a function's ancestors.  ts_node_parent() searches down
+ * from the root (its cost grows with the depth), so the walk hands over its
+ * own stack of ancestors instead: anc[0] is the root, anc[k] a node.
+ */
+typedef struct {
+	const pg_ast *a;
+	const TSNode *anc;
+} ancestry;
+
+static int is_wrapper_kind(pg_nk k)
 {
-	TSNode child;
-	TSNode p = pg_unwrap_up(a, obj, &child);
-	switch (pg_nk_of(a, p)) {
+	return k == NK_PARENTHESIZED || k == NK_AS || k == NK_SATISFIES || k == NK_NON_NULL || k == NK_TYPE_ASSERTION;
+}
+
+/* The first ancestor of anc[k] that is not a parenthesis or type cast (0 when none). */
+static uint32_t up(const ancestry *p, uint32_t k)
+{
+	while (k > 0) {
+		k--;
+		if (!is_wrapper_kind(pg_nk_of(p->a, p->anc[k])))
+			return k;
+	}
+	return 0;
+}
+
+/* The name an object literal (or class) at anc[k] is known by: `const X = {`, `X = {`, `export default {`. */
+static char *object_name(const ancestry *p, uint32_t k)
+{
+	const pg_ast *a = p->a;
+	uint32_t at = up(p, k);
+	TSNode n = p->anc[at];
+	if (at == k)
+		return NULL;
+	switch (pg_nk_of(a, n)) {
 	case NK_VARIABLE_DECLARATOR:
-		return pg_text_dup(a, pg_field_of(a, p, F_NAME), 64);
+		return pg_text_dup(a, pg_field_of(a, n, F_NAME), 64);
 	case NK_ASSIGNMENT: {
-		TSNode left = pg_field_of(a, p, F_LEFT);
+		TSNode left = pg_field_of(a, n, F_LEFT);
 		if (pg_nk_of(a, left) == NK_MEMBER)
 			return pg_text_dup(a, pg_field_of(a, left, F_PROPERTY), 64);
 		return pg_text_dup(a, left, 64);
 	}
 	case NK_PAIR:
-		return pg_text_dup(a, pg_field_of(a, p, F_KEY), 64);
+		return pg_text_dup(a, pg_field_of(a, n, F_KEY), 64);
 	case NK_EXPORT:
 		return pg_xstrdup("default");
 	default:
@@ -399,81 +428,92 @@ static char *object_name(const pg_ast *a, TSNode obj)
 	}
 }
 
-static char *class_name(const pg_ast *a, TSNode cls)
+static char *class_name(const ancestry *p, uint32_t k)
 {
-	TSNode name = pg_field_of(a, cls, F_NAME);
+	TSNode name = pg_field_of(p->a, p->anc[k], F_NAME);
 	if (!ts_node_is_null(name))
-		return pg_text_dup(a, name, 64);
-	return object_name(a, cls);
+		return pg_text_dup(p->a, name, 64);
+	return object_name(p, k);
 }
 
-/* The unit's own name, without the enclosing unit's prefix. */
-static char *unit_own_name(const pg_ast *a, TSNode fn)
+static char *qualify(char *outer, char *own)
 {
-	pg_nk k = pg_nk_of(a, fn);
-	TSNode name = pg_field_of(a, fn, F_NAME);
-	TSNode child, p;
-	char *outer, *own, *r;
+	char *r;
+	if (!outer)
+		return own;
+	r = pg_xasprintf("%s.%s", outer, own);
+	free(outer);
+	free(own);
+	return r;
+}
 
-	if (k == NK_FIELD && ts_node_is_null(name))
+/* The unit's own name (the function at anc[k]), without the enclosing unit's prefix. */
+static char *unit_own_name(const ancestry *p, uint32_t k)
+{
+	const pg_ast *a = p->a;
+	TSNode fn = p->anc[k];
+	pg_nk kind = pg_nk_of(a, fn);
+	TSNode name = pg_field_of(a, fn, F_NAME);
+	uint32_t at;
+	TSNode parent;
+
+	if (kind == NK_FIELD && ts_node_is_null(name))
 		name = pg_field_of(a, fn, F_PROPERTY);
-	if (k == NK_METHOD || k == NK_FIELD) {
-		TSNode holder = ts_node_parent(fn);
-		own = ts_node_is_null(name) ? pg_xstrdup("<anonymous>") : pg_text_dup(a, name, 64);
-		outer = NULL;
-		if (pg_nk_of(a, holder) == NK_CLASS_BODY)
-			outer = class_name(a, ts_node_parent(holder));
-		else if (pg_nk_of(a, holder) == NK_OBJECT)
-			outer = object_name(a, holder);
-		if (!outer)
-			return own;
-		r = pg_xasprintf("%s.%s", outer, own);
-		free(outer);
-		free(own);
-		return r;
+	if (kind == NK_METHOD || kind == NK_FIELD) {
+		char *own = ts_node_is_null(name) ? pg_xstrdup("<anonymous>") : pg_text_dup(a, name, 64);
+		pg_nk holder = k > 0 ? pg_nk_of(a, p->anc[k - 1]) : NK_OTHER;
+		if (holder == NK_CLASS_BODY && k > 1)
+			return qualify(class_name(p, k - 2), own);
+		if (holder == NK_OBJECT)
+			return qualify(object_name(p, k - 1), own);
+		return own;
 	}
-	if (!ts_node_is_null(name) && k != NK_ARROW)
+	if (!ts_node_is_null(name) && kind != NK_ARROW)
 		return pg_text_dup(a, name, 64);
-	p = pg_unwrap_up(a, fn, &child);
-	switch (pg_nk_of(a, p)) {
+	at = up(p, k);
+	parent = p->anc[at];
+	if (at == k)
+		return pg_xstrdup("<anonymous>");
+	switch (pg_nk_of(a, parent)) {
 	case NK_VARIABLE_DECLARATOR:
-		return pg_text_dup(a, pg_field_of(a, p, F_NAME), 64);
+		return pg_text_dup(a, pg_field_of(a, parent, F_NAME), 64);
 	case NK_ASSIGNMENT: {
-		TSNode left = pg_field_of(a, p, F_LEFT);
+		TSNode left = pg_field_of(a, parent, F_LEFT);
 		if (pg_nk_of(a, left) == NK_MEMBER && !pg_text_is(a, left, "module.exports"))
 			return pg_text_dup(a, pg_field_of(a, left, F_PROPERTY), 64);
 		return pg_text_dup(a, left, 64);
 	}
-	case NK_PAIR: {
-		TSNode key = pg_field_of(a, p, F_KEY);
-		own = pg_text_dup(a, key, 64);
-		outer = object_name(a, ts_node_parent(p));
-		if (!outer)
-			return own;
-		r = pg_xasprintf("%s.%s", outer, own);
-		free(outer);
-		free(own);
-		return r;
-	}
+	case NK_PAIR:
+		return qualify(at > 0 ? object_name(p, at - 1) : NULL, pg_text_dup(a, pg_field_of(a, parent, F_KEY), 64));
 	case NK_EXPORT:
 		return pg_xstrdup("default");
-	case NK_FIELD: /* handler = async () => ...: named as the field (one level, no deeper) */
-		return pg_nk_of(a, ts_node_parent(p)) == NK_CLASS_BODY ? unit_own_name(a, p) : pg_xstrdup("<anonymous>");
+	case NK_FIELD: /* handler = async () => ...: named as the field */
+		if (at > 0 && pg_nk_of(a, p->anc[at - 1]) == NK_CLASS_BODY)
+			return unit_own_name(p, at); /* a field is not a function: this goes one level, no deeper */
+		return pg_xstrdup("<anonymous>");
 	default:
 		return pg_xstrdup("<anonymous>");
 	}
 }
 
-static void add_unit(pg_module *m, TSNode fn, TSNode body, int parent)
+/* Qualified names stop growing here: deeper ones keep their tail (and a rank). */
+#define PG_MAX_UNIT_NAME 200
+
+static void add_unit(pg_module *m, const TSNode *anc, uint32_t depth, TSNode body, int parent)
 {
-	const pg_ast *a = &m->ast;
+	ancestry path = {&m->ast, anc};
+	TSNode fn = anc[depth];
 	pg_unit_info *u;
-	char *own = parent < 0 ? pg_xstrdup("<module>") : unit_own_name(a, fn);
+	char *own = parent < 0 ? pg_xstrdup("<module>") : unit_own_name(&path, depth);
 	char *name;
-	if (parent <= 0)
+	if (parent <= 0) {
 		name = own;
-	else {
-		name = pg_xasprintf("%s.%s", m->units[parent].name, own);
+	} else {
+		const char *outer = m->units[parent].name;
+		size_t ol = strlen(outer);
+		if (ol + strlen(own) > PG_MAX_UNIT_NAME && ol > PG_MAX_UNIT_NAME / 2)
+			outer += ol - PG_MAX_UNIT_NAME / 2;
+		name = pg_xasprintf("%s.%s", outer, own);
 		free(own);
 	}
 	/* A repeated name in one file gets its rank, so it stays stable when lines move. */
@@ -736,7 +776,11 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 		return rc;
 	}
 	TSNode root = ts_tree_root_node(m->ast.tree);
-	add_unit(m, root, root, -1);
+	TSNode *anc = NULL;
+	size_t canc = 0;
+	PG_GROW(anc, canc, 1);
+	anc[0] = root;
+	add_unit(m, anc, 0, root, -1);
 	PG_GROW(open, copen, 1);
 	open[nopen++] = (struct open_unit){0, 0};
 
@@ -747,10 +791,12 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 		TSNode body;
 		while (nopen > 1 && open[nopen - 1].depth >= depth)
 			nopen--;
+		PG_GROW(anc, canc, (size_t)depth + 1);
+		anc[depth] = n;
 		if (depth > 0 && ts_node_is_named(n)) {
 			if (is_unit_node(&m->ast, n, k, &body)) {
 				visit(m, n, k, &news, cfg, open[nopen - 1].unit);
-				add_unit(m, n, body, open[nopen - 1].unit);
+				add_unit(m, anc, depth, body, open[nopen - 1].unit);
 				PG_GROW(open, copen, nopen + 1);
 				open[nopen++] = (struct open_unit){depth, (int)m->nunits - 1};
 			} else {
@@ -770,6 +816,7 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 done:
 	ts_tree_cursor_delete(&cur);
 	free(open);
+	free(anc);
 	group_sites(m);
 	resolve_pools(m, &news);
 	for (size_t i = 0; i < news.len; i++)
