@@ -17,6 +17,8 @@
 #include <string.h>
 
 #define PG_MAX_SUMMARY_DEPTH 4
+/* Bytes of function body walked for all the checkouts of one function together. */
+#define PG_MAX_UNIT_WORK (4u * 1024 * 1024)
 
 void pg_track_free(pg_track *t)
 {
@@ -604,10 +606,23 @@ skip:
 int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *out)
 {
 	/* sites are in source order, so counting them gives each acquisition its rank */
-	uint32_t order = 0;
+	const pg_unit_info *u = &m->units[unit];
+	uint64_t size = ts_node_end_byte(u->body) - ts_node_start_byte(u->body), work = 0;
+	uint32_t order = 0, first = m->unit_site_start[unit], end = m->unit_site_start[unit + 1];
 	int rc = PG_OK;
-	for (uint32_t i = m->unit_site_start[unit]; i < m->unit_site_start[unit + 1] && rc == PG_OK; i++)
-		rc = analyse(an, m, &m->units[unit], m->sites[m->by_unit[i]].call, &order, out);
+	for (uint32_t i = first; i < end && rc == PG_OK; i++) {
+		/* each checkout walks its whole function: bound the product, so that one
+		 * adversarial function cannot stall a commit */
+		work += size;
+		if (work > PG_MAX_UNIT_WORK) {
+			pg_buf_printf(&an->notices, "%s:%u: %s: not analysed: %u checkouts in a function of %llu bytes "
+			              "is more than one function may cost; %u not checked\n", m->path,
+			              pg_line(m->sites[m->by_unit[i]].call), u->name, end - first,
+			              (unsigned long long)size, end - i);
+			break;
+		}
+		rc = analyse(an, m, u, m->sites[m->by_unit[i]].call, &order, out);
+	}
 	return rc;
 }
 
