@@ -76,12 +76,35 @@ const pg_stats *pg_engine_stats(const pg_engine *e)
 	return &e->stats;
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Can the text hold an acquisition at all?  It needs `.connect(` (any
+ * configured acquire name), spaces and line breaks allowed around the
+ * name: `pool\n  .connect()` and `pool?.connect<T>(` count, `disconnect(`
+ * and the word in a comment or a string without the dot do not.
+ */
 static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
 {
 	for (size_t i = 0; i < cfg->acquire.len; i++) {
-		size_t wl = strlen(cfg->acquire.items[i]);
-		if (wl && memmem(data, len, cfg->acquire.items[i], wl))
-			return 1;
+		const char *w = cfg->acquire.items[i];
+		size_t wl = strlen(w), at = 0;
+		const char *hit;
+		while (wl && at < len && (hit = memmem(data + at, len - at, w, wl)) != NULL) {
+			size_t pos = (size_t)(hit - data), before = pos, after = pos + wl;
+			at = pos + 1;
+			while (before > 0 && is_space(data[before - 1]))
+				before--;
+			if (before == 0 || data[before - 1] != '.')
+				continue;
+			while (after < len && is_space(data[after]))
+				after++;
+			if (after < len && (data[after] == '(' || data[after] == '<'))
+				return 1;
+		}
 	}
 	return 0;
 }
@@ -402,14 +425,14 @@ static int reuse_file(pg_engine *e, const pg_cache_key *k, const char *path, pg_
 	pg_buf rec = PG_BUF_INIT, extra = PG_BUF_INIT;
 	pg_findings f;
 	pg_units u;
-	uint32_t line;
+	uint32_t nunits; /* a file record keeps its unit count where a function's keeps its line */
 	int hit = 0;
 	pg_findings_init(&f);
 	pg_units_init(&u);
 	pg_cache_shift shift = {path, 0, 0};
 	if (pg_cache_get(e->cache, k, &rec) == PG_OK &&
 	    pg_cache_record_decode(rec.data, rec.len, &shift, &f, &u, &extra) == PG_OK &&
-	    deps_valid(e, &extra, &line)) {
+	    deps_valid(e, &extra, &nunits)) {
 		hit = 1;
 		for (size_t i = 0; i < f.len; i++)
 			pg_findings_push_copy(out, &f.items[i]);
@@ -418,8 +441,8 @@ static int reuse_file(pg_engine *e, const pg_cache_key *k, const char *path, pg_
 			units->items[units->len] = u.items[i];
 			units->items[units->len++].name = pg_xstrdup(u.items[i].name);
 		}
-		e->stats.functions += u.len;
-		e->stats.cached += u.len;
+		e->stats.functions += nunits;
+		e->stats.cached += nunits;
 	}
 	pg_findings_free(&f);
 	pg_units_free(&u);
@@ -453,7 +476,8 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 	if (!units && !mentions_acquire(e->cfg, data, len))
 		return PG_OK;
 	if (e->cache) {
-		pg_cache_hasher *h = key_start(e, "file", lang, path);
+		/* check asks for no units: its records stay small (a 9 MB bundle has 20,000 units) */
+		pg_cache_hasher *h = key_start(e, units ? "file+units" : "file", lang, path);
 		pg_cache_hasher_bytes(h, data, len);
 		fkey = pg_cache_hasher_finish(h);
 		if (reuse_file(e, &fkey, path, out, units))
@@ -477,7 +501,7 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 				pg_findings slice = {found.items + results[i].first, results[i].count, results[i].count};
 				store(e, &results[i].key, &slice, NULL, results[i].line);
 			}
-			store(e, &fkey, &found, &all, 0);
+			store(e, &fkey, &found, units ? &all : NULL, (uint32_t)m->nunits);
 		}
 		for (size_t i = 0; i < found.len; i++)
 			pg_findings_push_copy(out, &found.items[i]);
