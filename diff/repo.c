@@ -23,6 +23,13 @@ int pg_git_open(pg_git *g)
 	memset(g, 0, sizeof(*g));
 	if (git_libgit2_init() < 0)
 		return pg_git_error("cannot initialise libgit2");
+	/*
+	 * libgit2 re-hashes every object it reads to check it against its id
+	 * (most of the hook's time in a large repository).  We only read
+	 * objects that git itself wrote, to the repository it is committing
+	 * to; `git fsck` is the tool for a damaged object store, not a hook.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	if (gitdir && *gitdir) {
 		if (git_repository_open_ext(&g->repo, gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
 			pg_git_error("cannot open the repository at GIT_DIR");
