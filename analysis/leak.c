@@ -612,9 +612,9 @@ int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *
 	int rc = PG_OK;
 	for (uint32_t i = first; i < end && rc == PG_OK; i++) {
 		/* each checkout walks its whole function: bound the product, so that one
-		 * adversarial function cannot stall a commit */
+		 * adversarial function cannot stall a commit (the first is always analysed) */
 		work += size;
-		if (work > PG_MAX_UNIT_WORK) {
+		if (i > first && work > PG_MAX_UNIT_WORK) {
 			pg_buf_printf(&an->notices, "%s:%u: %s: not analysed: %u checkouts in a function of %llu bytes "
 			              "is more than one function may cost; %u not checked\n", m->path,
 			              pg_line(m->sites[m->by_unit[i]].call), u->name, end - first,

@@ -104,8 +104,9 @@ deep_kinds = {
     "functions": lambda: ["    const f = " + "function () { return " * N + "1" + "; }" * N + ";"],
     "awaits":    lambda: ["    const v = " + "await " * N + "client.query('x');"],
     # many checkouts in one function, each released in its own finally
-    "acquisitions": lambda: ["    const c%d = await pool.connect();\n    try { await c%d.query('x'); } finally { c%d.release(); }"
-                             % (i, i, i) for i in range(2000)],
+    "acquisitions": lambda: [l for i in range(2000) for l in
+                             ("    const c%d = await pool.connect();" % i,
+                              "    try { await c%d.query('x'); } finally { c%d.release(); }" % (i, i))],
     "loop-acquisitions": lambda: ["    for (const x%d of a) { const c = await pool.connect(); "
                                   "try { if (x%d) continue; if (b) break; await c.query('x'); } finally { c.release(); } }"
                                   % (i, i) for i in range(2000)],
