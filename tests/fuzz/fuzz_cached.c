@@ -64,10 +64,13 @@ static void analyse(answer *a, const char *data, size_t size, pg_cache *cache)
 {
 	static const char path[] = "src/input.js";
 	fuzz_source_ctx ctx = {path, data, size};
-	pg_source src = {fuzz_read, &ctx};
+	pg_source src;
 	pg_config cfg;
 	pg_engine *e = NULL;
 
+	memset(&src, 0, sizeof(src)); /* later members (e.g. fingerprint) stay unset */
+	src.read = fuzz_read;
+	src.ctx = &ctx;
 	pg_config_init(&cfg);
 	pg_strlist_push(&cfg.release_helpers, "returnClient");
 	pg_findings_init(&a->f);

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char path[] = "src/input." FUZZ_EXT;
 	fuzz_source_ctx ctx = {path, (const char *)data, size};
-	pg_source src = {fuzz_read, &ctx};
+	pg_source src;
 	pg_config cfg;
 	pg_engine *e = NULL;
 	pg_findings f;
@@ -31,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 	int rc;
 
+	memset(&src, 0, sizeof(src)); /* later members (e.g. fingerprint) stay unset */
+	src.read = fuzz_read;
+	src.ctx = &ctx;
 	pg_config_init(&cfg);
 	pg_strlist_push(&cfg.release_helpers, "returnClient");
 	pg_findings_init(&f);
