@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analyser_id.h"
 #include "cache.h"
@@ -42,6 +43,9 @@ struct pg_engine {
 	pg_analysis an;
 	pg_cache *cache;
 	pg_strmap dep_hashes; /* path -> content hash (0 absent), read once per run */
+	size_t last_nunits;   /* units of the file check_buffer last parsed */
+	int last_parsed;      /* did it parse (or reuse) the file at all */
+	pg_buf reused_deps;   /* the dependency list of the file record last reused, if it was */
 };
 
 int pg_engine_new(pg_engine **out, const pg_config *cfg, const pg_source *src)
@@ -63,6 +67,7 @@ void pg_engine_free(pg_engine *e)
 	pg_modules_free(e->an.ms);
 	pg_buf_free(&e->an.notices);
 	pg_strmap_free(&e->dep_hashes);
+	pg_buf_free(&e->reused_deps);
 	free(e);
 }
 
@@ -443,6 +448,9 @@ static int reuse_file(pg_engine *e, const pg_cache_key *k, const char *path, pg_
 		}
 		e->stats.functions += nunits;
 		e->stats.cached += nunits;
+		e->last_nunits = nunits;
+		pg_buf_clear(&e->reused_deps);
+		pg_buf_put(&e->reused_deps, extra.data, extra.len);
 	}
 	pg_findings_free(&f);
 	pg_units_free(&u);
@@ -465,6 +473,9 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 
 	if (lang == PG_LANG_NONE)
 		return pg_error_set(PG_EINVALID, "%s: not a JavaScript or TypeScript file", path);
+	e->last_parsed = 0;
+	e->last_nunits = 0;
+	pg_buf_clear(&e->reused_deps);
 	e->stats.files++;
 	e->stats.bytes += len;
 	if (len > e->cfg->max_file_bytes) {
@@ -480,13 +491,17 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 		pg_cache_hasher *h = key_start(e, units ? "file+units" : "file", lang, path);
 		pg_cache_hasher_bytes(h, data, len);
 		fkey = pg_cache_hasher_finish(h);
-		if (reuse_file(e, &fkey, path, out, units))
+		if (reuse_file(e, &fkey, path, out, units)) {
+			e->last_parsed = 1;
 			return PG_OK;
+		}
 	}
 
 	rc = pg_module_build(&m, path, lang, data, len, e->cfg);
 	if (rc < 0)
 		return rc;
+	e->last_parsed = 1;
+	e->last_nunits = m->nunits;
 	e->stats.parsed++;
 	e->stats.functions += m->nunits;
 	pg_findings_init(&found);
@@ -518,12 +533,77 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 	return rc;
 }
 
+/*
+ * The fast path of a warm `check`: a file whose fingerprint (size, times,
+ * inode) is the one recorded is not read at all.  The record says either
+ * "no acquisition can be here" or holds the file's findings with their
+ * dependencies, checked as for any cached file.  A file modified in the last
+ * two seconds is not recorded: its fingerprint could still change without
+ * its time moving (git calls this "racily clean").
+ */
+static pg_cache_key fingerprint_key(pg_engine *e, const char *path, const uint64_t fp[4])
+{
+	pg_cache_hasher *h = key_start(e, "fingerprint", pg_lang_from_path(path), path);
+	for (int i = 0; i < 4; i++)
+		pg_cache_hasher_u64(h, fp[i]);
+	return pg_cache_hasher_finish(h);
+}
+
+static int reuse_fingerprint(pg_engine *e, const pg_cache_key *k, const char *path, pg_findings *out)
+{
+	pg_buf rec = PG_BUF_INIT, extra = PG_BUF_INIT;
+	pg_findings f;
+	uint32_t nunits;
+	int hit = 0;
+	pg_cache_shift shift = {path, 0, 0};
+	pg_findings_init(&f);
+	if (pg_cache_get(e->cache, k, &rec) == PG_OK &&
+	    pg_cache_record_decode(rec.data, rec.len, &shift, &f, NULL, &extra) == PG_OK &&
+	    deps_valid(e, &extra, &nunits)) {
+		hit = 1;
+		for (size_t i = 0; i < f.len; i++)
+			pg_findings_push_copy(out, &f.items[i]);
+		e->stats.files++;
+		e->stats.functions += nunits;
+		e->stats.cached += nunits;
+	}
+	pg_findings_free(&f);
+	pg_buf_free(&rec);
+	pg_buf_free(&extra);
+	return hit;
+}
+
 int pg_engine_check_file(pg_engine *e, const char *path, pg_findings *out, pg_units *units)
 {
 	pg_buf b = PG_BUF_INIT;
-	int rc = e->src.read(e->src.ctx, path, &b);
-	if (rc == PG_OK)
+	uint64_t fp[4];
+	pg_cache_key k;
+	int fast = e->cache && !units && e->src.fingerprint && pg_lang_from_path(path) != PG_LANG_NONE &&
+	           e->src.fingerprint(e->src.ctx, path, fp) == PG_OK;
+	size_t before = out->len;
+	int rc;
+	if (fast) {
+		k = fingerprint_key(e, path, fp);
+		if (reuse_fingerprint(e, &k, path, out))
+			return PG_OK;
+	}
+	rc = e->src.read(e->src.ctx, path, &b);
+	if (rc == PG_OK) {
+		pg_modules_log_reset(e->an.ms);
 		rc = pg_engine_check_buffer(e, path, b.data ? b.data : "", b.len, out, units);
+	}
+	if (rc == PG_OK && fast && b.len <= e->cfg->max_file_bytes && (int64_t)fp[3] < (int64_t)time(NULL) - 2) {
+		pg_findings mine = {out->items + before, out->len - before, out->len - before};
+		if (e->reused_deps.len) {
+			/* reused from its file record: that record's dependencies are this one's */
+			pg_buf rec = PG_BUF_INIT;
+			pg_cache_record_encode(&rec, &mine, NULL, e->reused_deps.data, e->reused_deps.len);
+			pg_cache_put(e->cache, &k, rec.data, rec.len);
+			pg_buf_free(&rec);
+		} else {
+			store(e, &k, &mine, NULL, (uint32_t)e->last_nunits);
+		}
+	}
 	pg_buf_free(&b);
 	return rc;
 }

@@ -103,9 +103,18 @@ void pg_units_free(pg_units *u);
  */
 typedef int (*pg_read_fn)(void *ctx, const char *path, pg_buf *out);
 
+/*
+ * Optional: a cheap fingerprint of a file as it is now (size, modification
+ * time, inode...), equal only if the bytes are surely equal.  0 and fp[] set,
+ * or negative when there is none to give (then the file is read).  A source
+ * with one lets a warm run skip reading unchanged files at all.
+ */
+typedef int (*pg_fingerprint_fn)(void *ctx, const char *path, uint64_t fp[4]);
+
 typedef struct {
 	pg_read_fn read;
 	void *ctx;
+	pg_fingerprint_fn fingerprint; /* may be NULL */
 } pg_source;
 
 /* Counters of one engine's lifetime; summed into the report's "stats". */

@@ -164,4 +164,21 @@ test_unusable_cache_dir_runs_without_it() {
 	assert_eq "$(echo "$err" | grep -c 'without the cache')" 1
 }
 
+test_unchanged_fingerprint_is_trusted_changed_one_is_not() {
+	setup_tree
+	# files older than the racy window: their size, times and inode are recorded
+	find src -type f -exec touch -d '1 hour ago' {} +
+	sleep 3
+	check_json a.json || return 1
+	check_json b.json || return 1
+	assert_eq "$(findings_of b.json)" "$(findings_of a.json)" || return 1
+	# same size, same modification time, other bytes: a leak appears
+	cp src/helpers.js ref.js
+	sed -i 's/    client.release();/    client.query(1);;/' src/helpers.js
+	[ "$(stat -c %s src/helpers.js)" = "$(stat -c %s ref.js)" ] || fail "the edit changed the size" || return 1
+	touch -r ref.js src/helpers.js
+	check_json c.json || return 1
+	assert_contains "$(findings_of c.json)" '"src/helpers.js", 18, "never-released"'
+}
+
 run_tests
