@@ -43,9 +43,10 @@ rm -rf "$out/seeds"
 "$here/seeds.sh" "$out/seeds" || exit 2
 mkdir -p "$out/logs"
 
-# Sanitizer reports must end the run, and leaks count.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:abort_on_error=1"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:halt_on_error=1"
+# Sanitizer reports must end the run, and leaks count (the caller's options
+# come last, so they win).
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 failed=()
 for h in "${harnesses[@]}"; do
