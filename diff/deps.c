@@ -5,10 +5,19 @@
  * specifier: resolving it against the importer's folder and comparing it,
  * extension aside, with the changed paths over-approximates the imports
  * (a string that merely looks like a path adds a file to check, never
- * drops one).  A blob is only scanned when it contains the name of a
- * changed file at all, which rules out most files after one memmem.
- * One level of importers is followed: the engine itself resolves a pool or
- * helper one module away.
+ * drops one).  One level of importers is followed: the engine itself
+ * resolves a pool or helper one module away.
+ *
+ * Only a file that names an acquire method can hold an acquisition, hence
+ * a finding (the engine's own pre-filter, analysis/engine.c): any other
+ * importer is dropped without a look at its specifiers.
+ *
+ * What the scan needs from a blob (does it name an acquire method; its
+ * relative specifiers) depends only on the blob's bytes and the acquire
+ * names, so it is kept in the result cache under the blob id: a warm run
+ * reads no unchanged blob at all, only the index.  The record is one byte,
+ * '0' (no acquire name: nothing else is kept) or '1', followed by the
+ * specifiers, each ended by a NUL.
  */
 #define _GNU_SOURCE /* memmem */
 #include "deps.h"
@@ -16,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "repo.h"
 
 #define MAX_SPECIFIER 1024
@@ -37,21 +47,37 @@ static char *module_key(const char *path)
 	return key;
 }
 
-/* The last path segment of a module key: what an importer's text must contain. */
+/* The last path segment of a module key: a changed file with an empty one cannot be named. */
 static const char *key_name(const char *key)
 {
 	const char *slash = strrchr(key, '/');
 	return slash ? slash + 1 : key;
 }
 
-/* Does `text` import one of `keys` (module keys of the changed files)? */
-static int imports_any(const char *importer, const char *text, size_t len, const pg_strlist *keys)
+static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
 {
-	char *dir = pg_path_dirname(importer);
 	size_t i;
-	int found = 0;
-	for (i = 0; i + 2 < len && !found; i++) {
-		char q = text[i], *spec, *target, *key;
+	for (i = 0; i < cfg->acquire.len; i++) {
+		size_t n = strlen(cfg->acquire.items[i]);
+		if (n && memmem(data, len, cfg->acquire.items[i], n))
+			return 1;
+	}
+	return 0;
+}
+
+/* Builds the record (see the top of the file) of a blob's bytes into *rec. */
+static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config *cfg)
+{
+	size_t i;
+
+	pg_buf_clear(rec);
+	if (!mentions_acquire(cfg, text, len)) {
+		pg_buf_putc(rec, '0');
+		return;
+	}
+	pg_buf_putc(rec, '1');
+	for (i = 0; i + 2 < len; i++) {
+		char q = text[i];
 		size_t j;
 		if (q != '\'' && q != '"' && q != '`')
 			continue;
@@ -61,52 +87,109 @@ static int imports_any(const char *importer, const char *text, size_t len, const
 			;
 		if (j >= len || text[j] != q)
 			continue;
-		spec = pg_xstrndup(text + i + 1, j - i - 1);
-		target = pg_path_join(dir, spec);
-		key = module_key(target);
+		/* A NUL inside would split it when read back: such a string is no specifier. */
+		if (!memchr(text + i + 1, '\0', j - i - 1)) {
+			pg_buf_put(rec, text + i + 1, j - i - 1);
+			pg_buf_putc(rec, '\0');
+		}
+		i = j;
+	}
+}
+
+/* A record as scan_blob makes it: a flag byte, then NUL-ended strings. */
+static int record_valid(const pg_buf *rec)
+{
+	if (rec->len == 0 || (rec->data[0] != '0' && rec->data[0] != '1'))
+		return 0;
+	return rec->len == 1 || (rec->data[0] == '1' && rec->data[rec->len - 1] == '\0');
+}
+
+/* Does the record's importer, at `path`, name one of `keys` (module keys of the changed files)? */
+static int imports_any(const char *path, const pg_buf *rec, const pg_strlist *keys)
+{
+	char *dir;
+	size_t at;
+	int found = 0;
+
+	if (rec->data[0] != '1')
+		return 0;
+	dir = pg_path_dirname(path);
+	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
+		char *target = pg_path_join(dir, rec->data + at), *key = module_key(target);
 		found = pg_strlist_has(keys, key);
 		free(key);
 		free(target);
-		free(spec);
-		i = j;
 	}
 	free(dir);
 	return found;
 }
 
+static pg_cache_key scan_key(const git_oid *id, const pg_config *cfg)
+{
+	pg_cache_hasher *h = pg_cache_hasher_new();
+	size_t i;
+	pg_cache_hasher_str(h, "importscan/1");
+	pg_cache_hasher_u64(h, cfg->acquire.len);
+	for (i = 0; i < cfg->acquire.len; i++)
+		pg_cache_hasher_str(h, cfg->acquire.items[i]);
+	pg_cache_hasher_bytes(h, id->id, GIT_OID_RAWSZ);
+	return pg_cache_hasher_finish(h);
+}
+
+/* The record of the blob `id`: from the cache, or read, scanned and stored. */
+static int blob_record(pg_buf *rec, pg_buf *tmp, const pg_git_side *side, const git_oid *id,
+                       const pg_config *cfg, pg_cache *cache)
+{
+	pg_cache_key k = {0, 0};
+	int rc;
+
+	if (cache) {
+		k = scan_key(id, cfg);
+		if (pg_cache_get(cache, &k, rec) == PG_OK && record_valid(rec))
+			return PG_OK;
+	}
+	rc = pg_git_blob_read(side->repo, id, tmp);
+	if (rc < 0)
+		return rc;
+	scan_blob(rec, tmp->data ? tmp->data : "", tmp->len, cfg);
+	if (cache && pg_cache_put(cache, &k, rec->data, rec->len) < 0)
+		pg_error_clear(); /* too large to keep: scanned again next time */
+	return PG_OK;
+}
+
 int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_changes *changes,
-                        const pg_config *cfg)
+                        const pg_config *cfg, pg_cache *cache)
 {
 	pg_strlist files = {0}, keys = {0};
-	pg_buf b = PG_BUF_INIT;
-	size_t i, k;
+	pg_buf rec = PG_BUF_INIT, tmp = PG_BUF_INIT;
+	size_t i;
 	int rc = PG_OK;
 
 	if (changes->len == 0)
 		return PG_OK;
+	if (cache && !pg_cache_enabled(cache))
+		cache = NULL;
 	for (i = 0; i < changes->len; i++) {
 		char *key = module_key(changes->items[i].new_path);
 		if (*key_name(key))
 			pg_strlist_push(&keys, key);
 		free(key);
 	}
-	rc = pg_git_side_list(side, &files);
+	if (keys.len)
+		rc = pg_git_side_list(side, &files);
 	for (i = 0; i < files.len && rc == PG_OK; i++) {
 		const char *path = files.items[i];
-		int mentions = 0;
+		git_oid id;
 		if (pg_git_changes_find(changes, path) || pg_config_ignores(cfg, path))
 			continue;
-		rc = pg_git_side_read(side, path, &b);
-		if (rc < 0)
-			break;
-		for (k = 0; k < keys.len && !mentions; k++) {
-			const char *name = key_name(keys.items[k]);
-			mentions = memmem(b.data, b.len, name, strlen(name)) != NULL;
-		}
-		if (mentions && imports_any(path, b.data, b.len, &keys))
+		rc = pg_git_side_lookup(&id, side, path);
+		if (rc == PG_OK)
+			rc = blob_record(&rec, &tmp, side, &id, cfg, cache);
+		if (rc == PG_OK && imports_any(path, &rec, &keys))
 			pg_strlist_push(out, path);
 	}
-	pg_buf_free(&b);
+	pg_buf_free(&tmp);
+	pg_buf_free(&rec);
 	pg_strlist_free(&files);
 	pg_strlist_free(&keys);
 	return rc;

@@ -92,12 +92,30 @@ static int parse_args(run_opts *o, int argc, char **argv, int is_diff)
 	return -1;
 }
 
+/*
+ * The run's result cache: PGLEAK_CACHE_DIR, else the repository's common
+ * directory, so that linked worktrees share it.  Never NULL (a disabled
+ * handle when the directory cannot be used, with the warning shown).
+ */
+static pg_cache *open_cache(git_repository *repo)
+{
+	const char *env = getenv("PGLEAK_CACHE_DIR");
+	char *dir = env && *env ? pg_xstrdup(env) : pg_cache_dir_for_commondir(git_repository_commondir(repo));
+	pg_cache *cache = NULL;
+	pg_cache_open(&cache, dir, 0);
+	free(dir);
+	if (pg_cache_warning(cache))
+		fprintf(stderr, "pgleak-hook: %s\n", pg_cache_warning(cache));
+	return cache;
+}
+
 /* Changes, their importers, and the verdict between two sides. */
 static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings)
 {
 	pg_config cfg;
 	pg_git_changes changes = {0};
 	pg_strlist deps = {0};
+	pg_cache *cache = NULL;
 	git_oid cfg_id;
 	int rc;
 
@@ -109,22 +127,18 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		rc = PG_OK;
 	if (rc == PG_OK)
 		rc = pg_git_changes_collect(&changes, old_side, new_side, &cfg);
+	/*
+	 * Functions whose text and dependencies did not change keep their stored
+	 * results (counted in v->stats.cached), and the importer scan keeps what
+	 * it found in each blob, so a warm run reads no unchanged blob.
+	 */
+	if (rc == PG_OK && changes.len > 0)
+		cache = open_cache(new_side->repo);
 	if (rc == PG_OK)
-		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg);
-	/* Functions whose text and dependencies did not change keep their stored
-	 * results (counted in v->stats.cached); the cache is shared by worktrees. */
-	if (rc == PG_OK) {
-		const char *env = getenv("PGLEAK_CACHE_DIR");
-		char *dir = env && *env ? pg_xstrdup(env)
-		                        : pg_cache_dir_for_commondir(git_repository_commondir(new_side->repo));
-		pg_cache *cache = NULL;
-		pg_cache_open(&cache, dir, 0);
-		free(dir);
-		if (pg_cache_warning(cache))
-			fprintf(stderr, "pgleak-hook: %s\n", pg_cache_warning(cache));
+		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg, cache);
+	if (rc == PG_OK)
 		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, want_warnings, cache);
-		pg_cache_close(cache);
-	}
+	pg_cache_close(cache);
 	pg_strlist_free(&deps);
 	pg_git_changes_free(&changes);
 	pg_config_free(&cfg);
@@ -179,7 +193,7 @@ static int merge_filter(pg_git_verdict *v, pg_git *g, pg_git_side *new_side)
 	git_object *obj = NULL;
 	git_tree *theirs = NULL;
 	pg_git_side their_side = {0};
-	pg_git_verdict tv;
+	pg_git_verdict tv = {0};
 	size_t i, j, kept = 0;
 	int rc;
 

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# tests/hook_deps.sh - the importers of a changed module (diff/deps.c): found
+# on a warm run from the cached scan of each blob, without reading unchanged
+# blobs; only importers that name an acquire method are checked.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/hook_lib.sh"
+
+stats_files() { # FILE: "files" of the stats object of a json report
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stats"]["files"])' "$1"
+}
+
+# release.js (a release helper) and jobs.js, which imports it and checks a client out.
+helper_and_importer() { # ACQUIRE_METHOD
+	printf "export function done(client) {\n  client.release();\n}\n" >release.js
+	cat >jobs.js <<JS
+import { Pool } from 'pg';
+import { done } from './release.js';
+
+const pool = new Pool();
+
+export async function runJob(id) {
+  const client = await pool.$1();
+  try {
+    await client.query('SELECT 1', [id]);
+  } finally {
+    done(client);
+  }
+}
+JS
+}
+break_helper() {
+	printf "export function done(client) {\n  console.log(client.processID);\n}\n" >release.js && git add release.js
+}
+
+# The path of the loose object of the blob at PATH in HEAD.
+loose_object() {
+	local id
+	id=$(git rev-parse "HEAD:$1") || return 1
+	printf '.git/objects/%s/%s' "${id:0:2}" "${id:2}"
+}
+
+test_warm_run_reads_no_unchanged_blob() {
+	git init -q repo && cd repo || return 1
+	export PGLEAK_CACHE_DIR=$PWD/../cache
+	helper_and_importer connect
+	printf "export const other = 1;\n" >other.js
+	git add . && git commit -q -m init || return 1
+	break_helper
+	"$PGLEAK_BIN" run >out1 2>&1; assert_eq "$?" 1 || { cat out1; return 1; }
+	assert_contains "$(cat out1)" "jobs.js" || return 1
+	# Damage the stored blob of other.js, an unchanged file: a run that reads it fails.
+	local f
+	f=$(loose_object other.js) && [ -f "$f" ] || fail "no loose object for other.js" || return 1
+	chmod u+w "$f" && printf 'garbage' >"$f" || return 1
+	"$PGLEAK_BIN" run >out2 2>&1; assert_eq "$?" 1 || { cat out2; return 1; }
+	assert_contains "$(cat out2)" "jobs.js" || return 1
+	# without the cache, it is read, and the damage is an error
+	rm -rf "$PGLEAK_CACHE_DIR"
+	"$PGLEAK_BIN" run >out3 2>&1; assert_eq "$?" 2 || { cat out3; return 1; }
+}
+
+test_importer_found_again_on_a_warm_run() {
+	git init -q repo && cd repo || return 1
+	export PGLEAK_CACHE_DIR=$PWD/../cache
+	helper_and_importer connect
+	git add . && git commit -q -m init || return 1
+	break_helper
+	local i
+	for i in 1 2; do
+		"$PGLEAK_BIN" run --format json >r$i.json 2>err$i; assert_eq "$?" 1 || { cat err$i; return 1; }
+		assert_contains "$(cat r$i.json)" '"path": "jobs.js"' || return 1
+	done
+}
+
+# The scan's record depends on the acquire names: a blob scanned under the
+# default configuration is scanned again when .pgleak.json adds a method.
+test_configured_acquire_name_rescans() {
+	git init -q repo && cd repo || return 1
+	export PGLEAK_CACHE_DIR=$PWD/../cache
+	helper_and_importer checkout
+	git add . && git commit -q -m init || return 1
+	break_helper
+	expect_exit 0 "$PGLEAK_BIN" run >/dev/null 2>&1 || return 1
+	printf '{ "acquire": ["checkout"] }\n' >.pgleak.json && git add .pgleak.json
+	"$PGLEAK_BIN" run >out 2>&1; assert_eq "$?" 1 || { cat out; return 1; }
+	assert_contains "$(cat out)" "jobs.js"
+}
+
+# An importer without an acquire method name cannot hold a finding: not checked.
+test_importer_without_acquisition_not_checked() {
+	git init -q repo && cd repo || return 1
+	export PGLEAK_CACHE_DIR=$PWD/../cache
+	helper_and_importer connect
+	printf "import { done } from './release.js';\n\nexport function close(c) {\n  done(c);\n}\n" >wrap.js
+	git add . && git commit -q -m init || return 1
+	break_helper
+	"$PGLEAK_BIN" run --format json >r.json 2>err; assert_eq "$?" 1 || { cat err; return 1; }
+	# release.js (changed) and jobs.js (an importer that checks out); not wrap.js
+	assert_eq "$(stats_files r.json)" 2
+}
+
+run_tests
