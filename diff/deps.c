@@ -124,7 +124,8 @@ static int imports_any(const char *path, const pg_buf *rec, const pg_strlist *ke
 	return found;
 }
 
-static pg_cache_key scan_key(const git_oid *id, const pg_config *cfg)
+/* What every scan key starts with: the record's kind and the acquire names. */
+static pg_cache_key scan_prefix(const pg_config *cfg)
 {
 	pg_cache_hasher *h = pg_cache_hasher_new();
 	size_t i;
@@ -132,19 +133,26 @@ static pg_cache_key scan_key(const git_oid *id, const pg_config *cfg)
 	pg_cache_hasher_u64(h, cfg->acquire.len);
 	for (i = 0; i < cfg->acquire.len; i++)
 		pg_cache_hasher_str(h, cfg->acquire.items[i]);
+	return pg_cache_hasher_finish(h);
+}
+
+static pg_cache_key scan_key(const pg_cache_key *prefix, const git_oid *id)
+{
+	pg_cache_hasher *h = pg_cache_hasher_new();
+	pg_cache_hasher_key(h, prefix);
 	pg_cache_hasher_bytes(h, id->id, GIT_OID_RAWSZ);
 	return pg_cache_hasher_finish(h);
 }
 
 /* The record of the blob `id`: from the cache, or read, scanned and stored. */
 static int blob_record(pg_buf *rec, pg_buf *tmp, const pg_git_side *side, const git_oid *id,
-                       const pg_config *cfg, pg_cache *cache)
+                       const pg_config *cfg, pg_cache *cache, const pg_cache_key *prefix)
 {
 	pg_cache_key k = {0, 0};
 	int rc;
 
 	if (cache) {
-		k = scan_key(id, cfg);
+		k = scan_key(prefix, id);
 		if (pg_cache_get(cache, &k, rec) == PG_OK && record_valid(rec))
 			return PG_OK;
 	}
@@ -157,11 +165,77 @@ static int blob_record(pg_buf *rec, pg_buf *tmp, const pg_git_side *side, const 
 	return PG_OK;
 }
 
+/* The JS/TS files of a side with their blob ids (the rules of pg_git_side_list, diff/source.c). */
+typedef struct {
+	const char **paths; /* the index's own strings, or those of `owned` */
+	git_oid *ids;
+	size_t len, cap, ids_cap;
+	pg_strlist owned;
+} file_list;
+
+static void file_list_push(file_list *l, const char *path, const git_oid *id)
+{
+	PG_GROW(l->paths, l->cap, l->len + 1);
+	PG_GROW(l->ids, l->ids_cap, l->len + 1);
+	l->paths[l->len] = path;
+	git_oid_cpy(&l->ids[l->len++], id);
+}
+
+static void file_list_free(file_list *l)
+{
+	pg_strlist_free(&l->owned);
+	free(l->paths);
+	free(l->ids);
+	memset(l, 0, sizeof(*l));
+}
+
+static int list_cb(const char *root, const git_tree_entry *entry, void *payload)
+{
+	const char *name = git_tree_entry_name(entry);
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
+		return strcmp(name, "node_modules") ? 0 : 1; /* 1: do not descend */
+	if (pg_git_is_file_mode(git_tree_entry_filemode(entry)) && pg_lang_from_path(name) != PG_LANG_NONE) {
+		file_list *l = payload;
+		char *p = pg_xasprintf("%s%s", root, name);
+		pg_strlist_push(&l->owned, p); /* a copy, which stays where it is */
+		file_list_push(l, l->owned.items[l->owned.len - 1], git_tree_entry_id(entry));
+		free(p);
+	}
+	return 0;
+}
+
+/*
+ * Listed here rather than with pg_git_side_list and a lookup per path:
+ * the index (or tree) entries carry the ids, and a path lookup per file was
+ * a fifth of a warm run.
+ */
+static int list_files(file_list *out, const pg_git_side *side)
+{
+	if (side->index) {
+		size_t i, n = git_index_entrycount(side->index);
+		for (i = 0; i < n; i++) {
+			const git_index_entry *e = git_index_get_byindex(side->index, i);
+			if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0 || !pg_git_is_file_mode(e->mode))
+				continue;
+			if (!strncmp(e->path, "node_modules/", 13) || strstr(e->path, "/node_modules/") ||
+			    pg_lang_from_path(e->path) == PG_LANG_NONE)
+				continue;
+			file_list_push(out, e->path, &e->id);
+		}
+	} else if (side->tree) {
+		if (git_tree_walk(side->tree, GIT_TREEWALK_PRE, list_cb, out) < 0)
+			return pg_git_error("cannot list a tree");
+	}
+	return PG_OK;
+}
+
 int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_changes *changes,
                         const pg_config *cfg, pg_cache *cache)
 {
-	pg_strlist files = {0}, keys = {0};
+	file_list files = {0};
+	pg_strlist keys = {0};
 	pg_buf rec = PG_BUF_INIT, tmp = PG_BUF_INIT;
+	pg_cache_key prefix = {0, 0};
 	size_t i;
 	int rc = PG_OK;
 
@@ -169,6 +243,8 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 		return PG_OK;
 	if (cache && !pg_cache_enabled(cache))
 		cache = NULL;
+	if (cache)
+		prefix = scan_prefix(cfg);
 	for (i = 0; i < changes->len; i++) {
 		char *key = module_key(changes->items[i].new_path);
 		if (*key_name(key))
@@ -176,21 +252,18 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 		free(key);
 	}
 	if (keys.len)
-		rc = pg_git_side_list(side, &files);
+		rc = list_files(&files, side);
 	for (i = 0; i < files.len && rc == PG_OK; i++) {
-		const char *path = files.items[i];
-		git_oid id;
+		const char *path = files.paths[i];
 		if (pg_git_changes_find(changes, path) || pg_config_ignores(cfg, path))
 			continue;
-		rc = pg_git_side_lookup(&id, side, path);
-		if (rc == PG_OK)
-			rc = blob_record(&rec, &tmp, side, &id, cfg, cache);
+		rc = blob_record(&rec, &tmp, side, &files.ids[i], cfg, cache, &prefix);
 		if (rc == PG_OK && imports_any(path, &rec, &keys))
 			pg_strlist_push(out, path);
 	}
 	pg_buf_free(&tmp);
 	pg_buf_free(&rec);
-	pg_strlist_free(&files);
+	file_list_free(&files);
 	pg_strlist_free(&keys);
 	return rc;
 }
