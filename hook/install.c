@@ -142,7 +142,8 @@ static char *hook_script(const char *bin)
 	                 MARKER "\n"
 	                 "# It blocks commits that introduce PostgreSQL pool-client leaks.  `pgleak-hook uninstall`\n"
 	                 "# removes it and puts back the hook that was here (pre-commit" CHAINED_SUFFIX ").\n"
-	                 "chained=\"$(dirname \"$0\")/pre-commit" CHAINED_SUFFIX "\"\n"
+	                 /* the hook's folder by parameter expansion: no process is started for it */
+	                 "chained=\"${0%%/*}/pre-commit" CHAINED_SUFFIX "\"\n"
 	                 "if [ -x \"$chained\" ]; then\n"
 	                 "\t\"$chained\" \"$@\" || exit $?\n"
 	                 "fi\n"
