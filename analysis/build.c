@@ -843,10 +843,15 @@ static void expr(builder *b, TSNode n)
 		may_throw(b, pg_line(n), RAISE_AWAIT);
 		break;
 	}
-	case NK_NEW:
+	case NK_NEW: {
+		/* new Session(client): the constructor is a call the client is passed to */
+		int ci = client_arg(b, n);
 		args(b, n);
+		if (ci >= 0)
+			pass_client(b, n, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), ci);
 		may_throw(b, pg_line(n), RAISE_NEW);
 		break;
+	}
 	case NK_MEMBER:
 		expr(b, pg_field_of(a, n, F_OBJECT));
 		break;

@@ -239,6 +239,8 @@ static void test_handovers(void)
 	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  return { c, n: 1 };\n}\n", "");
 	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  return () => c.release();\n}\n", "");
 	expect("src/a.js", PG "class A {\n  async f() {\n    this.c = await pool.connect();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  const s = new Session(c);\n"
+	       "  await s.begin();\n  return s;\n}\n", "");
 	/* handed over on one path only */
 	expect("src/a.js", PG "async function f(x, list) {\n  const c = await pool.connect();\n  if (x) list.push(c);\n}\n", "4:g");
 }
