@@ -59,9 +59,7 @@ static int read_cb(void *ctx, const char *path, pg_buf *out)
 
 pg_source pg_git_source(pg_git_side *side)
 {
-	pg_source s;
-	s.read = read_cb;
-	s.ctx = side;
+	pg_source s = {read_cb, side, NULL}; /* no fingerprint: blobs are read by id, cheaply */
 	return s;
 }
 

@@ -58,7 +58,7 @@ static char via_letter(pg_via v)
 static void expect(const char *path, const char *src, const char *want)
 {
 	pg_config cfg;
-	pg_source source = {read_sibling, NULL};
+	pg_source source = {read_sibling, NULL, NULL};
 	pg_engine *e;
 	pg_findings f;
 	char got[512] = "";
