@@ -286,3 +286,36 @@ char *pg_string_value(const pg_ast *a, TSNode n)
 		return NULL;
 	return pg_xstrndup(t + 1, len - 2);
 }
+
+void pg_walk_init(pg_walk *w, TSNode root)
+{
+	w->c = ts_tree_cursor_new(root);
+	w->started = 0;
+	w->skip = 0;
+}
+
+int pg_walk_next(pg_walk *w, TSNode *out)
+{
+	if (w->started) {
+		/* the cursor cannot leave the root it was made on: goto_parent fails there */
+		if (w->skip || !ts_tree_cursor_goto_first_child(&w->c)) {
+			while (!ts_tree_cursor_goto_next_sibling(&w->c))
+				if (!ts_tree_cursor_goto_parent(&w->c))
+					return 0;
+		}
+	}
+	w->started = 1;
+	w->skip = 0;
+	*out = ts_tree_cursor_current_node(&w->c);
+	return 1;
+}
+
+void pg_walk_skip(pg_walk *w)
+{
+	w->skip = 1;
+}
+
+void pg_walk_done(pg_walk *w)
+{
+	ts_tree_cursor_delete(&w->c);
+}

@@ -97,6 +97,23 @@ TSNode pg_unwrap(const pg_ast *a, TSNode n);
 TSNode pg_unwrap_up(const pg_ast *a, TSNode n, TSNode *child_out);
 
 int pg_nk_is_function(pg_nk k);
+
+/*
+ * Pre-order iteration over a subtree with a tree cursor (no recursion):
+ *   pg_walk w; TSNode n;
+ *   pg_walk_init(&w, root);
+ *   while (pg_walk_next(&w, &n)) { ... pg_walk_skip(&w) to not enter n ... }
+ *   pg_walk_done(&w);
+ */
+typedef struct {
+	TSTreeCursor c;
+	int started, skip;
+} pg_walk;
+
+void pg_walk_init(pg_walk *w, TSNode root);
+int pg_walk_next(pg_walk *w, TSNode *out);
+void pg_walk_skip(pg_walk *w);
+void pg_walk_done(pg_walk *w);
 /* The string literal's contents (without quotes), copied; NULL if not a plain string. */
 char *pg_string_value(const pg_ast *a, TSNode n);
 

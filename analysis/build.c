@@ -311,26 +311,17 @@ static int flag_index(builder *b, TSNode n)
 	return -1;
 }
 
-/* Does the subtree mention the client (or its release function)? Iterative. */
+/* Does the subtree mention the client (or its release function)? */
 static int mentions_client(builder *b, TSNode root)
 {
-	TSTreeCursor c = ts_tree_cursor_new(root);
+	pg_walk w;
+	TSNode n;
 	int found = 0;
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&c);
-		if (pg_nk_of(b->a, n) == NK_IDENTIFIER &&
-		    (is_name(&b->t->names, b->a, n) || is_name(&b->t->release_fns, b->a, n))) {
-			found = 1;
-			break;
-		}
-		if (ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto out;
-	}
-out:
-	ts_tree_cursor_delete(&c);
+	pg_walk_init(&w, root);
+	while (!found && pg_walk_next(&w, &n))
+		found = pg_nk_of(b->a, n) == NK_IDENTIFIER &&
+		        (is_name(&b->t->names, b->a, n) || is_name(&b->t->release_fns, b->a, n));
+	pg_walk_done(&w);
 	return found;
 }
 
@@ -1339,30 +1330,27 @@ static void stmt(builder *b, TSNode n)
 static void collect_flags(builder *b, TSNode root)
 {
 	const pg_ast *a = b->a;
-	TSTreeCursor c = ts_tree_cursor_new(root);
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&c);
+	pg_walk w;
+	TSNode n;
+	pg_walk_init(&w, root);
+	while (pg_walk_next(&w, &n)) {
 		pg_nk k = pg_nk_of(a, n);
-		TSNode target = {{0, 0, 0, 0}, NULL, NULL}, value = target;
+		TSNode target, value;
 		if (k == NK_ASSIGNMENT) {
 			target = pg_field_of(a, n, F_LEFT);
 			value = pg_field_of(a, n, F_RIGHT);
 		} else if (k == NK_VARIABLE_DECLARATOR) {
 			target = pg_field_of(a, n, F_NAME);
 			value = pg_field_of(a, n, F_VALUE);
+		} else {
+			continue;
 		}
 		if (!ts_node_is_null(value) && pg_nk_of(a, target) == NK_IDENTIFIER &&
 		    (pg_nk_of(a, pg_unwrap(a, value)) == NK_TRUE || pg_nk_of(a, pg_unwrap(a, value)) == NK_FALSE) &&
 		    flag_index(b, target) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS)
 			b->t->flags[b->t->nflags++] = pg_text_dup(a, target, 0);
-		if (ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto out;
 	}
-out:
-	ts_tree_cursor_delete(&c);
+	pg_walk_done(&w);
 }
 
 /* Initial configs: the client's state and every combination of the flags. */

@@ -270,33 +270,28 @@ static void hash_helpers(pg_cache_hasher *h, const pg_module *m, TSNode root)
 	size_t ntodo = 0, ndone = 0, next = 0;
 	todo[ntodo++] = root;
 	while (next < ntodo) {
-		TSTreeCursor c = ts_tree_cursor_new(todo[next++]);
-		for (;;) {
-			TSNode n = ts_tree_cursor_current_node(&c);
-			if (pg_nk_of(a, n) == NK_CALL) {
-				TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-				uint32_t len;
-				const char *t = pg_text(a, f, &len);
-				const pg_named_fn *fn = pg_nk_of(a, f) == NK_IDENTIFIER ? pg_module_fn(m, t, len) : NULL;
-				int known = 0;
-				for (size_t i = 0; fn && i < ndone; i++)
-					known |= done[i] == fn;
-				if (fn && !known && ndone < PG_MAX_KEYED_HELPERS) {
-					uint32_t bl;
-					const char *bytes = pg_text(a, fn->node, &bl);
-					done[ndone++] = fn;
-					pg_cache_hasher_bytes(h, bytes, bl);
-					todo[ntodo++] = fn->node;
-				}
-			}
-			if (ts_tree_cursor_goto_first_child(&c))
+		pg_walk w;
+		TSNode n;
+		pg_walk_init(&w, todo[next++]);
+		while (pg_walk_next(&w, &n)) {
+			if (pg_nk_of(a, n) != NK_CALL)
 				continue;
-			while (!ts_tree_cursor_goto_next_sibling(&c))
-				if (!ts_tree_cursor_goto_parent(&c))
-					goto out;
+			TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+			uint32_t len;
+			const char *t = pg_text(a, f, &len);
+			const pg_named_fn *fn = pg_nk_of(a, f) == NK_IDENTIFIER ? pg_module_fn(m, t, len) : NULL;
+			int known = 0;
+			for (size_t i = 0; fn && i < ndone; i++)
+				known |= done[i] == fn;
+			if (fn && !known && ndone < PG_MAX_KEYED_HELPERS) {
+				uint32_t bl;
+				const char *bytes = pg_text(a, fn->node, &bl);
+				done[ndone++] = fn;
+				pg_cache_hasher_bytes(h, bytes, bl);
+				todo[ntodo++] = fn->node;
+			}
 		}
-out:
-		ts_tree_cursor_delete(&c);
+		pg_walk_done(&w);
 	}
 	pg_cache_hasher_u64(h, ndone);
 }

@@ -82,48 +82,22 @@ static void push_name(pg_strlist *l, const pg_ast *a, TSNode n)
 	free(s);
 }
 
-/* Iterates over the subtree of `root`, not entering nested functions (other units). */
-typedef struct {
-	TSTreeCursor c;
-	TSNode root;
-	int started;
-} unit_walk;
-
-static void walk_init(unit_walk *w, TSNode root)
+/* Pre-order over the unit's own code: nested functions and classes are other units. */
+static int unit_walk_next(pg_walk *w, const pg_ast *a, TSNode root, TSNode *out)
 {
-	w->c = ts_tree_cursor_new(root);
-	w->root = root;
-	w->started = 0;
-}
-
-static int walk_next(unit_walk *w, const pg_ast *a, TSNode *out)
-{
-	if (w->started) {
-		TSNode cur = ts_tree_cursor_current_node(&w->c);
-		pg_nk k = pg_nk_of(a, cur);
-		int skip = !ts_node_eq(cur, w->root) &&
-		           (pg_nk_is_function(k) || k == NK_CLASS || k == NK_CLASS_DECLARATION);
-		if (skip || !ts_tree_cursor_goto_first_child(&w->c)) {
-			while (!ts_tree_cursor_goto_next_sibling(&w->c))
-				if (!ts_tree_cursor_goto_parent(&w->c))
-					return 0;
-		}
-	}
-	w->started = 1;
-	*out = ts_tree_cursor_current_node(&w->c);
+	if (!pg_walk_next(w, out))
+		return 0;
+	pg_nk k = pg_nk_of(a, *out);
+	if (!ts_node_eq(*out, root) && (pg_nk_is_function(k) || k == NK_CLASS || k == NK_CLASS_DECLARATION))
+		pg_walk_skip(w);
 	return 1;
-}
-
-static void walk_done(unit_walk *w)
-{
-	ts_tree_cursor_delete(&w->c);
 }
 
 /* Does the unit declare `name` (parameter, let/const/var, function)? */
 static int declares(const pg_module *m, const pg_unit_info *u, const char *name, uint32_t len)
 {
 	const pg_ast *a = &m->ast;
-	unit_walk w;
+	pg_walk w;
 	TSNode n, ps[32];
 	int found = 0;
 	if (u->parent >= 0) {
@@ -139,8 +113,8 @@ static int declares(const pg_module *m, const pg_unit_info *u, const char *name,
 				return 1;
 		}
 	}
-	walk_init(&w, u->body);
-	while (!found && walk_next(&w, a, &n)) {
+	pg_walk_init(&w, u->body);
+	while (!found && unit_walk_next(&w, a, u->body, &n)) {
 		pg_nk k = pg_nk_of(a, n);
 		if (k == NK_VARIABLE_DECLARATOR || k == NK_FUNCTION_DECLARATION) {
 			TSNode id = pg_field_of(a, n, F_NAME);
@@ -149,7 +123,7 @@ static int declares(const pg_module *m, const pg_unit_info *u, const char *name,
 			found = pg_nk_of(a, id) == NK_IDENTIFIER && l == len && !memcmp(t, name, len);
 		}
 	}
-	walk_done(&w);
+	pg_walk_done(&w);
 	return found;
 }
 
@@ -198,37 +172,28 @@ static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 static int used_as_client(pg_analysis *an, const pg_module *m, TSNode root, const pg_track *t)
 {
 	const pg_ast *a = &m->ast;
-	TSTreeCursor c = ts_tree_cursor_new(root);
+	pg_walk w;
+	TSNode n;
 	int found = 0;
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&c);
+	pg_walk_init(&w, root);
+	while (!found && pg_walk_next(&w, &n)) {
 		pg_nk k = pg_nk_of(a, n);
 		if (k == NK_MEMBER) {
 			TSNode obj = pg_unwrap(a, pg_field_of(a, n, F_OBJECT));
 			TSNode prop = pg_field_of(a, n, F_PROPERTY);
 			uint32_t ol, pl;
 			const char *ot = pg_text(a, obj, &ol), *pt = pg_text(a, prop, &pl);
-			if (pg_nk_of(a, obj) == NK_IDENTIFIER && pg_strlist_has_n(&t->names, ot, ol) &&
-			    ((pl == 5 && !memcmp(pt, "query", 5)) || (pl == 3 && !memcmp(pt, "sql", 3)) ||
-			     pg_strlist_has_n(&an->cfg->release, pt, pl)))
-				found = 1;
+			found = pg_nk_of(a, obj) == NK_IDENTIFIER && pg_strlist_has_n(&t->names, ot, ol) &&
+			        ((pl == 5 && !memcmp(pt, "query", 5)) || (pl == 3 && !memcmp(pt, "sql", 3)) ||
+			         pg_strlist_has_n(&an->cfg->release, pt, pl));
 		} else if (k == NK_CALL) {
 			TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
 			uint32_t fl;
 			const char *ft = pg_text(a, f, &fl);
-			if (pg_nk_of(a, f) == NK_IDENTIFIER && pg_strlist_has_n(&t->release_fns, ft, fl))
-				found = 1;
+			found = pg_nk_of(a, f) == NK_IDENTIFIER && pg_strlist_has_n(&t->release_fns, ft, fl);
 		}
-		if (found)
-			break;
-		if (ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto out;
 	}
-out:
-	ts_tree_cursor_delete(&c);
+	pg_walk_done(&w);
 	return found;
 }
 
@@ -321,11 +286,11 @@ typedef enum { FORM_VAR, FORM_DESTRUCTURED, FORM_CHAIN, FORM_CALLBACK, FORM_DISC
 
 static int count_queries(const pg_ast *a, TSNode root, const pg_track *t)
 {
-	unit_walk w;
+	pg_walk w;
 	TSNode n;
 	int count = 0;
-	walk_init(&w, root);
-	while (walk_next(&w, a, &n)) {
+	pg_walk_init(&w, root);
+	while (unit_walk_next(&w, a, root, &n)) {
 		if (pg_nk_of(a, n) != NK_CALL)
 			continue;
 		TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
@@ -339,7 +304,7 @@ static int count_queries(const pg_ast *a, TSNode root, const pg_track *t)
 			count++;
 		}
 	}
-	walk_done(&w);
+	pg_walk_done(&w);
 	return count;
 }
 
