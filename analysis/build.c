@@ -86,6 +86,17 @@ static void stmt(builder *b, TSNode n);
 static void expr(builder *b, TSNode n);
 static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f);
 
+/* One more level of syntax: refused (and the build failed) past PG_BUILD_MAX_DEPTH. */
+static int enter(builder *b)
+{
+	if (b->depth >= PG_BUILD_MAX_DEPTH) {
+		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", PG_BUILD_MAX_DEPTH);
+		return 0;
+	}
+	b->depth++;
+	return 1;
+}
+
 /* ---- graph primitives --------------------------------------------------- */
 
 static uint32_t node(builder *b, pg_cn_kind kind, uint32_t line)
@@ -800,11 +811,8 @@ static void expr(builder *b, TSNode n)
 	if (ts_node_is_null(n) || b->err)
 		return;
 	n = pg_unwrap(a, n);
-	if (++b->depth > PG_BUILD_MAX_DEPTH) {
-		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", PG_BUILD_MAX_DEPTH);
-		b->depth--;
+	if (!enter(b))
 		return;
-	}
 	k = pg_nk_of(a, n);
 	switch (k) {
 	case NK_IDENTIFIER: case NK_THIS: case NK_STRING: case NK_NUMBER: case NK_TRUE: case NK_FALSE:
@@ -988,9 +996,7 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
 		*f = NONE;
 		return;
 	}
-	if (++b->depth > PG_BUILD_MAX_DEPTH) {
-		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", PG_BUILD_MAX_DEPTH);
-		b->depth--;
+	if (!enter(b)) {
 		*t = *f = NONE;
 		return;
 	}
@@ -1237,11 +1243,8 @@ static void stmt(builder *b, TSNode n)
 	pg_nk k;
 	if (ts_node_is_null(n) || b->err)
 		return;
-	if (++b->depth > PG_BUILD_MAX_DEPTH) {
-		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", PG_BUILD_MAX_DEPTH);
-		b->depth--;
+	if (!enter(b))
 		return;
-	}
 	k = pg_nk_of(a, n);
 	switch (k) {
 	case NK_PROGRAM:
