@@ -84,6 +84,7 @@ typedef struct {
 
 static void stmt(builder *b, TSNode n);
 static void expr(builder *b, TSNode n);
+static int is_acquisition_value(builder *b, TSNode v);
 static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f);
 
 /* One more level of syntax: refused (and the build failed) past PG_BUILD_MAX_DEPTH. */
@@ -626,6 +627,14 @@ static void call(builder *b, TSNode n)
 		uint32_t plen;
 		const char *pname = pg_text(a, prop, &plen);
 
+		/* pool.connect().catch(h) / .finally(f): the client passes through; the
+		 * checkout's failure is its own exception edge, and .catch() itself does not throw */
+		if (chain_method(a, prop) >= 1 && is_acquisition_value(b, n)) {
+			expr(b, obj);
+			args(b, n);
+			return;
+		}
+
 		/* A promise chain that starts with a call on the client. */
 		if (chain_method(a, prop) >= 0) {
 			TSNode root = obj;
@@ -746,6 +755,22 @@ static int is_logical(const pg_ast *a, TSNode n, const char **op)
 	return 1;
 }
 
+/* The checkout itself, awaited or not, with any `.catch(...)` / `.finally(...)` on it. */
+static int is_acquisition_value(builder *b, TSNode v)
+{
+	const pg_ast *a = b->a;
+	v = pg_unwrap(a, v);
+	if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
+		v = pg_unwrap(a, ts_node_named_child(v, 0));
+	for (int i = 0; i < 64 && pg_nk_of(a, v) == NK_CALL && !ts_node_eq(v, b->t->acquire); i++) {
+		TSNode f = pg_unwrap(a, pg_field_of(a, v, F_FUNCTION));
+		if (pg_nk_of(a, f) != NK_MEMBER || chain_method(a, pg_field_of(a, f, F_PROPERTY)) < 1)
+			break;
+		v = pg_unwrap(a, pg_field_of(a, f, F_OBJECT));
+	}
+	return ts_node_eq(v, b->t->acquire);
+}
+
 /* Stores the client somewhere that outlives the call, or registers a local helper. */
 static void assign_value(builder *b, TSNode target, TSNode value, int is_decl)
 {
@@ -780,9 +805,7 @@ static void assign_value(builder *b, TSNode target, TSNode value, int is_decl)
 		emit(b, CN_SET_FLAG, (uint8_t)fi, k == NK_TRUE ? 1 : k == NK_FALSE ? 0 : 2, pg_line(value));
 		return;
 	}
-	if (is_client(b, target) && !ts_node_eq(v, b->t->acquire) &&
-	    !(pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v) &&
-	      ts_node_eq(pg_unwrap(a, ts_node_named_child(v, 0)), b->t->acquire)))
+	if (is_client(b, target) && !is_acquisition_value(b, v))
 		emit(b, CN_LOSE, 0, 0, pg_line(value));
 }
 
@@ -829,7 +852,7 @@ static void expr(builder *b, TSNode n)
 			break;
 		expr(b, arg);
 		/* awaiting the checkout is the checkout; awaiting release() cannot throw */
-		if (ts_node_eq(arg, b->t->acquire))
+		if (is_acquisition_value(b, arg))
 			break;
 		if (pg_nk_of(a, arg) == NK_CALL) {
 			TSNode f = pg_unwrap(a, pg_field_of(a, arg, F_FUNCTION));

@@ -406,21 +406,49 @@ static int is_fn(const pg_ast *a, TSNode n)
 	return pg_nk_is_function(pg_nk_of(a, pg_unwrap(a, n)));
 }
 
-static int chain_start(const pg_ast *a, TSNode call, TSNode *first_handler, int *method)
+/*
+ * The chain call above `n`, if `n` is the object of `.then(...)`, `.catch(...)`
+ * or `.finally(...)`: its method (0 then, 1 catch, 2 finally) and first
+ * argument; a null node otherwise.
+ */
+static TSNode chain_link_above(const pg_ast *a, TSNode n, int *method, TSNode *first_arg)
 {
-	TSNode child, p = pg_unwrap_up(a, call, &child);
-	TSNode gp;
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	TSNode child, p = pg_unwrap_up(a, n, &child), gp, args, prop;
 	if (pg_nk_of(a, p) != NK_MEMBER || !ts_node_eq(pg_field_of(a, p, F_OBJECT), child))
-		return 0;
-	TSNode prop = pg_field_of(a, p, F_PROPERTY);
+		return null;
+	prop = pg_field_of(a, p, F_PROPERTY);
 	*method = pg_text_is(a, prop, "then") ? 0 : pg_text_is(a, prop, "catch") ? 1 : pg_text_is(a, prop, "finally") ? 2 : -1;
 	gp = ts_node_parent(p);
-	if (*method < 0 || pg_nk_of(a, gp) != NK_CALL)
-		return 0;
-	TSNode args = pg_field_of(a, gp, F_ARGUMENTS);
-	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
-	*first_handler = ts_node_named_child_count(args) ? ts_node_named_child(args, 0) : null;
-	return 1;
+	if (*method < 0 || pg_nk_of(a, gp) != NK_CALL || !ts_node_eq(pg_field_of(a, gp, F_FUNCTION), p))
+		return null;
+	args = pg_field_of(a, gp, F_ARGUMENTS);
+	*first_arg = ts_node_named_child_count(args) ? ts_node_named_child(args, 0) : null;
+	return gp;
+}
+
+/*
+ * `pool.connect().catch(...)` and `.finally(...)` hand the client through:
+ * returns the outermost such call above the checkout, and in *then_handler
+ * the handler of a `.then` that follows them (a null node when none does).
+ */
+static TSNode through_passthrough(const pg_ast *a, TSNode call, TSNode *then_handler, int *has_then)
+{
+	TSNode outer = call, arg = call;
+	int method;
+	*has_then = 0;
+	for (int i = 0; i < 64; i++) {
+		TSNode link = chain_link_above(a, outer, &method, &arg);
+		if (ts_node_is_null(link))
+			break;
+		if (method == 0) {
+			*has_then = 1;
+			*then_handler = arg;
+			break;
+		}
+		outer = link;
+	}
+	return outer;
 }
 
 static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode call, uint32_t *order,
@@ -432,18 +460,19 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 	TSNode args = pg_field_of(a, call, F_ARGUMENTS);
 	uint32_t nargs = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
 	TSNode last = nargs ? ts_node_named_child(args, nargs - 1) : args;
-	TSNode scope = u->body, handler, ps[3];
+	TSNode scope = u->body, handler = args, ps[3];
 	pg_track t;
 	acq_form form;
-	int proven = receiver_proven(an, m, recv), evidence = 0, method, err_flag = -1, rc = PG_OK;
+	int proven = receiver_proven(an, m, recv), evidence = 0, has_then, err_flag = -1, rc = PG_OK;
 	pg_cfg g;
 	pg_search_result r;
 
 	memset(&t, 0, sizeof(t));
-	if (chain_start(a, call, &handler, &method)) {
+	TSNode outer = through_passthrough(a, call, &handler, &has_then);
+	if (has_then) {
 		form = FORM_CHAIN;
-		if (method != 0 || ts_node_is_null(handler) || !is_fn(a, handler))
-			goto skip; /* .catch first, or a handler passed by name: not ours to follow */
+		if (ts_node_is_null(handler) || !is_fn(a, handler))
+			goto skip; /* a handler passed by name: not ours to follow */
 		handler = pg_unwrap(a, handler);
 		if (pg_fn_params(a, handler, ps, 1) == 0) {
 			form = FORM_DISCARDED;
@@ -452,15 +481,16 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 			if (ts_node_is_null(id))
 				goto skip;
 			push_name(&t.names, a, id);
-			TSNode outer = call;
-			for (TSNode child, p = pg_unwrap_up(a, outer, &child); pg_nk_of(a, p) == NK_MEMBER;
-			     p = pg_unwrap_up(a, outer, &child)) {
-				TSNode gp = ts_node_parent(p);
-				if (pg_nk_of(a, gp) != NK_CALL)
+			/* the scope is the whole chain: the outermost call of it */
+			TSNode top = call, arg;
+			int method;
+			for (int i = 0; i < 64; i++) {
+				TSNode link = chain_link_above(a, top, &method, &arg);
+				if (ts_node_is_null(link))
 					break;
-				outer = gp;
+				top = link;
 			}
-			scope = outer;
+			scope = top;
 		}
 	} else if (nargs && is_fn(a, last)) {
 		TSNode cb = pg_unwrap(a, last);
@@ -478,11 +508,14 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		}
 		scope = cb;
 	} else {
-		TSNode child, child2, p = pg_unwrap_up(a, call, &child), q;
+		/* the checkout (with any .catch/.finally on it), awaited or not, and what takes its value */
+		TSNode child, child2, p = pg_unwrap_up(a, outer, &child), q;
 		int awaited = pg_nk_of(a, p) == NK_AWAIT;
 		q = awaited ? pg_unwrap_up(a, p, &child2) : p;
 		if (!awaited)
 			child2 = child;
+		if (pg_nk_of(a, q) == NK_UNARY && pg_text_is(a, pg_field_of(a, q, F_OPERATOR), "void"))
+			q = pg_unwrap_up(a, q, &child2); /* void pool.connect(): thrown away on purpose, still lost */
 		switch (pg_nk_of(a, q)) {
 		case NK_EXPRESSION_STATEMENT:
 			form = FORM_DISCARDED;

@@ -202,6 +202,19 @@ static void test_chains(void)
 	       " (e) => { c.release(); throw e; });\n}\n", "");
 }
 
+static void test_passthrough_chains(void)
+{
+	/* .catch on the checkout hands the client through */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect().catch(() => null);\n  if (!c) return;\n"
+	       "  try {\n    await c.query('x');\n  } finally {\n    c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect().catch((e) => { throw e; });\n"
+	       "  await c.query('x');\n  c.release();\n}\n", "4:g:e:5");
+	expect("src/a.js", PG "function f() {\n  void pool.connect();\n}\n", "4:d");
+	expect("src/a.js", PG "function f() {\n  pool.connect().catch(console.error);\n}\n", "4:d");
+	expect("src/a.js", PG "function f() {\n  return pool.connect().catch(() => null).then((c) => c.query('x').finally(() => c.release()));\n}\n",
+	       "");
+}
+
 static void test_callbacks(void)
 {
 	expect("src/a.js", PG "function f(cb) {\n  pool.connect((err, c, done) => {\n    if (err) return cb(err);\n"
@@ -326,6 +339,7 @@ int main(void)
 	RUN(test_conditional_expressions);
 	RUN(test_destructured);
 	RUN(test_chains);
+	RUN(test_passthrough_chains);
 	RUN(test_callbacks);
 	RUN(test_nested_functions_do_not_count);
 	RUN(test_handovers);
