@@ -569,7 +569,16 @@ static void pass_client(builder *b, TSNode call, TSNode fn, int argi)
 	const pg_ast *a = b->a;
 	uint32_t line = pg_line(call);
 	pg_summary sum = PG_SUM_UNKNOWN;
-	if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
+	if (pg_nk_of(a, fn) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, fn, F_OBJECT))) == NK_THIS) {
+		/* this.helper(client): a method of a class of this file */
+		uint32_t len;
+		const char *name = pg_text(a, pg_field_of(a, fn, F_PROPERTY), &len);
+		char *key = pg_xasprintf("this.%.*s", (int)len, name);
+		const pg_named_fn *nf = pg_module_fn(b->m, key, strlen(key));
+		free(key);
+		if (nf)
+			sum = pg_helper_summary(b->an, b->m, nf->node, (uint32_t)argi);
+	} else if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
 		uint32_t len;
 		const char *name = pg_text(a, fn, &len);
 		const pg_named_fn *nf = pg_module_fn(b->m, name, len);

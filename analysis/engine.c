@@ -261,7 +261,7 @@ static pg_cache_key facts_key(const pg_module *m)
 
 #define PG_MAX_KEYED_HELPERS 64
 
-/* The bytes of the same-file functions the unit calls by name, transitively (bounded). */
+/* The bytes of the same-file functions (and this.methods) the unit calls, transitively (bounded). */
 static void hash_helpers(pg_cache_hasher *h, const pg_module *m, TSNode root)
 {
 	const pg_ast *a = &m->ast;
@@ -279,7 +279,17 @@ static void hash_helpers(pg_cache_hasher *h, const pg_module *m, TSNode root)
 			TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
 			uint32_t len;
 			const char *t = pg_text(a, f, &len);
-			const pg_named_fn *fn = pg_nk_of(a, f) == NK_IDENTIFIER ? pg_module_fn(m, t, len) : NULL;
+			const pg_named_fn *fn = NULL;
+			if (pg_nk_of(a, f) == NK_IDENTIFIER) {
+				fn = pg_module_fn(m, t, len);
+			} else if (pg_nk_of(a, f) == NK_MEMBER &&
+			           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, f, F_OBJECT))) == NK_THIS) {
+				/* this.helper(...): the file's methods are keyed "this.name" */
+				t = pg_text(a, pg_field_of(a, f, F_PROPERTY), &len);
+				char *key = pg_xasprintf("this.%.*s", (int)len, t);
+				fn = pg_module_fn(m, key, strlen(key));
+				free(key);
+			}
 			int known = 0;
 			for (size_t i = 0; fn && i < ndone; i++)
 				known |= done[i] == fn;

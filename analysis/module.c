@@ -625,6 +625,12 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		TSNode name = pg_field_of(a, n, F_NAME), value = pg_unwrap(a, pg_field_of(a, n, F_VALUE));
 		if (ts_node_is_null(name))
 			name = pg_field_of(a, n, F_PROPERTY);
+		if (!ts_node_is_null(name) && pg_nk_is_function(pg_nk_of(a, value))) {
+			t = pg_text(a, name, &len);
+			char *key = pg_xasprintf("this.%.*s", (int)len, t);
+			add_fn(m, key, strlen(key), value);
+			free(key);
+		}
 		if (!ts_node_is_null(name) && pg_nk_of(a, value) == NK_NEW) {
 			t = pg_text(a, name, &len);
 			char *target = pg_xasprintf("this.%.*s", (int)len, t);
@@ -639,6 +645,17 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		if (!ts_node_is_null(name)) {
 			t = pg_text(a, name, &len);
 			add_fn(m, t, len, n);
+		}
+		break;
+	}
+	case NK_METHOD: {
+		/* methods are helpers too, called as this.name(...): kept as "this.name" */
+		TSNode name = pg_field_of(a, n, F_NAME);
+		if (!ts_node_is_null(name) && pg_nk_of(a, ts_node_parent(n)) == NK_CLASS_BODY) {
+			t = pg_text(a, name, &len);
+			char *key = pg_xasprintf("this.%.*s", (int)len, t);
+			add_fn(m, key, strlen(key), n);
+			free(key);
 		}
 		break;
 	}

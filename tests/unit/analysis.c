@@ -270,6 +270,12 @@ static void test_helpers(void)
 	       "  const c = await pool.connect();\n  try {\n    await prep(c);\n  } finally {\n    done(c);\n  }\n}\n", "");
 	expect("src/a.js", "import { pool } from './db.js';\nimport { prep } from './helpers.js';\nasync function f() {\n"
 	       "  const c = await pool.connect();\n  await prep(c);\n}\n", "4:n");
+	/* methods of the same file, called on this */
+	expect("src/a.ts", PG "class R {\n  private async use(c: any) {\n    await c.query('SET x');\n  }\n"
+	       "  private done = (c: any) => c.release();\n  async f() {\n    const c = await pool.connect();\n"
+	       "    await this.use(c);\n    this.done(c);\n  }\n  async g() {\n    const c = await pool.connect();\n"
+	       "    try {\n      await this.use(c);\n    } finally {\n      this.done(c);\n    }\n  }\n}\n",
+	       "9:g:e:10");
 	/* recursion between helpers terminates */
 	expect("src/a.js", PG "function a(c) { return b(c); }\nfunction b(c) { return a(c); }\nasync function f() {\n"
 	       "  const c = await pool.connect();\n  a(c);\n}\n", "6");
