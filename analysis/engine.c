@@ -584,7 +584,8 @@ int pg_engine_check_file(pg_engine *e, const char *path, pg_findings *out, pg_un
 	uint64_t fp[4];
 	pg_cache_key k;
 	int fast = e->cache && !units && e->src.fingerprint && pg_lang_from_path(path) != PG_LANG_NONE &&
-	           e->src.fingerprint(e->src.ctx, path, fp) == PG_OK;
+	           e->src.fingerprint(e->src.ctx, path, fp) == PG_OK &&
+	           (int64_t)fp[3] < (int64_t)time(NULL) - 2; /* a racy fingerprint is neither trusted nor kept */
 	size_t before = out->len;
 	int rc;
 	if (fast) {
@@ -597,7 +598,7 @@ int pg_engine_check_file(pg_engine *e, const char *path, pg_findings *out, pg_un
 		pg_modules_log_reset(e->an.ms);
 		rc = pg_engine_check_buffer(e, path, b.data ? b.data : "", b.len, out, units);
 	}
-	if (rc == PG_OK && fast && b.len <= e->cfg->max_file_bytes && (int64_t)fp[3] < (int64_t)time(NULL) - 2) {
+	if (rc == PG_OK && fast && b.len <= e->cfg->max_file_bytes) {
 		pg_findings mine = {out->items + before, out->len - before, out->len - before};
 		if (e->reused_deps.len) {
 			/* reused from its file record: that record's dependencies are this one's */
