@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# tests/faults.sh - interruption and repository faults (issue 6): what the
+# real binary does, through real git, when the run is stopped by SIGINT or
+# SIGTERM, and when the repository it reads is damaged or unusual.
+#
+# Interruption.  What a run creates (strace of a cold run with compaction):
+# in the cache directory (<git common dir>/pgleak) the folder itself, `lock`,
+# `log-<id>`, `tmp-<pid>-<n>` (renamed to `cache.seg`) and `stats`; nothing
+# in the work tree, the rest of .git or $TMPDIR.  git itself holds
+# .git/index.lock (and next-index-*.lock for `commit -a` / `commit <paths>`)
+# while the hook runs.  After a signal each test checks all of these: no
+# tmp-* or stray log in the cache, `cache verify` exits 0, no *.lock in
+# .git, nothing untracked in the work tree, an empty private $TMPDIR, no
+# process left running, HEAD where it was, and the next run answering as a
+# run that was never interrupted.
+#
+# The run is made long by staged files of many functions that each check a
+# client out (calibrated: the delays are fractions of a measured cold run);
+# the signal lands at several points of it.  Signals landing inside the
+# cache's writes are made certain with strace's fault injection (a signal
+# delivered on the rename/ftruncate/write of a cache file).
+#
+# Repository faults: each must exit 2, saying what is wrong and how to
+# bypass (--no-verify / PGLEAK_SKIP=1), never crash and never pass silently.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/hook_lib.sh"
+
+# Sanitizer builds run several times slower.
+FAULTS_SCALE=1
+grep -qa __asan_init "$PGLEAK_BIN" 2>/dev/null && FAULTS_SCALE=6
+FAULTS_SCALE=${FAULTS_TIME_SCALE:-$FAULTS_SCALE}
+
+BYPASS_HINT="--no-verify"
+
+# note MSG: what the user saw, appended to $FAULTS_LOG when set (for the report).
+note() { [ -z "${FAULTS_LOG:-}" ] || printf '%s\n' "$*" >>"$FAULTS_LOG"; }
+
+# gen_module N TAG: a module of N exported functions, each checking a client out and releasing it.
+gen_module() {
+	local i
+	printf "import { Pool } from 'pg';\nconst pool = new Pool();\n"
+	for ((i = 1; i <= $1; i++)); do
+		printf 'export async function f%d_%s(id) {\n  const client = await pool.connect();\n  try {\n    if (id > %d) { await client.query("a"); } else { await client.query("b"); }\n    return await client.query("SELECT 1", [id]);\n  } finally {\n    client.release();\n  }\n}\n' "$i" "$2" "$i"
+	done
+}
+
+# long_repo [leak]: ./repo (cwd moves there) with the hook installed and four big clean
+# modules staged (a cold run takes a second or more); with "leak", one of them also leaks.
+long_repo() {
+	local k n=$((6000))
+	new_repo || return 1
+	printf '{ "maxFileBytes": 50000000 }\n' >.pgleak.json
+	git add .pgleak.json && git commit -q --no-verify -m config || return 1
+	for k in 1 2 3 4; do gen_module "$n" "m$k" >"big$k.js" || return 1; done
+	[ "${1:-}" = leak ] && js_leaky_fn addUser >>big4.js
+	git add big1.js big2.js big3.js big4.js
+}
+
+# ms_now: a monotonic-enough clock in milliseconds.
+ms_now() { date +%s%3N; }
+
+# calibrate: RUN_MS, the duration of a cold `pgleak-hook run` here (cache in a throwaway dir).
+calibrate() {
+	local t0 rc
+	t0=$(ms_now)
+	PGLEAK_CACHE_DIR=$PWD/../calib-cache "$PGLEAK_BIN" run --format json >../reference.json 2>/dev/null; rc=$?
+	REF_RC=$rc
+	RUN_MS=$(($(ms_now) - t0))
+	rm -rf ../calib-cache
+	[ $rc -le 1 ] || { fail "calibration run failed with exit $rc"; return 1; }
+	[ "$RUN_MS" -ge 700 ] || { fail "the long run took only $RUN_MS ms: the signals would miss it"; return 1; }
+}
+
+# session_gone SID: waits (up to 3 s, scaled) for every process of session SID to end.
+session_gone() {
+	local i
+	for ((i = 0; i < 30 * FAULTS_SCALE; i++)); do
+		pgrep -s "$1" >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	fail "processes still running after the signal: $(pgrep -a -s "$1")"
+}
+
+# clean_after_interrupt: the checks listed at the top, in the current repository.
+clean_after_interrupt() {
+	local cache=.git/pgleak f logs=0 out
+	if [ -d "$cache" ]; then
+		for f in "$cache"/*; do
+			[ -e "$f" ] || continue
+			case ${f##*/} in
+			lock | stats | cache.seg) ;;
+			log-*) logs=$((logs + 1)) ;;
+			*) fail "left in the cache directory: ${f##*/}"; return 1 ;;
+			esac
+		done
+		[ $logs -le 1 ] || { fail "$logs logs left in the cache: $(ls "$cache")"; return 1; }
+		# A log belongs to the segment whose id it is named after (the id: the u64 after the
+		# segment's 8-byte magic, format and header size); any other is one a compaction left.
+		if [ $logs = 1 ] && [ -f "$cache/cache.seg" ]; then
+			f=$(od -An -tx8 -j16 -N8 "$cache/cache.seg" | tr -d ' \n')
+			[ -e "$cache/log-$f" ] || { fail "dead log left beside segment $f: $(ls "$cache")"; return 1; }
+		fi
+		out=$("$PGLEAK_BIN" cache verify 2>&1) || { fail "cache verify after the signal: $out"; return 1; }
+	fi
+	out=$(find .git -name '*.lock' -o -name 'next-index*')
+	[ -z "$out" ] || { fail "left in .git: $out"; return 1; }
+	out=$(git status --porcelain --untracked-files=all | grep -v '^[AM] ')
+	[ -z "$out" ] || { fail "left in the work tree: $out"; return 1; }
+	out=$(ls -A "$TMPDIR")
+	[ -z "$out" ] || { fail "left in TMPDIR: $out"; return 1; }
+}
+
+# after_interrupt_answers_right: the next run answers as the calibration run (its
+# findings and figures, the cache hits aside), which no signal touched.
+after_interrupt_answers_right() {
+	local rc
+	"$PGLEAK_BIN" run --format json >../after.json 2>../after.err; rc=$?
+	[ $rc -eq "$REF_RC" ] || { fail "the run after the signal exited $rc, not $REF_RC: $(cat ../after.err)"; return 1; }
+	grep -q '"functions": [1-9]' ../reference.json || { fail "reference run checked nothing: $(tail -3 ../reference.json)"; return 1; }
+	diff <(sed -E 's/"(cached|analyzed)": [0-9]*//g' ../reference.json) <(sed -E 's/"(cached|analyzed)": [0-9]*//g' ../after.json) >&2 ||
+		{ fail "the run after the signal answers differently from an uninterrupted one"; return 1; }
+}
+
+# sleep_ms MS
+sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
+
+# hook_pid SID: the pid of the `pgleak-hook run` of session SID (empty when none runs).
+hook_pid() { pgrep -s "$1" -f "pgleak-hook.* run" | head -1; }
+
+# interrupt_commit SIG WHO DELAY_MS: `git commit` in its own session, SIG after DELAY_MS to
+# the whole session (WHO=group: Ctrl-C at a terminal) or to the hook process alone (WHO=hook).
+# bash starts background commands with SIGINT ignored: env gives them back the default,
+# as a terminal's foreground job has it.  Sets RC (git's exit), OUT and HIT (the hook was
+# running when the signal was sent).
+interrupt_commit() {
+	local sig=$1 who=$2 delay=$3 sid hook
+	setsid env --default-signal=INT,TERM git commit -q -m interrupted >../commit.out 2>&1 &
+	sid=$!
+	sleep_ms "$delay"
+	hook=$(hook_pid "$sid")
+	HIT=${hook:+1}
+	if [ "$who" = group ]; then
+		kill -s "$sig" -- "-$sid" 2>/dev/null
+	elif [ -n "$hook" ]; then
+		kill -s "$sig" "$hook" 2>/dev/null
+	fi
+	wait "$sid"; RC=$?
+	OUT=$(cat ../commit.out)
+	session_gone "$sid"
+}
+
+# The commit is interrupted at several points of a long run; each time nothing is left behind.
+interrupt_commit_cases() { # SIG WHO
+	local sig=$1 who=$2 before frac delay
+	long_repo || return 1
+	export TMPDIR=$PWD/../tmp && mkdir -p "$TMPDIR"
+	calibrate || return 1
+	before=$(head_id)
+	for frac in 5 25 50 70; do
+		rm -rf .git/pgleak
+		delay=$((RUN_MS * frac / 100))
+		interrupt_commit "$sig" "$who" "$delay" || return 1
+		[ -n "$HIT" ] || { fail "$sig at $delay ms: the hook was not running (run: $RUN_MS ms)"; return 1; }
+		[ "$RC" -ne 0 ] || { fail "$sig at $delay ms: the commit succeeded"; return 1; }
+		[ "$(head_id)" = "$before" ] || { fail "$sig at $delay ms: HEAD moved"; return 1; }
+		clean_after_interrupt || { fail "($sig to the $who at $delay ms of $RUN_MS)"; return 1; }
+		note "$sig to the $who at $delay ms of $RUN_MS: git exit $RC, output: [$OUT]"
+	done
+	after_interrupt_answers_right || return 1
+	[ "$REF_RC" = 0 ] || { fail "the staged change should be clean"; return 1; }
+	commit_ok
+}
+
+# WRITES: the system calls by which the cache reaches the disk.
+WRITES=ftruncate,write,pwrite64,writev,pwritev,rename,renameat,renameat2,unlink,unlinkat,fsync
+
+# A signal delivered (strace fault injection) at each of the cache's writes in turn, for a
+# run that appends to the log and for one that compacts (a 64K cache): the run dies of it
+# after saying so, and leaves no tmp file, torn or dead log, nor a cache that fails verify.
+test_signal_at_each_cache_write() {
+	local max points p name k sig want rc n=0
+	git init -q repo && cd repo || return 1
+	git commit -q --allow-empty -m init || return 1
+	printf '{ "maxFileBytes": 50000000 }\n' >.pgleak.json
+	gen_module 1500 one >one.js && js_leaky_fn addUser >>one.js
+	git add .pgleak.json one.js
+	export TMPDIR=$PWD/../tmp && mkdir -p "$TMPDIR"
+	for max in 64K 64M; do
+		export PGLEAK_CACHE_MAX_BYTES=$max
+		rm -rf .git/pgleak
+		strace -f -qq -o ../trace -e trace=$WRITES "$PGLEAK_BIN" run --format json >../reference.json 2>/dev/null
+		REF_RC=$?
+		[ $REF_RC = 1 ] || { fail "reference run (cache $max): exit $REF_RC"; return 1; }
+		# "name k": the k-th call of that name, for every write of the cache (not stdout's).
+		points=$(grep -v -e '^[0-9]* write([12],' ../trace | sed -n 's/^[0-9]* \([a-z0-9]*\)(.*/\1/p' |
+			awk '{ c[$1]++; print $1, c[$1] }')
+		[ "$(printf '%s\n' "$points" | grep -c .)" -ge 3 ] || { fail "too few cache writes traced: $points"; return 1; }
+		while read -r name k; do
+			n=$((n + 1))
+			if [ $((n % 2)) = 0 ]; then sig=SIGINT want=130; else sig=SIGTERM want=143; fi
+			rm -rf .git/pgleak
+			strace -f -qq -o /dev/null -e trace=$WRITES -e "inject=$name:signal=$sig:when=$k" \
+				"$PGLEAK_BIN" run --format json >/dev/null 2>../err; rc=$?
+			[ $rc = $want ] || { fail "$sig at $name #$k (cache $max): exit $rc, not $want: $(cat ../err)"; return 1; }
+			assert_contains "$(cat ../err)" "interrupted ($sig)" || return 1
+			clean_after_interrupt || { fail "($sig at $name #$k, cache $max)"; return 1; }
+			note "$sig at the cache's $name #$k (cache $max): exit $rc, stderr: [$(cat ../err)]"
+			after_interrupt_answers_right || { fail "($sig at $name #$k, cache $max)"; return 1; }
+		done <<<"$points"
+	done
+}
+
+test_sigint_commit_group() { interrupt_commit_cases INT group; }
+test_sigterm_commit_group() { interrupt_commit_cases TERM group; }
+test_sigterm_hook_only() { interrupt_commit_cases TERM hook; }
+test_sigint_hook_only() { interrupt_commit_cases INT hook; }
+
+run_tests
