@@ -5,16 +5,66 @@
  * under `git --work-tree=.`, while opening GIT_DIR as a path works in every
  * mode git runs hooks in (plain, -a, <paths>, linked worktrees, where
  * GIT_DIR is .git/worktrees/NAME and libgit2 follows its commondir).
+ *
+ * Errors say what is wrong with the repository, not only what libgit2 saw:
+ * an object that is not there is named as missing, with the reason that
+ * is likely here (a shallow clone, whose history stops; a partial clone,
+ * whose objects git fetches on demand and libgit2 cannot; else damage) and
+ * what brings it back.  A damaged index is named as such, with git's own
+ * way to rebuild it.  The caller adds how to bypass the check.
  */
 #include "repo.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* What the repository opened last is (set by pg_git_open): for the advice on missing objects. */
+static int repo_shallow, repo_partial;
+
+static const char *missing_object_advice(void)
+{
+	if (repo_shallow)
+		return "this is a shallow clone, whose history stops: fetch what is missing "
+		       "(git fetch --unshallow; in CI, e.g. actions/checkout with fetch-depth: 0)";
+	if (repo_partial)
+		return "this is a partial clone (--filter): git fetches missing objects on demand, "
+		       "pgleak-hook cannot: let git fetch it (`git cat-file -e` with the id above), "
+		       "or use a clone without --filter";
+	return "the object store is damaged or incomplete: `git fsck` lists what is missing";
+}
+
 int pg_git_error(const char *what)
 {
 	const git_error *e = git_error_last();
-	return pg_error_set(PG_ERROR, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+	const char *msg = e && e->message ? e->message : "unknown libgit2 error";
+	if (e && e->klass == GIT_ERROR_ODB)
+		return pg_error_set(PG_ERROR, "%s: an object is missing from the repository (%s); %s", what, msg,
+		                    missing_object_advice());
+	return pg_error_set(PG_ERROR, "%s: %s", what, msg);
+}
+
+static int count_entry(const git_config_entry *e, void *payload)
+{
+	(void)e;
+	(*(int *)payload)++;
+	return 0;
+}
+
+/*
+ * Whether the repository was cloned with --filter: git marks the promisor
+ * remote (remote.<name>.promisor, .partialclonefilter; older git wrote
+ * extensions.partialClone).
+ */
+static int is_partial(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int n = 0;
+	if (git_repository_config_snapshot(&cfg, repo) == 0)
+		git_config_foreach_match(cfg, "^(remote\\..*\\.(promisor|partialclonefilter)|extensions\\.partialclone)$",
+		                         count_entry, &n);
+	git_config_free(cfg);
+	git_error_clear();
+	return n > 0;
 }
 
 int pg_git_open(pg_git *g)
@@ -41,7 +91,18 @@ int pg_git_open(pg_git *g)
 		git_libgit2_shutdown();
 		return PG_ERROR;
 	}
+	repo_shallow = git_repository_is_shallow(g->repo) == 1;
+	repo_partial = is_partial(g->repo);
 	return PG_OK;
+}
+
+/* libgit2 checks the index's header, entries and checksum; git itself can rebuild it from HEAD. */
+static int index_error(const char *file)
+{
+	const git_error *e = git_error_last();
+	return pg_error_set(PG_ERROR, "cannot read the index %s: %s; if git cannot read it either, it is damaged: "
+	                    "rebuild it from HEAD with `rm %s && git reset` (your staged changes are unstaged, "
+	                    "the work tree is kept)", file, e && e->message ? e->message : "unknown libgit2 error", file);
 }
 
 int pg_git_load_index(pg_git *g)
@@ -50,9 +111,12 @@ int pg_git_load_index(pg_git *g)
 	if (file && *file) {
 		/* Relative to the current directory, as git means it (a hook runs at the work tree's root). */
 		if (git_index_open(&g->index, file) < 0)
-			return pg_git_error("cannot read the index named by GIT_INDEX_FILE");
+			return index_error(file);
 	} else if (git_repository_index(&g->index, g->repo) < 0) {
-		return pg_git_error("cannot read the index");
+		char *path = pg_path_join(git_repository_path(g->repo), "index");
+		int rc = index_error(path);
+		free(path);
+		return rc;
 	}
 	return PG_OK;
 }
@@ -95,8 +159,13 @@ int pg_git_rev_tree(git_tree **out, const git_object *obj)
 int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
 {
 	git_blob *blob = NULL;
-	if (git_blob_lookup(&blob, repo, id) < 0)
-		return pg_git_error("cannot read a staged file's contents");
+	if (git_blob_lookup(&blob, repo, id) < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		char *what = pg_xasprintf("cannot read the file contents %s", git_oid_tostr(hex, sizeof(hex), id));
+		int rc = pg_git_error(what);
+		free(what);
+		return rc;
+	}
 	pg_buf_clear(out);
 	pg_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 	git_blob_free(blob);

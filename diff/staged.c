@@ -125,7 +125,9 @@ int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
 		if (!wanted(git_diff_get_delta(diff, i), cfg))
 			continue;
 		if (git_patch_from_diff(&patch, diff, i) < 0) {
-			rc = pg_git_error("cannot compute the diff of a staged file");
+			char *what = pg_xasprintf("cannot compute the diff of %s", git_diff_get_delta(diff, i)->new_file.path);
+			rc = pg_git_error(what);
+			free(what);
 			break;
 		}
 		if (patch)

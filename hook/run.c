@@ -169,6 +169,40 @@ static pg_cache *open_cache(git_repository *repo)
 	return cache;
 }
 
+static const char *mode_name(uint32_t mode)
+{
+	if (mode == GIT_FILEMODE_TREE)
+		return "a directory";
+	if (mode == GIT_FILEMODE_LINK)
+		return "a symbolic link";
+	if (mode == GIT_FILEMODE_COMMIT)
+		return "a submodule";
+	return pg_git_is_file_mode(mode) ? NULL : "not a regular file";
+}
+
+/* What `path` is on that side when it is there but not a file ("a directory"...); else NULL. */
+static const char *non_file(const pg_git_side *side, const char *path)
+{
+	const char *what = NULL;
+	if (side->index) {
+		const git_index_entry *e = git_index_get_bypath(side->index, path, 0);
+		char *prefix = pg_xasprintf("%s/", path);
+		size_t pos;
+		if (e)
+			what = mode_name(e->mode);
+		else if (git_index_find_prefix(&pos, side->index, prefix) == 0)
+			what = "a directory";
+		free(prefix);
+	} else if (side->tree) {
+		git_tree_entry *e = NULL;
+		if (git_tree_entry_bypath(&e, side->tree, path) == 0)
+			what = mode_name(git_tree_entry_filemode(e));
+		git_tree_entry_free(e);
+	}
+	git_error_clear();
+	return what;
+}
+
 /* Changes, their importers, and the verdict between two sides. */
 static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings)
 {
@@ -181,10 +215,16 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 
 	pg_config_init(&cfg);
 	rc = pg_git_side_lookup(&cfg_id, new_side, ".pgleak.json");
-	if (rc == PG_OK)
+	if (rc == PG_OK) {
 		rc = pg_git_config_load(&cfg, new_side->repo, &cfg_id);
-	else if (rc == PG_ENOTFOUND)
-		rc = PG_OK;
+	} else if (rc == PG_ENOTFOUND) {
+		/* A configuration that cannot be read is an error, not the defaults: they may let leaks through. */
+		const char *what = non_file(new_side, ".pgleak.json");
+		rc = what ? pg_error_set(PG_EINVALID, ".pgleak.json is %s in what is being checked, not a JSON file: "
+		                                      "make it a file, or remove it from the index (git rm --cached)",
+		                         what)
+		          : PG_OK;
+	}
 	if (rc == PG_OK)
 		rc = pg_git_changes_collect(&changes, old_side, new_side, &cfg);
 	/*

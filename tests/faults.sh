@@ -215,4 +215,141 @@ test_sigterm_commit_group() { interrupt_commit_cases TERM group; }
 test_sigterm_hook_only() { interrupt_commit_cases TERM hook; }
 test_sigint_hook_only() { interrupt_commit_cases INT hook; }
 
+# --- repository faults -------------------------------------------------------
+
+# fault_run NAME CMD...: runs CMD (`pgleak-hook run|diff` or `git commit`), which must exit 2
+# (git: non-zero, HEAD where it was) with a message naming the fault and the bypass.
+# Sets OUT.  Extra needles to find in OUT: NEEDLES (a |-separated list).
+expect_fault() {
+	local name=$1 want=$2 rc n; shift 2
+	OUT=$("$@" 2>&1); rc=$?
+	note "$name: \`$*\` exit $rc: [$OUT]"
+	[ $rc = "$want" ] || { fail "$name: expected exit $want, got $rc: $OUT"; return 1; }
+	assert_not_contains "$OUT" "AddressSanitizer" || return 1
+	assert_not_contains "$OUT" "runtime error" || return 1
+	IFS='|' read -ra n <<<"$NEEDLES"
+	for needle in "${n[@]}"; do assert_contains "$OUT" "$needle" || return 1; done
+}
+
+# fault_commit NAME: `git commit` with the hook must fail (the hook's exit 2), HEAD unmoved.
+fault_commit() {
+	local before; before=$(head_id)
+	expect_fault "$1 (git commit)" 1 git commit -q -m fault || return 1
+	assert_eq "$(head_id)" "$before" || return 1
+	assert_contains "$OUT" "could not run" || return 1
+	assert_contains "$OUT" "$BYPASS_HINT"
+}
+
+# src_repo: ./src, a repository with three commits of users.js (and db.js), which serves filters.
+src_repo() {
+	git init -q src || return 1
+	(cd src && { js_pool_header; js_safe_fn listUsers; } >users.js && { js_pool_header; js_safe_fn a; } >db.js &&
+		git add . && git commit -q -m 1 && echo '// 2' >>users.js && git commit -q -am 2 &&
+		echo '// 3' >>users.js && git commit -q -am 3 && git config uploadpack.allowFilter true)
+}
+
+# A shallow clone: the hook reads only HEAD and the index, so it works (a leak is blocked, the
+# fix commits); `diff` past the shallow boundary exits 2, naming the shallow clone and the fetch.
+test_shallow_clone() {
+	src_repo || return 1
+	git clone -q --depth 1 "file://$PWD/src" shallow && cd shallow || return 1
+	[ -f .git/shallow ] || { fail "not a shallow clone"; return 1; }
+	"$PGLEAK_BIN" install >/dev/null || return 1
+	js_leaky_fn addUser >>users.js && git add users.js
+	commit_blocked || return 1
+	assert_contains "$OUT" "addUser" || return 1
+	NEEDLES="HEAD~1|shallow clone|git fetch --unshallow"
+	expect_fault "shallow clone, diff HEAD~1" 2 "$PGLEAK_BIN" diff HEAD~1 || return 1
+	expect_fault "shallow clone, diff HEAD~1...HEAD" 2 "$PGLEAK_BIN" diff HEAD~1...HEAD || return 1
+	git reset -q && git checkout -q users.js
+	js_safe_fn addUser >>users.js && git add users.js
+	commit_ok
+}
+
+# A partial clone (--filter=blob:none): old revisions' blobs were never fetched, and libgit2
+# cannot fetch them; a blob of HEAD that the run needs, deleted, is missing too.
+test_partial_clone_missing_objects() {
+	local blob
+	src_repo || return 1
+	git clone -q --filter=blob:none "file://$PWD/src" partial && cd partial || return 1
+	[ -n "$(git config --get-regexp 'remote\..*\.partialclonefilter|extensions\.partialclone')" ] ||
+		{ fail "not a partial clone: $(git config -l)"; return 1; }
+	"$PGLEAK_BIN" install >/dev/null || return 1
+	blob=$(git rev-parse HEAD~2:users.js)
+	git rev-list --objects --missing=print HEAD~2 | grep -q "^?$blob" ||
+		{ fail "HEAD~2:users.js is not missing: the filter did not apply"; return 1; }
+	js_leaky_fn addUser >>users.js && git add users.js
+	NEEDLES="users.js|missing|partial clone"
+	expect_fault "partial clone, diff HEAD~2" 2 "$PGLEAK_BIN" diff HEAD~2 || return 1
+	# A local commit (loose objects), then its users.js blob deleted: the hook needs it as the old side.
+	git commit -q --no-verify -m local || return 1
+	blob=$(git rev-parse HEAD:users.js)
+	rm -f ".git/objects/${blob:0:2}/${blob:2}"
+	git rev-list --objects --missing=print HEAD | grep -q "^?$blob" || { fail "blob $blob still there"; return 1; }
+	js_leaky_fn other >>users.js && git add users.js
+	NEEDLES="users.js|missing|$blob|partial clone|git fetch"
+	fault_commit "partial clone, HEAD's blob deleted" || return 1
+	expect_fault "partial clone, HEAD's blob deleted" 2 "$PGLEAK_BIN" run
+}
+
+# Not a partial clone: a deleted object is named as damage, with git fsck.
+test_missing_object_plain_repo() {
+	local blob
+	new_repo || return 1
+	blob=$(git rev-parse HEAD:users.js)
+	rm -f ".git/objects/${blob:0:2}/${blob:2}"
+	js_leaky_fn addUser >>users.js && git add users.js
+	NEEDLES="users.js|missing|git fsck"
+	fault_commit "plain repo, HEAD's blob deleted" || return 1
+	expect_fault "plain repo, HEAD's blob deleted" 2 "$PGLEAK_BIN" run
+}
+
+# A corrupted index: bytes overwritten in the header, an entry, the checksum; truncated.
+test_corrupted_index() {
+	local where
+	new_repo || return 1
+	js_leaky_fn addUser >>users.js && git add users.js
+	cp .git/index ../index.good
+	for where in 0 20 40 tail truncate; do
+		cp ../index.good .git/index
+		case $where in
+		tail) printf 'XXXX' | dd of=.git/index bs=1 seek=$(($(stat -c %s .git/index) - 4)) conv=notrunc 2>/dev/null ;;
+		truncate) truncate -s 50 .git/index ;;
+		*) printf 'XXXXXXXX' | dd of=.git/index bs=1 seek="$where" conv=notrunc 2>/dev/null ;;
+		esac
+		NEEDLES="cannot read the index|.git/index|damaged|git reset|$BYPASS_HINT"
+		expect_fault "index corrupted at $where" 2 "$PGLEAK_BIN" run || return 1
+		# the same index handed over by git (GIT_INDEX_FILE, as for commit -a)
+		NEEDLES="cannot read the index|$BYPASS_HINT"
+		GIT_INDEX_FILE=.git/index expect_fault "index corrupted at $where (GIT_INDEX_FILE)" 2 "$PGLEAK_BIN" run || return 1
+		# git either refuses the damaged index itself or rewrites it: never a commit with the leak
+		local before; before=$(head_id)
+		OUT=$(git commit -q -m x 2>&1) && { fail "index corrupted at $where: commit made: $OUT"; return 1; }
+		note "index corrupted at $where: git commit: [$OUT]"
+		assert_eq "$(head_id)" "$before" || return 1
+	done
+}
+
+# An unreadable .pgleak.json in what is committed: malformed, a directory, a symlink.
+test_unreadable_config() {
+	new_repo || return 1
+	js_leaky_fn addUser >>users.js && git add users.js
+	printf '{ "maxFileBytes": \n' >.pgleak.json && git add .pgleak.json
+	NEEDLES=".pgleak.json:2|$BYPASS_HINT"
+	fault_commit "malformed .pgleak.json" || return 1
+	git rm -q --cached .pgleak.json && rm .pgleak.json
+	mkdir .pgleak.json && echo '{}' >.pgleak.json/x && git add .pgleak.json
+	NEEDLES=".pgleak.json is a directory|$BYPASS_HINT"
+	fault_commit "directory .pgleak.json" || return 1
+	expect_fault "directory .pgleak.json" 2 "$PGLEAK_BIN" run || return 1
+	git rm -rq --cached .pgleak.json && rm -r .pgleak.json
+	ln -s elsewhere.json .pgleak.json && git add .pgleak.json
+	NEEDLES=".pgleak.json is a symbolic link|$BYPASS_HINT"
+	fault_commit "symlink .pgleak.json" || return 1
+	git rm -q --cached .pgleak.json && rm .pgleak.json
+	# a directory only in the work tree is not what is committed: the defaults, the leak blocked
+	mkdir .pgleak.json
+	commit_blocked
+}
+
 run_tests
