@@ -352,4 +352,38 @@ test_unreadable_config() {
 	commit_blocked
 }
 
+# A read-only .git, as root (for whom chmod does not stop writes): a read-only bind mount in a
+# private mount namespace.  git itself cannot commit there (index.lock), so the hook is never
+# reached; `pgleak-hook run` still checks, without the cache and saying so, and answers right
+# (a leak exits 1, a clean change 0: the check ran, so an exit 2 would block for nothing).
+# With only the cache folder read-only, `git commit` reaches the hook, which judges the same way.
+test_read_only_git() {
+	new_repo || return 1
+	mkdir -p .git/pgleak
+	js_leaky_fn addUser >>users.js && git add users.js
+	unshare -m true 2>/dev/null || { fail "unshare -m is not permitted here: cannot make .git read-only as root"; return 1; }
+	local before; before=$(head_id)
+	OUT=$(unshare -m bash -c 'mount --bind -o ro .git .git && touch .git/probe 2>/dev/null && echo WRITABLE
+		git commit -q -m x; echo "git=$?"; "$PGLEAK_BIN" run; echo "run=$?"' 2>&1)
+	note "read-only .git: [$OUT]"
+	assert_not_contains "$OUT" WRITABLE || return 1
+	assert_contains "$OUT" "Read-only file system" || return 1
+	assert_contains "$OUT" "git=128" || return 1
+	assert_contains "$OUT" "running without the cache" || return 1
+	assert_contains "$OUT" "1 leak introduced" || return 1
+	assert_contains "$OUT" "run=1" || return 1
+	assert_eq "$(head_id)" "$before" || return 1
+	# only the cache folder read-only: the commit reaches the hook
+	OUT=$(unshare -m bash -c 'mount --bind -o ro .git/pgleak .git/pgleak &&
+		git commit -q -m x; echo "git=$?"; git reset -q && git checkout -q users.js &&
+		{ cat users.js; printf "\n// clean change\n"; } >u && mv u users.js && git add users.js &&
+		git commit -q -m clean; echo "clean=$?"' 2>&1)
+	note "read-only cache folder: [$OUT]"
+	assert_contains "$OUT" "cannot use $PWD/.git/pgleak: Read-only file system; running without the cache" || return 1
+	assert_contains "$OUT" "1 leak introduced" || return 1
+	assert_contains "$OUT" "git=1" || return 1
+	assert_contains "$OUT" "clean=0" || return 1
+	[ "$(head_id)" != "$before" ] || fail "the clean commit was not made"
+}
+
 run_tests
