@@ -28,7 +28,7 @@ static const command commands[] = {
 	{"run", pg_cmd_run, "check what is staged against HEAD: what the hook runs (--strict: block on old leaks too)"},
 	{"check", pg_cmd_check, "check files and folders, recursively; needs no repository"},
 	{"diff", pg_cmd_diff, "CI: the leaks that REV..REV (or REV..index) introduces"},
-	{"cache", pg_cmd_cache, "stats|clear|path: the on-disk cache of per-function results"},
+	{"cache", pg_cmd_cache, "stats|clear|path|verify: the on-disk cache of per-file and per-function results"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -59,6 +59,7 @@ static void print_help(FILE *f)
 	        "Environment:\n"
 	        "  PGLEAK_SKIP=1     `run` allows the commit without checking, and says so\n"
 	        "  PGLEAK_CACHE_DIR  where the cache lives\n"
+	        "  PGLEAK_CACHE_MAX_BYTES  the cache's size limit (default 64M; K, M, G suffixes)\n"
 	        "  NO_COLOR          no colour (colour is only used on a terminal anyway)\n"
 	        "\n"
 	        "Configuration: .pgleak.json at the repository root (every key optional):\n"
