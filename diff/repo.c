@@ -43,28 +43,31 @@ int pg_git_error(const char *what)
 	return pg_error_set(PG_ERROR, "%s: %s", what, msg);
 }
 
-static int count_entry(const git_config_entry *e, void *payload)
+/* Names git gives a promisor remote's settings; matched by hand (libgit2's regex leaks pcre2 data). */
+static int promisor_entry(const git_config_entry *e, void *payload)
 {
-	(void)e;
-	(*(int *)payload)++;
+	const char *name = e->name, *dot = strrchr(name, '.');
+	if (!strcmp(name, "extensions.partialclone") ||
+	    (!strncmp(name, "remote.", 7) && dot && dot > name + 7 &&
+	     (!strcmp(dot, ".promisor") || !strcmp(dot, ".partialclonefilter"))))
+		*(int *)payload = 1;
 	return 0;
 }
 
 /*
  * Whether the repository was cloned with --filter: git marks the promisor
  * remote (remote.<name>.promisor, .partialclonefilter; older git wrote
- * extensions.partialClone).
+ * extensions.partialClone).  libgit2 hands the names lower-cased.
  */
 static int is_partial(git_repository *repo)
 {
 	git_config *cfg = NULL;
-	int n = 0;
+	int partial = 0;
 	if (git_repository_config_snapshot(&cfg, repo) == 0)
-		git_config_foreach_match(cfg, "^(remote\\..*\\.(promisor|partialclonefilter)|extensions\\.partialclone)$",
-		                         count_entry, &n);
+		git_config_foreach(cfg, promisor_entry, &partial);
 	git_config_free(cfg);
 	git_error_clear();
-	return n > 0;
+	return partial;
 }
 
 int pg_git_open(pg_git *g)

@@ -192,9 +192,9 @@ test_signal_at_each_cache_write() {
 		REF_RC=$?
 		[ $REF_RC = 1 ] || { fail "reference run (cache $max): exit $REF_RC"; return 1; }
 		# "name k": the k-th call of that name, for every write of the cache (not stdout's).
-		points=$(grep -v -e '^[0-9]* write([12],' ../trace | sed -n 's/^[0-9]* \([a-z0-9]*\)(.*/\1/p' |
+		points=$(grep -v -e '^[0-9]* *write([12],' ../trace | sed -n 's/^[0-9]* *\([a-z0-9]*\)(.*/\1/p' |
 			awk '{ c[$1]++; print $1, c[$1] }')
-		[ "$(printf '%s\n' "$points" | grep -c .)" -ge 3 ] || { fail "too few cache writes traced: $points"; return 1; }
+		[ "$(printf "%s\n" "$points" | grep -c .)" -ge 3 ] || { fail "too few cache writes traced: $points; trace: $(head -c 3000 ../trace)"; return 1; }
 		while read -r name k; do
 			n=$((n + 1))
 			if [ $((n % 2)) = 0 ]; then sig=SIGINT want=130; else sig=SIGTERM want=143; fi
@@ -271,6 +271,11 @@ test_shallow_clone() {
 test_partial_clone_missing_objects() {
 	local blob
 	src_repo || return 1
+	# libgit2 1.5.1 leaks pcre2 match data in git_repository_open_ext when it checks the
+	# extensions of a repositoryformatversion 1 repository (what a partial clone is): not ours.
+	# (The fast unwinder stops inside pcre2, which only libgit2 uses: the module is named.)
+	printf 'leak:libpcre2-8.so\n' >lsan.supp
+	export LSAN_OPTIONS="suppressions=$PWD/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 	git clone -q --filter=blob:none "file://$PWD/src" partial && cd partial || return 1
 	[ -n "$(git config --get-regexp 'remote\..*\.partialclonefilter|extensions\.partialclone')" ] ||
 		{ fail "not a partial clone: $(git config -l)"; return 1; }
