@@ -396,6 +396,52 @@ test_nul_bytes_in_code() { bytes_in_code nul-code bytes.js; }
 
 # --- the fuzzers' findings ----------------------------------------------------
 
+# Found by fuzz_hunks: `run` analyses the staged side with its units (every
+# file is parsed) and HEAD's side without (a pre-scan for ".connect(" skips
+# files first), so a checkout the pre-scan misses but the parser sees is
+# "introduced" by any edit of its file, and `check` never reports it.
+test_check_and_run_agree_when_connect_is_followed_by_a_comment() {
+	git init -q repo && cd repo || return 1
+	cat >a.js <<'EOF'
+const { Pool } = require('pg');
+const pool = new Pool();
+async function report(month) {
+  const client = await pool.connect /* checkout */ ();
+  return client.query('SELECT 1', [month]);
+}
+async function probe() {
+  const client = await pool.connect?.();
+  return client.query('SELECT 2');
+}
+module.exports = { report, probe };
+EOF
+	timed 10 prescan-check "$PGLEAK_BIN" check --format json a.js || return 1
+	[ "$RC" -eq 1 ] || fail "check: exit $RC, expected 1 (two leaks): $(cat out.txt)" || return 1
+	[ "$(python3 -c "import json; print(len(json.load(open('out.txt'))['findings']))")" = 2 ] ||
+		fail "check found $(cat out.txt) instead of the leaks at lines 4 and 8" || return 1
+	git add a.js && git commit -q --no-verify -m leaks || return 1
+	echo "// an unrelated edit" >>a.js && git add a.js || return 1
+	timed 10 prescan-run "$PGLEAK_BIN" run || return 1
+	[ "$RC" -eq 0 ] || fail "run: exit $RC: leaks HEAD already had were called introduced: $(cat err.txt)"
+}
+
+# Found by fuzz_cached: a cached answer must be the fresh one.  In a file
+# that does not parse cleanly, a blank line at the top changes tree-sitter's
+# error recovery elsewhere, while the function records are keyed by the
+# function's own bytes only.
+test_cached_answer_equals_fresh_after_code_moves() {
+	local f="$ROOT/tests/fuzz/regress/cached/moved-code-in-a-broken-file" warm cold
+	cp "$f" input.js
+	PGLEAK_CACHE_DIR=$PWD/cache timed 10 moved-first "$PGLEAK_BIN" check --format json input.js || return 1
+	{ echo; cat "$f"; } >input.js
+	PGLEAK_CACHE_DIR=$PWD/cache timed 10 moved-warm "$PGLEAK_BIN" check --format json input.js || return 1
+	warm=$(python3 -c "import json; print(json.load(open('out.txt'))['findings'])")
+	PGLEAK_CACHE_DIR=$PWD/cold timed 10 moved-cold "$PGLEAK_BIN" check --format json input.js || return 1
+	cold=$(python3 -c "import json; print(json.load(open('out.txt'))['findings'])")
+	[ "$warm" = "$cold" ] || fail "with the cache: $warm; without: $cold"
+}
+
+
 # Every input a fuzzer found (tests/fuzz/regress/<harness>/) run through the
 # real binary: analysis inputs as a file of that language, configurations
 # as .pgleak.json, the cache harness's inputs twice through one cache (the

@@ -9,7 +9,8 @@
  * line (a newline in front: function records are reused "moved").  Each
  * cached answer must equal the uncached answer for the same bytes:
  * findings field by field, and units.  The cache is small (the minimum
- * size), so compaction runs often.
+ * size), so compaction runs often.  Run.sh closes the harness's stderr: run
+ * a crash input directly (build-fuzz/fuzz_cached FILE) to see what differs.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -103,6 +104,12 @@ static void expect_same(const answer *fresh, const answer *cached, const char *w
 	if (fresh->rc != cached->rc || fresh->f.len != cached->f.len || fresh->u.len != cached->u.len) {
 		fprintf(stderr, "%s: rc %d/%d, %zu/%zu findings, %zu/%zu units (fresh/cached)\n", what, fresh->rc,
 		        cached->rc, fresh->f.len, cached->f.len, fresh->u.len, cached->u.len);
+		for (i = 0; i < fresh->f.len; i++)
+			fprintf(stderr, "  fresh:  %u:%u %s in %s #%u\n", fresh->f.items[i].line, fresh->f.items[i].column,
+			        pg_kind_name(fresh->f.items[i].kind), fresh->f.items[i].function, fresh->f.items[i].order);
+		for (i = 0; i < cached->f.len; i++)
+			fprintf(stderr, "  cached: %u:%u %s in %s #%u\n", cached->f.items[i].line, cached->f.items[i].column,
+			        pg_kind_name(cached->f.items[i].kind), cached->f.items[i].function, cached->f.items[i].order);
 		abort();
 	}
 	for (i = 0; i < fresh->f.len; i++) {

@@ -17,6 +17,7 @@
  */
 #include <git2.h>
 #include <git2/sys/mempack.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,8 +124,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c->old_path && v.introduced > 0) {
 			/* same bytes on both sides: the file itself introduces nothing */
 			for (i = 0; i < v.shown.len; i++)
-				if (v.shown.items[i].introduced == 1 && !strcmp(v.shown.items[i].path, path))
+				if (v.shown.items[i].introduced == 1 && !strcmp(v.shown.items[i].path, path)) {
+					fprintf(stderr, "introduced by identical bytes: %s:%u:%u %s #%u (%s)\n", path,
+					        v.shown.items[i].line, v.shown.items[i].column, v.shown.items[i].function,
+					        v.shown.items[i].order, pg_kind_name(v.shown.items[i].kind));
 					abort();
+				}
 		}
 	}
 	pg_git_verdict_free(&v);
