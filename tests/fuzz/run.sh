@@ -9,13 +9,14 @@
 # For each harness: first every committed regression input
 # (tests/fuzz/regress/<harness>/: what the fuzzers found, and hand-made
 # inputs that were slow) is run once and must pass within the same 10 s
-# (sanitizers included); then the
-# fuzzer runs from the seeds (seeds.sh) and the corpus it grew on earlier
-# runs (FUZZ_OUT/corpus/<harness>), one harness at a time and one job each,
-# because the machine is shared.  A crash, leak, sanitizer report, timeout
-# (10 s for one input) or out-of-memory (2 GB) stops that harness and leaves
-# the input in FUZZ_OUT/artifacts/<harness>/; the script ends non-zero and
-# says which.  Logs: FUZZ_OUT/logs/<harness>.log.
+# (sanitizers included); then the fuzzer runs from the seeds (seeds.sh)
+# and the corpus it grew on earlier runs (FUZZ_OUT/corpus/<harness>; --ci:
+# the seeds only), one harness at a time and one job each, because the
+# machine is shared.  A crash, leak, sanitizer report, timeout (10 s for
+# one input) or out-of-memory (2 GB) stops that harness and leaves the
+# input in FUZZ_OUT/artifacts/<harness>/; the script ends non-zero and
+# says which.  Logs: FUZZ_OUT/logs/<harness>.log.  To see why an input
+# fails, run it directly: FUZZ_OUT/fuzz_<harness> FILE.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -64,10 +65,16 @@ for h in "${harnesses[@]}"; do
 	config) max_len=4096 ;;
 	*) max_len=16384 ;;
 	esac
-	mkdir -p "$out/corpus/$h" "$out/artifacts/$h"
+	# --ci starts from the seeds only: replaying a grown corpus takes longer than the run itself
+	corpus=$out/corpus/$h
+	if [ $ci -eq 1 ]; then
+		corpus=$out/ci-corpus/$h
+		rm -rf "$corpus"
+	fi
+	mkdir -p "$corpus" "$out/artifacts/$h"
 	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len \
 		-close_fd_mask=2 -print_final_stats=1 -artifact_prefix="$out/artifacts/$h/" \
-		"$out/corpus/$h" "$out/seeds/$h" >>"$log" 2>&1
+		"$corpus" "$out/seeds/$h" >>"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
