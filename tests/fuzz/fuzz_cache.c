@@ -36,14 +36,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64];
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	snprintf(dir, sizeof(dir), "%s/pgleak-fuzz-cache-%ld", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp",
-	         (long)getpid());
-	return 0;
-}
 
 typedef struct {
 	const uint8_t *p;
@@ -79,6 +71,22 @@ static void empty_dir(void)
 		free(p);
 	}
 	closedir(d);
+}
+
+static void remove_dir(void)
+{
+	empty_dir();
+	rmdir(dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	snprintf(dir, sizeof(dir), "%s/pgleak-fuzz-cache-%ld", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp",
+	         (long)getpid());
+	atexit(remove_dir);
+	return 0;
 }
 
 static void write_file(const char *name, const void *data, size_t len)
