@@ -5,7 +5,7 @@
 #   PREFIX=$HOME/.local ./install.sh    the same, installed under ~/.local/bin
 #   ./install.sh --deps-only     only the Debian packages
 #   ./install.sh --no-demo       everything but the closing demo
-#   ./install.sh --no-test-deps  without jq and pre-commit (only `make test` uses them)
+#   ./install.sh --no-test-deps  without jq, pre-commit, strace, procps (only `make test` uses them)
 #
 # How it works: each needed Debian package is checked with `dpkg -s` (and,
 # for the tools, with `command -v`, because Node.js from another source
@@ -57,8 +57,9 @@ need="build-essential:cc make:make libc6-dev pkg-config:pkg-config
 libgit2-dev libxxhash-dev libtree-sitter-dev git:git npm:npm openssl:openssl
 python3:python3 ca-certificates"
 # Only the tests need these: jq reads JSON in shell tests, pre-commit is the
-# real framework the hook is tested under.
-if [ "$test_deps" -eq 1 ]; then need="$need jq:jq pre-commit:pre-commit"; fi
+# real framework the hook is tested under, strace interrupts runs at each of
+# the cache's writes and pgrep finds the hook to signal (tests/faults.sh).
+if [ "$test_deps" -eq 1 ]; then need="$need jq:jq pre-commit:pre-commit strace:strace procps:pgrep"; fi
 
 missing=""
 for item in $need; do

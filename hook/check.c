@@ -33,6 +33,7 @@
 #include "commands.h"
 #include "engine.h"
 #include "report.h"
+#include "signals.h"
 
 #define SUPPORTED ".js .mjs .cjs .jsx .ts .mts .cts .tsx"
 
@@ -452,6 +453,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
 		return 2;
 	}
+	pg_signals_catch("check stopped");
 	/* The cache only ever saves work: a cache that cannot be used is said once and skipped. */
 	char *cache_dir = pg_cache_default_dir();
 	pg_cache *cache = NULL;
@@ -490,7 +492,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	rc = errors ? 2 : fs.len ? 1 : 0;
 	pg_findings_free(&fs);
 	pg_engine_free(e);
-	pg_cache_close(cache);
+	pg_cache_close_shielded(cache);
 	return rc;
 }
 

@@ -11,19 +11,8 @@
  * Exit codes (cli.md): 0 allowed, 1 blocked / introduced findings, 2 error.
  * An error blocks the commit, saying what failed and how to bypass.
  *
- * Interruption (SIGINT, SIGTERM, SIGHUP).  Until the result cache is closed
- * the run has written nothing but the cache's folder and its lock file
- * (puts stay in memory), so a signal may end it at once: the handler writes
- * one line saying the check stopped and the commit is not made, and the
- * signal's default action follows (the hook dies of it, and git does not
- * commit).  Closing the cache (appending to its log, compacting through a
- * tmp file renamed into place, the stats) runs with those signals blocked:
- * one that arrives meanwhile is taken when the writes are over, so no tmp
- * file, torn log or dead log is left behind.  Signals that were ignored when
- * we started (nohup, a background job) stay ignored.  SIGKILL cannot be
- * caught; the cache repairs what it leaves (cache/cache.c).
+ * Interruption (SIGINT, SIGTERM, SIGHUP): see signals.h.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +25,7 @@
 #include "deps.h"
 #include "repo.h"
 #include "report.h"
+#include "signals.h"
 #include "staged.h"
 
 #define BYPASS "git commit --no-verify, or PGLEAK_SKIP=1 git commit"
@@ -104,52 +94,6 @@ static int parse_args(run_opts *o, int argc, char **argv, int is_diff)
 		return 2;
 	}
 	return -1;
-}
-
-static const int caught_signals[] = {SIGINT, SIGTERM, SIGHUP};
-#define N_CAUGHT (sizeof(caught_signals) / sizeof(caught_signals[0]))
-
-/* Async-signal-safe: write(2), then the default action (SA_RESETHAND) once we return. */
-static void on_signal(int sig)
-{
-	static const char msg_int[] = "\npgleak-hook: interrupted (SIGINT): stopped; nothing is committed\n";
-	static const char msg_term[] = "\npgleak-hook: interrupted (SIGTERM): stopped; nothing is committed\n";
-	static const char msg_hup[] = "\npgleak-hook: interrupted (SIGHUP): stopped; nothing is committed\n";
-	const char *m = sig == SIGINT ? msg_int : sig == SIGTERM ? msg_term : msg_hup;
-	size_t n = sig == SIGINT ? sizeof(msg_int) : sig == SIGTERM ? sizeof(msg_term) : sizeof(msg_hup);
-	ssize_t w = write(STDERR_FILENO, m, n - 1);
-	(void)w;
-	raise(sig); /* blocked while the handler runs: delivered, with the default action, on return */
-}
-
-static void catch_signals(void)
-{
-	size_t i;
-	for (i = 0; i < N_CAUGHT; i++) {
-		struct sigaction sa, old;
-		if (sigaction(caught_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-			continue;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sa.sa_flags = SA_RESETHAND;
-		sigemptyset(&sa.sa_mask);
-		sigaction(caught_signals[i], &sa, NULL);
-	}
-}
-
-/* Blocks (or unblocks) the caught signals around the cache's writes. */
-static void block_signals(int block, sigset_t *saved)
-{
-	sigset_t set;
-	size_t i;
-	if (!block) {
-		sigprocmask(SIG_SETMASK, saved, NULL);
-		return;
-	}
-	sigemptyset(&set);
-	for (i = 0; i < N_CAUGHT; i++)
-		sigaddset(&set, caught_signals[i]);
-	sigprocmask(SIG_BLOCK, &set, saved);
 }
 
 /*
@@ -238,12 +182,8 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg, cache);
 	if (rc == PG_OK)
 		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, want_warnings, cache);
-	if (cache) {
-		sigset_t saved;
-		block_signals(1, &saved);
-		pg_cache_close(cache);
-		block_signals(0, &saved);
-	}
+	if (cache)
+		pg_cache_close_shielded(cache);
 	pg_strlist_free(&deps);
 	pg_git_changes_free(&changes);
 	pg_config_free(&cfg);
@@ -349,7 +289,7 @@ int pg_cmd_run(int argc, char **argv)
 		fprintf(stderr, "pgleak-hook: PGLEAK_SKIP=1: commit allowed without checking for leaks\n");
 		return 0;
 	}
-	catch_signals();
+	pg_signals_catch("stopped; nothing is committed");
 	memset(&v, 0, sizeof(v));
 	rc = pg_git_open(&g);
 	if (rc == PG_OK)
@@ -428,7 +368,7 @@ int pg_cmd_diff(int argc, char **argv)
 
 	if ((code = parse_args(&o, argc, argv, 1)) >= 0)
 		return code;
-	catch_signals();
+	pg_signals_catch("stopped; nothing is committed");
 	memset(&v, 0, sizeof(v));
 	rc = pg_git_open(&g);
 	if (rc == PG_OK)

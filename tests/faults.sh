@@ -210,6 +210,32 @@ test_signal_at_each_cache_write() {
 	done
 }
 
+# check closes the cache the same way: a signal at each of its cache writes leaves nothing torn
+test_check_signal_at_each_cache_write() {
+	local points name k rc n=0
+	mkdir -p tree && gen_module 1500 one >tree/one.js && js_leaky_fn addUser >>tree/one.js
+	printf '{ "maxFileBytes": 50000000 }\n' >cfg.json
+	export PGLEAK_CACHE_DIR=$PWD/cache
+	strace -f -qq -o trace -e trace=$WRITES "$PGLEAK_BIN" check --config cfg.json --format json tree >reference.json 2>/dev/null
+	[ $? = 1 ] || { fail "reference check: not exit 1"; return 1; }
+	points=$(grep -v -e '^[0-9]* *write([12],' trace | sed -n 's/^[0-9]* *\([a-z0-9]*\)(.*/\1/p' |
+		awk '{ c[$1]++; print $1, c[$1] }')
+	[ "$(printf "%s\n" "$points" | grep -c .)" -ge 2 ] || { fail "too few cache writes traced: $points"; return 1; }
+	while read -r name k; do
+		n=$((n + 1))
+		rm -rf cache
+		strace -f -qq -o /dev/null -e trace=$WRITES -e "inject=$name:signal=SIGINT:when=$k" \
+			"$PGLEAK_BIN" check --config cfg.json --format json tree >/dev/null 2>err; rc=$?
+		[ $rc = 130 ] || { fail "SIGINT at $name #$k: exit $rc, not 130: $(cat err)"; return 1; }
+		assert_contains "$(cat err)" "interrupted (SIGINT): check stopped" || return 1
+		[ -z "$(ls cache | grep -e '^tmp-')" ] || { fail "a tmp file is left after SIGINT at $name #$k: $(ls cache)"; return 1; }
+		"$PGLEAK_BIN" cache verify >/dev/null 2>&1 || { fail "the cache does not verify after SIGINT at $name #$k"; return 1; }
+		"$PGLEAK_BIN" check --config cfg.json --format json tree >again.json 2>/dev/null
+		python3 -c 'import json,sys; a,b=(json.load(open(f))["findings"] for f in sys.argv[1:]); sys.exit(a!=b)' \
+			reference.json again.json || { fail "wrong answer after SIGINT at $name #$k"; return 1; }
+	done <<<"$points"
+}
+
 test_sigint_commit_group() { interrupt_commit_cases INT group; }
 test_sigterm_commit_group() { interrupt_commit_cases TERM group; }
 test_sigterm_hook_only() { interrupt_commit_cases TERM hook; }
