@@ -86,11 +86,39 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+static int is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* The index of the last character before `at` that is not white space or inside a block comment. */
+static size_t skip_back(const char *data, size_t at)
+{
+	for (;;) {
+		while (at > 0 && is_space(data[at - 1]))
+			at--;
+		if (at >= 2 && data[at - 1] == '/' && data[at - 2] == '*') {
+			size_t k = at - 2;
+			while (k >= 2 && !(data[k - 2] == '/' && data[k - 1] == '*'))
+				k--;
+			if (k < 2)
+				return 0;
+			at = k - 2;
+			continue;
+		}
+		return at;
+	}
+}
+
 /*
- * Can the text hold an acquisition at all?  It needs `.connect(` (any
- * configured acquire name), spaces and line breaks allowed around the
- * name: `pool\n  .connect()` and `pool?.connect<T>(` count, `disconnect(`
- * and the word in a comment or a string without the dot do not.
+ * Can the text hold an acquisition at all?  The parser sees one in a member
+ * call whose property is an acquire name (`pool.connect(`, `pool?.connect(`,
+ * `pool\n  .connect /+ c +/ (`, `pool.connect<T>(`).  This scan accepts a
+ * superset of those, so that skipping a file never changes an answer: the
+ * name, preceded by a dot (white space and block comments allowed between)
+ * and not followed by a character that would make it a longer name.
+ * `disconnect(`, `connectionString` and the bare word in prose do not count.
  */
 static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
 {
@@ -99,15 +127,9 @@ static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
 		size_t wl = strlen(w), at = 0;
 		const char *hit;
 		while (wl && at < len && (hit = memmem(data + at, len - at, w, wl)) != NULL) {
-			size_t pos = (size_t)(hit - data), before = pos, after = pos + wl;
+			size_t pos = (size_t)(hit - data), before = skip_back(data, pos), after = pos + wl;
 			at = pos + 1;
-			while (before > 0 && is_space(data[before - 1]))
-				before--;
-			if (before == 0 || data[before - 1] != '.')
-				continue;
-			while (after < len && is_space(data[after]))
-				after++;
-			if (after < len && (data[after] == '(' || data[after] == '<'))
+			if (before > 0 && data[before - 1] == '.' && (after >= len || !is_ident_char(data[after])))
 				return 1;
 		}
 	}
@@ -358,10 +380,13 @@ static int analyse_units(pg_engine *e, pg_module *m, pg_findings *found, unit_re
 	*nresults = 0;
 	if (e->cache)
 		facts = facts_key(m);
+	/* In a file that does not parse cleanly, tree-sitter's error recovery depends on the
+	 * whole file: a function's own bytes no longer decide its tree, so it is not reused. */
+	int per_function = e->cache && !ts_node_has_error(ts_tree_root_node(m->ast.tree));
 	for (size_t u = 0; u < m->nunits && rc == PG_OK; u++) {
 		if (!pg_module_unit_has_sites(m, u))
 			continue;
-		if (e->cache) {
+		if (per_function) {
 			pg_cache_key k = unit_key(e, m, &facts, u);
 			pg_buf rec = PG_BUF_INIT, extra = PG_BUF_INIT;
 			uint32_t stored_line = 0;
@@ -518,7 +543,8 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 		units_of(m, &all);
 		if (e->cache) {
 			for (size_t i = 0; i < nresults; i++) {
-				pg_findings slice = {found.items + results[i].first, results[i].count, results[i].count};
+				pg_findings slice = {found.items ? found.items + results[i].first : NULL, results[i].count,
+				                     results[i].count};
 				store(e, &results[i].key, &slice, NULL, results[i].line);
 			}
 			store(e, &fkey, &found, units ? &all : NULL, (uint32_t)m->nunits);
@@ -599,7 +625,7 @@ int pg_engine_check_file(pg_engine *e, const char *path, pg_findings *out, pg_un
 		rc = pg_engine_check_buffer(e, path, b.data ? b.data : "", b.len, out, units);
 	}
 	if (rc == PG_OK && fast && b.len <= e->cfg->max_file_bytes) {
-		pg_findings mine = {out->items + before, out->len - before, out->len - before};
+		pg_findings mine = {out->items ? out->items + before : NULL, out->len - before, out->len - before};
 		if (e->reused_deps.len) {
 			/* reused from its file record: that record's dependencies are this one's */
 			pg_buf rec = PG_BUF_INIT;
