@@ -143,6 +143,15 @@ const TSLanguage *pg_ast_ts_language(const pg_lang_info *li)
 
 static _Thread_local TSParser *parsers[4];
 
+void pg_ast_thread_done(void)
+{
+	for (int i = 0; i < 4; i++) {
+		if (parsers[i])
+			ts_parser_delete(parsers[i]);
+		parsers[i] = NULL;
+	}
+}
+
 int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
 {
 	const pg_lang_info *li = pg_ast_lang(lang);

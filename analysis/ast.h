@@ -64,6 +64,8 @@ typedef struct {
 } pg_ast;
 
 int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len);
+/* Frees the parsers the calling thread made (each thread keeps its own). */
+void pg_ast_thread_done(void);
 void pg_ast_free(pg_ast *a);
 
 pg_nk pg_nk_of(const pg_ast *a, TSNode n);

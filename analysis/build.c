@@ -23,9 +23,11 @@
  * context whose return continues after the call.
  *
  * Recursion follows the syntax tree's nesting; it is bounded by
- * PG_BUILD_MAX_DEPTH, beyond which the function is reported as not
- * analysed (PG_ELIMIT) instead of exhausting the stack.  Long operator
- * chains and else-if chains are walked iteratively.
+ * PG_BUILD_MAX_DEPTH on the caller's stack, and by PG_DEEP_MAX_DEPTH on the
+ * large stack of the thread that leak.c gives deeply nested functions;
+ * beyond that the function is reported as not analysed (PG_ELIMIT) instead
+ * of exhausting the stack.  Long operator chains and else-if chains are
+ * walked iteratively.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,8 +92,9 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f);
 /* One more level of syntax: refused (and the build failed) past PG_BUILD_MAX_DEPTH. */
 static int enter(builder *b)
 {
-	if (b->depth >= PG_BUILD_MAX_DEPTH) {
-		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", PG_BUILD_MAX_DEPTH);
+	int limit = b->an->max_depth ? b->an->max_depth : PG_BUILD_MAX_DEPTH;
+	if (b->depth >= limit) {
+		b->err = pg_error_set(PG_ELIMIT, "nested more than %d levels deep", limit);
 		return 0;
 	}
 	b->depth++;

@@ -13,6 +13,8 @@
  */
 #include "leak.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -601,7 +603,7 @@ skip:
 	return PG_OK;
 }
 
-int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *out)
+static int check_unit_here(pg_analysis *an, pg_module *m, size_t unit, pg_findings *out)
 {
 	/* sites are in source order, so counting them gives each acquisition its rank */
 	const pg_unit_info *u = &m->units[unit];
@@ -622,6 +624,56 @@ int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *
 		rc = analyse(an, m, u, m->sites[m->by_unit[i]].call, &order, out);
 	}
 	return rc;
+}
+
+/*
+ * A deeply nested function is analysed on a thread of its own with a large
+ * stack, so that the builder's recursion (one level per level of syntax) may
+ * go PG_DEEP_MAX_DEPTH deep.  The caller waits: this is not parallelism.
+ */
+#define PG_DEEP_UNIT 600             /* tree levels below a unit that call for the big stack */
+#define PG_DEEP_MAX_DEPTH 100000     /* builder levels allowed there */
+#define PG_DEEP_STACK (1024u * 1024 * 1024) /* reserved, not committed: only touched pages count */
+
+typedef struct {
+	pg_analysis *an;
+	pg_module *m;
+	size_t unit;
+	pg_findings *out;
+	int rc;
+	char error[1024];
+} deep_job;
+
+static void *deep_thread(void *arg)
+{
+	deep_job *j = arg;
+	j->an->max_depth = PG_DEEP_MAX_DEPTH;
+	j->rc = check_unit_here(j->an, j->m, j->unit, j->out);
+	j->an->max_depth = 0;
+	if (j->rc < 0)
+		snprintf(j->error, sizeof(j->error), "%s", pg_error_last());
+	pg_ast_thread_done(); /* parsers this thread made for helper modules */
+	return NULL;
+}
+
+int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *out)
+{
+	deep_job job = {an, m, unit, out, PG_OK, ""};
+	pthread_attr_t attr;
+	pthread_t th;
+	if (m->units[unit].depth < PG_DEEP_UNIT)
+		return check_unit_here(an, m, unit, out);
+	if (pthread_attr_init(&attr) != 0)
+		return check_unit_here(an, m, unit, out);
+	if (pthread_attr_setstacksize(&attr, PG_DEEP_STACK) != 0 || pthread_create(&th, &attr, deep_thread, &job) != 0) {
+		pthread_attr_destroy(&attr);
+		return check_unit_here(an, m, unit, out); /* the normal stack and its limit */
+	}
+	pthread_attr_destroy(&attr);
+	pthread_join(th, NULL);
+	if (job.rc < 0)
+		pg_error_set(job.rc, "%s", job.error);
+	return job.rc;
 }
 
 int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out)

@@ -18,6 +18,7 @@ typedef struct {
 	pg_modules *ms;
 	const pg_config *cfg;
 	int summary_depth; /* helpers being summarised right now (bounded) */
+	int max_depth;     /* syntax levels the graph builder may recurse (0: PG_BUILD_MAX_DEPTH) */
 	pg_buf notices;    /* one line per function that could not be analysed */
 } pg_analysis;
 

@@ -533,6 +533,8 @@ static void add_unit(pg_module *m, const TSNode *anc, uint32_t depth, TSNode bod
 	u->line = pg_line(fn);
 	u->end = pg_end_line(fn);
 	u->parent = parent;
+	u->level = depth;
+	u->depth = 0;
 }
 
 int pg_module_unit_of(const pg_module *m, TSNode n)
@@ -810,6 +812,8 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 			nopen--;
 		PG_GROW(anc, canc, (size_t)depth + 1);
 		anc[depth] = n;
+		if (depth - open[nopen - 1].depth > m->units[open[nopen - 1].unit].depth)
+			m->units[open[nopen - 1].unit].depth = depth - open[nopen - 1].depth;
 		if (depth > 0 && ts_node_is_named(n)) {
 			if (is_unit_node(&m->ast, n, k, &body)) {
 				visit(m, n, k, &news, cfg, open[nopen - 1].unit);
@@ -834,6 +838,13 @@ done:
 	ts_tree_cursor_delete(&cur);
 	free(open);
 	free(anc);
+	/* a unit's depth includes its nested units' (pre-order: children come after parents) */
+	for (size_t i = m->nunits; i-- > 1;) {
+		pg_unit_info *u = &m->units[i], *p = &m->units[u->parent];
+		uint32_t d = u->depth + (u->level - p->level);
+		if (d > p->depth)
+			p->depth = d;
+	}
 	group_sites(m);
 	resolve_pools(m, &news);
 	for (size_t i = 0; i < news.len; i++)

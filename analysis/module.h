@@ -36,6 +36,8 @@ typedef struct {
 	TSNode body;      /* statement block, expression (arrow), or the program */
 	uint32_t line, end;
 	int parent;       /* index of the enclosing unit, -1 for <module> */
+	uint32_t level;   /* depth of its node in the tree */
+	uint32_t depth;   /* how many levels of tree lie below it (nested units included) */
 } pg_unit_info;
 
 typedef struct {
