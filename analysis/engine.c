@@ -86,10 +86,11 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* ASCII identifier characters only: a non-ASCII byte may be anything to the parser (even an
+ * error it recovers from), and taking it as "not a name" only makes the scan accept more. */
 static int is_ident_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       c == '$' || (unsigned char)c >= 0x80;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
 }
 
 /* The index of the last character before `at` that is not white space or inside a block comment. */
