@@ -177,6 +177,12 @@ WRITES=ftruncate,write,pwrite64,writev,pwritev,rename,renameat,renameat2,unlink,
 # A signal delivered (strace fault injection) at each of the cache's writes in turn, for a
 # run that appends to the log and for one that compacts (a 64K cache): the run dies of it
 # after saying so, and leaves no tmp file, torn or dead log, nor a cache that fails verify.
+# traced ARGS...: strace ARGS..., with LeakSanitizer off in a sanitizer build (it cannot run
+# under ptrace: it would abort the traced program instead of checking it).
+traced() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"
+}
+
 test_signal_at_each_cache_write() {
 	local max points p name k sig want rc n=0
 	git init -q repo && cd repo || return 1
@@ -188,7 +194,7 @@ test_signal_at_each_cache_write() {
 	for max in 64K 64M; do
 		export PGLEAK_CACHE_MAX_BYTES=$max
 		rm -rf .git/pgleak
-		strace -f -qq -o ../trace -e trace=$WRITES "$PGLEAK_BIN" run --format json >../reference.json 2>/dev/null
+		traced -f -qq -o ../trace -e trace=$WRITES "$PGLEAK_BIN" run --format json >../reference.json 2>/dev/null
 		REF_RC=$?
 		[ $REF_RC = 1 ] || { fail "reference run (cache $max): exit $REF_RC"; return 1; }
 		# "name k": the k-th call of that name, for every write of the cache (not stdout's).
@@ -199,7 +205,7 @@ test_signal_at_each_cache_write() {
 			n=$((n + 1))
 			if [ $((n % 2)) = 0 ]; then sig=SIGINT want=130; else sig=SIGTERM want=143; fi
 			rm -rf .git/pgleak
-			strace -f -qq -o /dev/null -e trace=$WRITES -e "inject=$name:signal=$sig:when=$k" \
+			traced -f -qq -o /dev/null -e trace=$WRITES -e "inject=$name:signal=$sig:when=$k" \
 				"$PGLEAK_BIN" run --format json >/dev/null 2>../err; rc=$?
 			[ $rc = $want ] || { fail "$sig at $name #$k (cache $max): exit $rc, not $want: $(cat ../err)"; return 1; }
 			assert_contains "$(cat ../err)" "interrupted ($sig)" || return 1
@@ -216,7 +222,7 @@ test_check_signal_at_each_cache_write() {
 	mkdir -p tree && gen_module 1500 one >tree/one.js && js_leaky_fn addUser >>tree/one.js
 	printf '{ "maxFileBytes": 50000000 }\n' >cfg.json
 	export PGLEAK_CACHE_DIR=$PWD/cache
-	strace -f -qq -o trace -e trace=$WRITES "$PGLEAK_BIN" check --config cfg.json --format json tree >reference.json 2>/dev/null
+	traced -f -qq -o trace -e trace=$WRITES "$PGLEAK_BIN" check --config cfg.json --format json tree >reference.json 2>/dev/null
 	[ $? = 1 ] || { fail "reference check: not exit 1"; return 1; }
 	points=$(grep -v -e '^[0-9]* *write([12],' trace | sed -n 's/^[0-9]* *\([a-z0-9]*\)(.*/\1/p' |
 		awk '{ c[$1]++; print $1, c[$1] }')
@@ -224,7 +230,7 @@ test_check_signal_at_each_cache_write() {
 	while read -r name k; do
 		n=$((n + 1))
 		rm -rf cache
-		strace -f -qq -o /dev/null -e trace=$WRITES -e "inject=$name:signal=SIGINT:when=$k" \
+		traced -f -qq -o /dev/null -e trace=$WRITES -e "inject=$name:signal=SIGINT:when=$k" \
 			"$PGLEAK_BIN" check --config cfg.json --format json tree >/dev/null 2>err; rc=$?
 		[ $rc = 130 ] || { fail "SIGINT at $name #$k: exit $rc, not 130: $(cat err)"; return 1; }
 		assert_contains "$(cat err)" "interrupted (SIGINT): check stopped" || return 1
