@@ -8,6 +8,9 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,27 +171,38 @@ char *pg_buf_detach(pg_buf *b)
 	return p;
 }
 
+/* One open, one fstat and (usually) one read into a buffer of the right size. */
 int pg_read_file(const char *path, pg_buf *out)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t want;
+	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return pg_error_set(PG_ENOTFOUND, "%s: no such file", path);
 		return pg_error_set(PG_ERROR, "%s: cannot open: %s", path, strerror(errno));
 	}
 	pg_buf_clear(out);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		pg_buf_put(out, chunk, n);
-	if (ferror(f)) {
-		int e = errno;
-		fclose(f);
-		return pg_error_set(PG_ERROR, "%s: read failed: %s", path, strerror(e));
+	want = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 65536;
+	pg_grow((void **)&out->data, &out->cap, want + 1, 1);
+	for (;;) {
+		ssize_t n;
+		if (out->cap - out->len < 2)
+			pg_grow((void **)&out->data, &out->cap, out->len + 65536, 1);
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return pg_error_set(PG_ERROR, "%s: read failed: %s", path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
 	}
-	fclose(f);
-	if (!out->data)
-		pg_buf_put(out, "", 0);
+	close(fd);
+	out->data[out->len] = '\0';
 	return PG_OK;
 }
 
