@@ -4,20 +4,24 @@
  * modules loaded for cross-file questions, the optional cache, and the
  * run's counters.
  *
- * A file is first scanned for an acquire method name ("connect"); a file
- * without one cannot hold an acquisition and is not parsed, unless the
- * caller asks for its units (the diff needs them).
+ * A file is first scanned for a member call of an acquire method
+ * (`.connect(`, see mentions_acquire); a file without one cannot hold an
+ * acquisition and is not parsed, unless the caller asks for its units (the
+ * diff needs them).
  *
- * Reuse (when a cache is attached) works at two levels:
+ * Reuse (when a cache is attached) works at three levels:
+ *  - a file's fingerprint (size, times, inode; `check` on disk only): a file
+ *    unchanged since the last run is not even read;
  *  - a file: keyed by its path and bytes; the record keeps the findings, the
- *    units and the paths (with content hashes) of every other module the
- *    analysis looked at, so an unchanged file whose imports are unchanged
- *    is not even parsed;
+ *    units (when asked for) and the paths (with content hashes) of every
+ *    other module the analysis looked at, so an unchanged file whose
+ *    imports are unchanged is not parsed;
  *  - a function holding an acquisition: keyed by its own bytes and name,
  *    the file's import/export/pool facts and the bytes of the same-file
  *    helpers it calls (transitively), with the same dependency list; a
- *    reused function found at another line is shifted there.
- * Both keys start with the analyser's identity (a digest of analysis/'s
+ *    reused function found at another line is shifted there.  Not used in
+ *    files with parse errors, whose recovery depends on the whole file.
+ * Every key starts with the analyser's identity (a digest of analysis/'s
  * sources, made by the Makefile), the configuration's digest and, inside
  * the cache's hasher, the cache format and the program's version.
  */
