@@ -402,30 +402,43 @@ static uint32_t up(const ancestry *p, uint32_t k)
 	return 0;
 }
 
-/* The name an object literal (or class) at anc[k] is known by: `const X = {`, `X = {`, `export default {`. */
+static char *qualify(char *outer, char *own);
+
+#define PG_MAX_OBJECT_NESTING 4 /* `a: { b: { c() {} } }` is named a.b.c up to this depth */
+
+/* The name an object literal (or class) at anc[k] is known by: `const X = {`, `X = {`,
+ * `export default {`, and the keys of the objects it is nested in (iteratively, bounded). */
 static char *object_name(const ancestry *p, uint32_t k)
 {
 	const pg_ast *a = p->a;
-	uint32_t at = up(p, k);
-	TSNode n = p->anc[at];
-	if (at == k)
-		return NULL;
-	switch (pg_nk_of(a, n)) {
-	case NK_VARIABLE_DECLARATOR:
-		return pg_text_dup(a, pg_field_of(a, n, F_NAME), 64);
-	case NK_ASSIGNMENT: {
-		TSNode left = pg_field_of(a, n, F_LEFT);
-		if (pg_nk_of(a, left) == NK_MEMBER)
-			return pg_text_dup(a, pg_field_of(a, left, F_PROPERTY), 64);
-		return pg_text_dup(a, left, 64);
+	char *name = NULL;
+	for (int hop = 0; hop < PG_MAX_OBJECT_NESTING; hop++) {
+		uint32_t at = up(p, k);
+		TSNode n = p->anc[at];
+		if (at == k)
+			return name;
+		switch (pg_nk_of(a, n)) {
+		case NK_VARIABLE_DECLARATOR:
+			return qualify(pg_text_dup(a, pg_field_of(a, n, F_NAME), 64), name);
+		case NK_ASSIGNMENT: {
+			TSNode left = pg_field_of(a, n, F_LEFT);
+			if (pg_nk_of(a, left) == NK_MEMBER)
+				left = pg_field_of(a, left, F_PROPERTY);
+			return qualify(pg_text_dup(a, left, 64), name);
+		}
+		case NK_PAIR:
+			name = qualify(pg_text_dup(a, pg_field_of(a, n, F_KEY), 64), name);
+			if (at == 0 || pg_nk_of(a, p->anc[at - 1]) != NK_OBJECT)
+				return name;
+			k = at - 1; /* the object holding this pair: its own name comes first */
+			break;
+		case NK_EXPORT:
+			return qualify(pg_xstrdup("default"), name);
+		default:
+			return name;
+		}
 	}
-	case NK_PAIR:
-		return pg_text_dup(a, pg_field_of(a, n, F_KEY), 64);
-	case NK_EXPORT:
-		return pg_xstrdup("default");
-	default:
-		return NULL;
-	}
+	return name;
 }
 
 static char *class_name(const ancestry *p, uint32_t k)
@@ -436,11 +449,14 @@ static char *class_name(const ancestry *p, uint32_t k)
 	return object_name(p, k);
 }
 
+/* "outer.own"; either may be NULL.  Takes both strings. */
 static char *qualify(char *outer, char *own)
 {
 	char *r;
 	if (!outer)
 		return own;
+	if (!own)
+		return outer;
 	r = pg_xasprintf("%s.%s", outer, own);
 	free(outer);
 	free(own);
