@@ -23,7 +23,6 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#define INFO_URI "https://github.com/pgleak/pgleak-hook"
 
 /* Longest source line shown whole in a code frame; longer ones are clipped around the column. */
 #define FRAME_WIDTH 120
@@ -313,8 +312,7 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 	               "      \"tool\": {\n        \"driver\": {\n          \"name\": \"pgleak-hook\",\n"
 	               "          \"version\": ");
 	json_str(b, PG_VERSION);
-	pg_buf_puts(b, ",\n          \"informationUri\": ");
-	json_str(b, INFO_URI);
+	/* no informationUri: it is optional in SARIF, and the project has no public address yet */
 	pg_buf_puts(b, ",\n          \"rules\": [");
 	for (size_t i = 0; i < NRULES; i++) {
 		pg_buf_puts(b, i ? ",\n            {\n" : "\n            {\n");

@@ -197,7 +197,7 @@ assert len(d["runs"]) == 1
 run = d["runs"][0]
 drv = run["tool"]["driver"]
 assert drv["name"] == "pgleak-hook" and drv["version"] == sys.argv[1]
-assert drv["informationUri"].startswith("https://")
+assert "informationUri" not in drv or drv["informationUri"].startswith("https://")
 ids = [r["id"] for r in drv["rules"]]
 assert ids == ["pgleak/never-released", "pgleak/release-not-guaranteed", "pgleak/discarded"], ids
 for r in drv["rules"]:
