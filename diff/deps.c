@@ -165,7 +165,7 @@ static int blob_record(pg_buf *rec, pg_buf *tmp, const pg_git_side *side, const 
 	return PG_OK;
 }
 
-/* The JS/TS files of a side with their blob ids (the rules of pg_git_side_list, diff/source.c). */
+/* The JS/TS files of a side with their blob ids (pg_git_side_each, diff/source.c). */
 typedef struct {
 	const char **paths; /* the index's own strings, or those of `owned` */
 	git_oid *ids;
@@ -189,44 +189,14 @@ static void file_list_free(file_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int list_cb(const char *root, const git_tree_entry *entry, void *payload)
+static void list_one(const char *path, const git_oid *id, int stable, void *payload)
 {
-	const char *name = git_tree_entry_name(entry);
-	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
-		return strcmp(name, "node_modules") ? 0 : 1; /* 1: do not descend */
-	if (pg_git_is_file_mode(git_tree_entry_filemode(entry)) && pg_lang_from_path(name) != PG_LANG_NONE) {
-		file_list *l = payload;
-		char *p = pg_xasprintf("%s%s", root, name);
-		pg_strlist_push(&l->owned, p); /* a copy, which stays where it is */
-		file_list_push(l, l->owned.items[l->owned.len - 1], git_tree_entry_id(entry));
-		free(p);
+	file_list *l = payload;
+	if (!stable) {
+		pg_strlist_push(&l->owned, path); /* a copy, which stays where it is */
+		path = l->owned.items[l->owned.len - 1];
 	}
-	return 0;
-}
-
-/*
- * Listed here rather than with pg_git_side_list and a lookup per path:
- * the index (or tree) entries carry the ids, and a path lookup per file was
- * a fifth of a warm run.
- */
-static int list_files(file_list *out, const pg_git_side *side)
-{
-	if (side->index) {
-		size_t i, n = git_index_entrycount(side->index);
-		for (i = 0; i < n; i++) {
-			const git_index_entry *e = git_index_get_byindex(side->index, i);
-			if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0 || !pg_git_is_file_mode(e->mode))
-				continue;
-			if (!strncmp(e->path, "node_modules/", 13) || strstr(e->path, "/node_modules/") ||
-			    pg_lang_from_path(e->path) == PG_LANG_NONE)
-				continue;
-			file_list_push(out, e->path, &e->id);
-		}
-	} else if (side->tree) {
-		if (git_tree_walk(side->tree, GIT_TREEWALK_PRE, list_cb, out) < 0)
-			return pg_git_error("cannot list a tree");
-	}
-	return PG_OK;
+	file_list_push(l, path, id);
 }
 
 int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_changes *changes,
@@ -252,7 +222,7 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 		free(key);
 	}
 	if (keys.len)
-		rc = list_files(&files, side);
+		rc = pg_git_side_each(side, list_one, &files);
 	for (i = 0; i < files.len && rc == PG_OK; i++) {
 		const char *path = files.paths[i];
 		if (pg_git_changes_find(changes, path) || pg_config_ignores(cfg, path))

@@ -63,20 +63,26 @@ pg_source pg_git_source(pg_git_side *side)
 	return s;
 }
 
-static int list_cb(const char *root, const git_tree_entry *entry, void *payload)
+typedef struct {
+	pg_git_file_fn fn;
+	void *payload;
+} each_ctx;
+
+static int each_tree_cb(const char *root, const git_tree_entry *entry, void *payload)
 {
+	const each_ctx *c = payload;
 	const char *name = git_tree_entry_name(entry);
 	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
 		return strcmp(name, "node_modules") ? 0 : 1; /* 1: do not descend */
 	if (pg_git_is_file_mode(git_tree_entry_filemode(entry)) && pg_lang_from_path(name) != PG_LANG_NONE) {
 		char *p = pg_xasprintf("%s%s", root, name);
-		pg_strlist_push(payload, p);
+		c->fn(p, git_tree_entry_id(entry), 0, c->payload);
 		free(p);
 	}
 	return 0;
 }
 
-int pg_git_side_list(const pg_git_side *side, pg_strlist *out)
+int pg_git_side_each(const pg_git_side *side, pg_git_file_fn fn, void *payload)
 {
 	if (side->index) {
 		size_t i, n = git_index_entrycount(side->index);
@@ -87,10 +93,11 @@ int pg_git_side_list(const pg_git_side *side, pg_strlist *out)
 			if (!strncmp(e->path, "node_modules/", 13) || strstr(e->path, "/node_modules/") ||
 			    pg_lang_from_path(e->path) == PG_LANG_NONE)
 				continue;
-			pg_strlist_push(out, e->path);
+			fn(e->path, &e->id, 1, payload); /* the index's own string: it outlives the call */
 		}
 	} else if (side->tree) {
-		if (git_tree_walk(side->tree, GIT_TREEWALK_PRE, list_cb, out) < 0)
+		each_ctx c = {fn, payload};
+		if (git_tree_walk(side->tree, GIT_TREEWALK_PRE, each_tree_cb, &c) < 0)
 			return pg_git_error("cannot list a tree");
 	}
 	return PG_OK;

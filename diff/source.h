@@ -27,7 +27,12 @@ int pg_git_side_lookup(git_oid *out, const pg_git_side *side, const char *path);
 /* Reads `path` on that side into *out. */
 int pg_git_side_read(const pg_git_side *side, const char *path, pg_buf *out);
 
-/* Lists the JS/TS files on that side (paths relative to the root, owned by *out). */
-int pg_git_side_list(const pg_git_side *side, pg_strlist *out);
+/*
+ * Calls fn for every JS/TS file on that side (paths relative to the root,
+ * nothing under node_modules), with its blob id.  `stable` says that the path
+ * outlives the call (an index entry's); otherwise it is valid during the call only.
+ */
+typedef void (*pg_git_file_fn)(const char *path, const git_oid *id, int stable, void *payload);
+int pg_git_side_each(const pg_git_side *side, pg_git_file_fn fn, void *payload);
 
 #endif
