@@ -195,19 +195,7 @@ timed() {
 	if [ -n "${HARDENING_TIMES:-}" ]; then
 		echo "$name $secs $RC" >>"$HARDENING_TIMES"
 	fi
-	if [ "$RC" -eq 124 ]; then
-		fail "$name: no answer within $limit s: $* ($(tail -c 500 err.txt))"
-		return 1
-	fi
-	if [ "$RC" -ge 128 ]; then
-		fail "$name: killed by signal $((RC - 128)): $(tail -c 1500 err.txt)"
-		return 1
-	fi
-	if grep -q -e 'Sanitizer' -e 'runtime error:' err.txt; then
-		fail "$name: sanitizer report: $(head -c 3000 err.txt)"
-		return 1
-	fi
-	return 0
+	assert_sound_exit "$RC" err.txt "$name: $*" "$limit"
 }
 
 # check_json FILE: out.txt must be cli.md's JSON (valid UTF-8) with exactly

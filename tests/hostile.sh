@@ -145,18 +145,7 @@ check_hostile() {
 	local file=$1 rc
 	timeout "$HOSTILE_TIMEOUT" "$PGLEAK_BIN" check --format json "$file" >out.json 2>err.txt
 	rc=$?
-	if [ "$rc" -eq 124 ]; then
-		fail "hang: check did not finish within $HOSTILE_TIMEOUT s on $file"
-		return 1
-	fi
-	if [ "$rc" -ge 128 ]; then
-		fail "check was killed by signal $((rc - 128)) on $file: $(tail -c 1500 err.txt)"
-		return 1
-	fi
-	if grep -q -e 'Sanitizer' -e 'runtime error:' err.txt; then
-		fail "sanitizer report on $file: $(head -c 3000 err.txt)"
-		return 1
-	fi
+	assert_sound_exit "$rc" err.txt "check on $file" "$HOSTILE_TIMEOUT" || return 1
 	python3 - "$file" "$rc" out.json err.txt <<'PY'
 import json, os, sys
 

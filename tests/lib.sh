@@ -44,6 +44,25 @@ assert_eq() {
 	[ "$1" = "$2" ] || fail "expected '$2', got '$1'"
 }
 
+# assert_sound_exit RC ERRFILE WHAT LIMIT: fails when a run under `timeout LIMIT` timed out,
+# died of a signal, or left a sanitizer report in ERRFILE (its stderr).
+assert_sound_exit() {
+	local rc=$1 err=$2 what=$3 limit=$4
+	if [ "$rc" -eq 124 ]; then
+		fail "$what: no answer within $limit s ($(tail -c 500 "$err"))"
+		return 1
+	fi
+	if [ "$rc" -ge 128 ]; then
+		fail "$what: killed by signal $((rc - 128)): $(tail -c 1500 "$err")"
+		return 1
+	fi
+	if grep -q -e 'Sanitizer' -e 'runtime error:' "$err"; then
+		fail "$what: sanitizer report: $(head -c 3000 "$err")"
+		return 1
+	fi
+	return 0
+}
+
 run_tests() {
 	local t out rc dir
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
