@@ -129,22 +129,27 @@ static int compare_file(pg_git_verdict *v, pg_engine *e_old, pg_engine *e_new,
                         const char *path, const pg_git_change *c, int want_warnings)
 {
 	pg_findings now, before;
-	pg_units units;
+	pg_units units, old_units;
 	int rc;
 
 	pg_findings_init(&now);
 	pg_findings_init(&before);
 	pg_units_init(&units);
+	pg_units_init(&old_units);
+	/* Both sides are analysed the same way (asking for units, so neither is skipped by the
+	 * engine's pre-scan): identical bytes must give identical findings, and HEAD's version
+	 * then reuses the cache record its staged self left at the previous commit. */
 	rc = analyse(e_new, new_side, path, c ? &c->new_id : NULL, &now, &units);
 	if (rc == PG_OK && now.len > 0) {
 		if (c && c->old_path)
-			rc = analyse(e_old, old_side, c->old_path, &c->old_id, &before, NULL);
+			rc = analyse(e_old, old_side, c->old_path, &c->old_id, &before, &old_units);
 		else if (!c)
-			rc = analyse(e_old, old_side, path, NULL, &before, NULL);
+			rc = analyse(e_old, old_side, path, NULL, &before, &old_units);
 	}
 	if (rc == PG_OK)
 		classify(v, &now, &before, &units, c, want_warnings);
 	pg_units_free(&units);
+	pg_units_free(&old_units);
 	pg_findings_free(&now);
 	pg_findings_free(&before);
 	return rc;
