@@ -533,6 +533,12 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 	}
 
 	rc = pg_module_build(&m, path, lang, data, len, e->cfg);
+	if (rc == PG_ELIMIT) {
+		/* a file the parser cannot get through in its time is skipped, and said so */
+		e->stats.skipped++;
+		fprintf(stderr, "pgleak-hook: notice: %s: not analysed: %s\n", path, pg_error_last());
+		return PG_OK;
+	}
 	if (rc < 0)
 		return rc;
 	e->last_parsed = 1;
