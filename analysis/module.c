@@ -122,6 +122,32 @@ const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
 	return i ? &m->fns[*i] : NULL;
 }
 
+static void note_new(pending_list *news, const char *target, size_t n, TSNode ctor)
+{
+	PG_GROW(news->items, news->cap, news->len + 1);
+	news->items[news->len].target = pg_xstrndup(target, n);
+	news->items[news->len].ctor = ctor;
+	news->len++;
+}
+
+/*
+ * `name` or `name as alias` of an import or export specifier: the name and
+ * the name it goes by (the alias, or the name itself).  0 when there is no name.
+ */
+static int specifier_names(const pg_ast *a, TSNode s, const char **name, uint32_t *nl,
+                           const char **as, uint32_t *al)
+{
+	TSNode n = pg_field_of(a, s, F_NAME), alias = pg_field_of(a, s, F_ALIAS);
+	if (ts_node_is_null(n))
+		return 0;
+	*name = pg_text(a, n, nl);
+	*as = *name;
+	*al = *nl;
+	if (!ts_node_is_null(alias))
+		*as = pg_text(a, alias, al);
+	return 1;
+}
+
 /* ---- imports and requires ---------------------------------------------- */
 
 static void collect_import(pg_module *m, TSNode stmt)
@@ -155,16 +181,10 @@ static void collect_import(pg_module *m, TSNode stmt)
 				uint32_t sc = ts_node_named_child_count(c);
 				for (uint32_t k = 0; k < sc; k++) {
 					TSNode s = ts_node_named_child(c, k);
-					TSNode name = pg_field_of(a, s, F_NAME), alias = pg_field_of(a, s, F_ALIAS);
 					uint32_t nl = 0, al = 0;
 					const char *nt, *at;
-					if (pg_nk_of(a, s) != NK_IMPORT_SPECIFIER || ts_node_is_null(name))
-						continue;
-					nt = pg_text(a, name, &nl);
-					at = ts_node_is_null(alias) ? nt : pg_text(a, alias, &al);
-					if (ts_node_is_null(alias))
-						al = nl;
-					add_import(m, at, al, spec, nt, nl);
+					if (pg_nk_of(a, s) == NK_IMPORT_SPECIFIER && specifier_names(a, s, &nt, &nl, &at, &al))
+						add_import(m, at, al, spec, nt, nl);
 				}
 				break;
 			}
@@ -273,10 +293,7 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 		if (pg_nk_of(a, v) == NK_IDENTIFIER)
 			e->local = pg_text_dup(a, v, 0);
 		else if (pg_nk_of(a, v) == NK_NEW) {
-			PG_GROW(news->items, news->cap, news->len + 1);
-			news->items[news->len].target = pg_xstrdup("default");
-			news->items[news->len].ctor = pg_field_of(a, v, F_CONSTRUCTOR);
-			news->len++;
+			note_new(news, "default", 7, pg_field_of(a, v, F_CONSTRUCTOR));
 		}
 	} else {
 		uint32_t nc = ts_node_named_child_count(stmt);
@@ -287,15 +304,10 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 			uint32_t sc = ts_node_named_child_count(clause);
 			for (uint32_t j = 0; j < sc; j++) {
 				TSNode s = ts_node_named_child(clause, j);
-				TSNode name = pg_field_of(a, s, F_NAME), alias = pg_field_of(a, s, F_ALIAS);
 				uint32_t nl, al;
 				const char *nt, *at;
-				if (ts_node_is_null(name))
+				if (!specifier_names(a, s, &nt, &nl, &at, &al))
 					continue;
-				nt = pg_text(a, name, &nl);
-				at = nt, al = nl;
-				if (!ts_node_is_null(alias))
-					at = pg_text(a, alias, &al);
 				pg_export *e = add_export(m, at, al);
 				if (spec) {
 					e->spec = pg_xstrdup(spec);
@@ -322,10 +334,7 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 			pg_export *e = add_export(m, "=", 1);
 			e->local = pg_text_dup(a, r, 0);
 		} else if (k == NK_NEW) {
-			PG_GROW(news->items, news->cap, news->len + 1);
-			news->items[news->len].target = pg_xstrdup("=");
-			news->items[news->len].ctor = pg_field_of(a, r, F_CONSTRUCTOR);
-			news->len++;
+			note_new(news, "=", 1, pg_field_of(a, r, F_CONSTRUCTOR));
 		} else if (k == NK_OBJECT) {
 			uint32_t nc = ts_node_named_child_count(r);
 			for (uint32_t i = 0; i < nc; i++) {
@@ -365,10 +374,9 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 				pg_export *e = add_export(m, t, len);
 				e->local = pg_text_dup(a, r, 0);
 			} else if (pg_nk_of(a, r) == NK_NEW) {
-				PG_GROW(news->items, news->cap, news->len + 1);
-				news->items[news->len].target = pg_xasprintf("export:%.*s", (int)len, t);
-				news->items[news->len].ctor = pg_field_of(a, r, F_CONSTRUCTOR);
-				news->len++;
+				char *target = pg_xasprintf("export:%.*s", (int)len, t);
+				note_new(news, target, strlen(target), pg_field_of(a, r, F_CONSTRUCTOR));
+				free(target);
 			}
 		}
 	}
@@ -569,14 +577,6 @@ int pg_module_unit_of(const pg_module *m, TSNode n)
 }
 
 /* ---- the walk ----------------------------------------------------------- */
-
-static void note_new(pending_list *news, const char *target, size_t n, TSNode ctor)
-{
-	PG_GROW(news->items, news->cap, news->len + 1);
-	news->items[news->len].target = pg_xstrndup(target, n);
-	news->items[news->len].ctor = ctor;
-	news->len++;
-}
 
 static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_config *cfg, int unit)
 {
