@@ -13,20 +13,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 
 # leak FILE [FUNCTION]: a file whose only function leaks its client (line 5).
-leak() {
-	mkdir -p "$(dirname "$1")"
-	cat >"$1" <<EOF
-const { Pool } = require('pg');
-const pool = new Pool();
-
-async function ${2:-load}(id) {
-  const client = await pool.connect();
-  const { rows } = await client.query('SELECT 1 WHERE \$1', [id]);
-  return rows;
-}
-module.exports = { ${2:-load} };
-EOF
-}
+leak() { leaky_js "$1" "${2:-load}"; }
 
 # safe FILE: a file whose client is released in a finally.
 safe() {

@@ -10,20 +10,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 
 # leak FILE [METHOD]: a client checked out with pool.METHOD() (default connect) and never released.
-leak() {
-	mkdir -p "$(dirname "$1")"
-	cat >"$1" <<EOF
-const { Pool } = require('pg');
-const pool = new Pool();
-
-async function load(id) {
-  const client = await pool.${2:-connect}();
-  const { rows } = await client.query('SELECT 1 WHERE \$1', [id]);
-  return rows;
-}
-module.exports = { load };
-EOF
-}
+leak() { leaky_js "$1" load "${2:-connect}"; }
 
 # found [ARGS...]: the sorted paths that `check --format json ARGS` reports, space-separated.
 found() {

@@ -44,6 +44,23 @@ assert_eq() {
 	[ "$1" = "$2" ] || fail "expected '$2', got '$1'"
 }
 
+# leaky_js FILE [FUNCTION [METHOD]]: a file whose one function checks a client out with
+# pool.METHOD() (default connect) at line 5, queries, and returns without releasing it.
+leaky_js() {
+	mkdir -p "$(dirname "$1")"
+	cat >"$1" <<EOF
+const { Pool } = require('pg');
+const pool = new Pool();
+
+async function ${2:-load}(id) {
+  const client = await pool.${3:-connect}();
+  const { rows } = await client.query('SELECT 1 WHERE \$1', [id]);
+  return rows;
+}
+module.exports = { ${2:-load} };
+EOF
+}
+
 # assert_sound_exit RC ERRFILE WHAT LIMIT: fails when a run under `timeout LIMIT` timed out,
 # died of a signal, or left a sanitizer report in ERRFILE (its stderr).
 assert_sound_exit() {
