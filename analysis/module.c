@@ -561,21 +561,6 @@ static void add_unit(pg_module *m, const TSNode *anc, uint32_t depth, TSNode bod
 	u->depth = 0;
 }
 
-int pg_module_unit_of(const pg_module *m, TSNode n)
-{
-	uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-	int best = 0;
-	/* Units are in pre-order, so the last one that contains the node is the innermost. */
-	for (size_t i = 1; i < m->nunits; i++) {
-		uint32_t us = ts_node_start_byte(m->units[i].node), ue = ts_node_end_byte(m->units[i].node);
-		if (us <= s && e <= ue)
-			best = (int)i;
-		else if (us > s)
-			break;
-	}
-	return best;
-}
-
 /* ---- the walk ----------------------------------------------------------- */
 
 static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_config *cfg, int unit)

@@ -95,8 +95,6 @@ void pg_module_free(pg_module *m);
 
 const pg_import *pg_module_import(const pg_module *m, const char *local, size_t n);
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n);
-/* The innermost unit that contains the node. */
-int pg_module_unit_of(const pg_module *m, TSNode n);
 
 /* The modules of one run, loaded on demand and kept until the end. */
 typedef struct pg_modules pg_modules;
