@@ -82,6 +82,8 @@ typedef struct {
 	uint32_t threw_at;   /* the open node when the last exception edge was added */
 	local_helper *helpers;
 	size_t nhelpers, chelpers;
+	int globals_known;   /* the scan of builtin_globals has run */
+	unsigned globals_rebound; /* bit i: builtin_globals[i] may not be the built-in */
 } builder;
 
 static void stmt(builder *b, TSNode n);
@@ -529,18 +531,125 @@ static const char *const no_throw_fns[] = {
 	"setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate", NULL,
 };
 
+/*
+ * Built-ins taken not to throw (semantics v2 §5).  The name must be the
+ * global, so it is checked against the whole file: see globals_scan.  An
+ * entry with a NULL method is called itself (Number(x)); "*" is any static
+ * method.  Their arguments are walked as expressions before, so a throwing
+ * argument keeps its own exception edge.
+ */
+typedef struct {
+	const char *global, *method;
+} builtin_call;
+
+static const char *const builtin_globals[] = { "Date", "Object", "Array", "Math", "Number", "String",
+	"Boolean", "Symbol", "crypto", NULL };
+
+static const builtin_call builtin_calls[] = {
+	{ "Date", "now" }, { "Object", "*" }, { "Array", "isArray" }, { "Math", "*" }, { "Number", NULL },
+	{ "String", NULL }, { "Boolean", NULL }, { "Symbol", NULL }, { "crypto", "randomUUID" }, { NULL, NULL },
+};
+
+/* The client's listener methods: registering a listener runs none of it. */
+static const char *const listener_methods[] = { "on", "once", "off", "addListener", "prependListener",
+	"removeListener", "removeAllListeners", NULL };
+
+static int in_list(const pg_ast *a, TSNode n, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (pg_text_is(a, n, list[i]))
+			return 1;
+	return 0;
+}
+
+/* `crypto` bound by require('crypto') / import from 'crypto' is still the built-in module. */
+static int is_crypto_module(builder *b, const char *name, uint32_t len)
+{
+	const pg_import *imp = pg_module_import(b->m, name, len);
+	return imp && (!strcmp(imp->spec, "crypto") || !strcmp(imp->spec, "node:crypto")) &&
+	       (!strcmp(imp->imported, "*") || !strcmp(imp->imported, "=") || !strcmp(imp->imported, "default"));
+}
+
+/*
+ * Which built-in names this file may rebind.  Without a scope resolver the
+ * rule is conservative: any use of the name other than as a callee, the
+ * object of a member or a constructor (a declaration, a parameter, an
+ * import, a destructuring, an assignment, a plain reference) counts as a
+ * possible rebinding, so `Math.max` in such a file may throw.  One walk of
+ * the tree, only when a candidate call is met.
+ */
+static void globals_scan(builder *b)
+{
+	const pg_ast *a = b->a;
+	pg_walk w;
+	TSNode n;
+	b->globals_known = 1;
+	pg_walk_init(&w, ts_tree_root_node(a->tree));
+	while (pg_walk_next(&w, &n)) {
+		TSNode p;
+		pg_nk pk;
+		int i;
+		if (pg_nk_of(a, n) != NK_IDENTIFIER)
+			continue;
+		for (i = 0; builtin_globals[i] && !pg_text_is(a, n, builtin_globals[i]); i++)
+			;
+		if (!builtin_globals[i] || (b->globals_rebound & (1u << i)))
+			continue;
+		p = ts_node_parent(n);
+		pk = pg_nk_of(a, p);
+		if ((pk == NK_MEMBER && ts_node_eq(pg_field_of(a, p, F_OBJECT), n)) ||
+		    (pk == NK_CALL && ts_node_eq(pg_field_of(a, p, F_FUNCTION), n)) ||
+		    (pk == NK_NEW && ts_node_eq(pg_field_of(a, p, F_CONSTRUCTOR), n)))
+			continue;
+		if (!strcmp(builtin_globals[i], "crypto") && is_crypto_module(b, "crypto", 6))
+			continue;
+		b->globals_rebound |= 1u << i;
+	}
+	pg_walk_done(&w);
+}
+
+static int is_builtin_global(builder *b, TSNode n, const char *name)
+{
+	int i;
+	if (pg_nk_of(b->a, n) != NK_IDENTIFIER || !pg_text_is(b->a, n, name))
+		return 0;
+	if (!b->globals_known)
+		globals_scan(b);
+	for (i = 0; builtin_globals[i] && strcmp(builtin_globals[i], name); i++)
+		;
+	return builtin_globals[i] && !(b->globals_rebound & (1u << i));
+}
+
+static int is_builtin_call(builder *b, TSNode fn)
+{
+	const pg_ast *a = b->a;
+	pg_nk k = pg_nk_of(a, fn);
+	TSNode obj = k == NK_MEMBER ? pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)) : fn;
+	TSNode prop = k == NK_MEMBER ? pg_field_of(a, fn, F_PROPERTY) : fn;
+	if (k != NK_MEMBER && k != NK_IDENTIFIER)
+		return 0;
+	if (k == NK_MEMBER && pg_text_is(a, prop, "bind"))
+		return 1;
+	for (int i = 0; builtin_calls[i].global; i++) {
+		const builtin_call *c = &builtin_calls[i];
+		if ((k == NK_IDENTIFIER) != (c->method == NULL))
+			continue;
+		if (c->method && strcmp(c->method, "*") && !pg_text_is(a, prop, c->method))
+			continue;
+		if (is_builtin_global(b, obj, c->global))
+			return 1;
+	}
+	return 0;
+}
+
 static int is_no_throw_callee(builder *b, TSNode fn)
 {
 	const pg_ast *a = b->a;
-	if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
-		for (int i = 0; no_throw_fns[i]; i++)
-			if (pg_text_is(a, fn, no_throw_fns[i]))
-				return 1;
-		return 0;
-	}
-	if (pg_nk_of(a, fn) == NK_MEMBER)
-		return pg_text_is(a, pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)), "console");
-	return 0;
+	if (pg_nk_of(a, fn) == NK_IDENTIFIER && in_list(a, fn, no_throw_fns))
+		return 1;
+	if (pg_nk_of(a, fn) == NK_MEMBER && pg_text_is(a, pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)), "console"))
+		return 1;
+	return is_builtin_call(b, fn);
 }
 
 static void args(builder *b, TSNode call)
@@ -683,6 +792,11 @@ static void call(builder *b, TSNode n)
 			if (pg_strlist_has_n(&b->an->cfg->release, pname, plen)) {
 				args(b, n);
 				emit(b, CN_RELEASE, 0, 0, line);
+				return;
+			}
+			if (in_list(a, prop, listener_methods)) {
+				/* client.on('error', h): h runs later, if ever; an inline or named h alike */
+				args(b, n);
 				return;
 			}
 			if (na && is_function(b, last)) {
@@ -883,7 +997,8 @@ static void expr(builder *b, TSNode n)
 		args(b, n);
 		if (ci >= 0)
 			pass_client(b, n, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), ci);
-		may_throw(b, pg_line(n), RAISE_NEW);
+		if (!is_builtin_global(b, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), "Date"))
+			may_throw(b, pg_line(n), RAISE_NEW);
 		break;
 	}
 	case NK_MEMBER:
