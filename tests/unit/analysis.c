@@ -324,6 +324,37 @@ static void test_suppression(void)
 	expect("src/a.js", PG "async function f() {\n  // pgleak-ignore-next-line\n  await pool.connect();\n}\n", "");
 }
 
+static void test_calls_that_do_not_throw(void)
+{
+	/* built-ins with ordinary arguments (semantics v2 §5) */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  const t = new Date(Date.now());\n"
+	       "  const k = Object.keys(Math.max(1, Number('2'), String(3).length, Boolean(0), Symbol('x')));\n"
+	       "  const id = crypto.randomUUID(), ok = Array.isArray(k), g = f.bind(null);\n"
+	       "  try {\n    await c.query('x', [t, k, id, ok, g]);\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* crypto from require('crypto') is still the built-in module */
+	expect("src/a.js", PG "const crypto = require('crypto');\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  const id = crypto.randomUUID();\n  try {\n    await c.query('x', [id]);\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* an argument that may throw still throws; JSON.stringify may throw */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  const m = Math.max(1, g());\n"
+	       "  try {\n    await c.query('x', [m]);\n  } finally {\n    c.release();\n  }\n}\n", "4:g:e");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  const s = JSON.stringify(o);\n"
+	       "  try {\n    await c.query('x', [s]);\n  } finally {\n    c.release();\n  }\n}\n", "4:g:e");
+	/* a rebound Math / Date is not the built-in */
+	expect("src/a.js", PG "const Math = require('./math');\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  const m = Math.max(1, 2);\n  try {\n    await c.query('x', [m]);\n  } finally {\n    c.release();\n  }\n}\n",
+	       "5:g:e");
+	expect("src/a.js", PG "async function f(Date) {\n  const c = await pool.connect();\n  const t = new Date();\n"
+	       "  try {\n    await c.query('x', [t]);\n  } finally {\n    c.release();\n  }\n}\n", "4:g:e");
+	/* the client's listener methods: inline and named listener judged the same */
+	expect("src/a.js", PG "function h() {}\nasync function f() {\n  const c = await pool.connect();\n  c.on('error', h);\n"
+	       "  try {\n    await c.query('x');\n  } finally {\n    c.off('error', h);\n    c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  c.once('error', (e) => log(e));\n"
+	       "  try {\n    await c.query('x');\n  } finally {\n    c.removeAllListeners('error');\n    c.release();\n  }\n}\n", "");
+	/* any other call before the try still throws */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  c.on('error', h);\n  setup(c.x);\n"
+	       "  try {\n    await c.query('x');\n  } finally {\n    c.release();\n  }\n}\n", "4:g:e");
+}
+
 static void test_hostile_bytes(void)
 {
 	expect("src/a.js", "", "");
@@ -353,6 +384,7 @@ int main(void)
 	RUN(test_pool_proofs);
 	RUN(test_top_level_and_names);
 	RUN(test_suppression);
+	RUN(test_calls_that_do_not_throw);
 	RUN(test_hostile_bytes);
 	return unit_failures ? 1 : 0;
 }
