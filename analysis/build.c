@@ -573,9 +573,9 @@ static int is_crypto_module(builder *b, const char *name, uint32_t len)
 /*
  * Which built-in names this file may rebind.  Without a scope resolver the
  * rule is conservative: any use of the name other than as a callee, the
- * object of a member or a constructor (a declaration, a parameter, an
- * import, a destructuring, an assignment, a plain reference) counts as a
- * possible rebinding, so `Math.max` in such a file may throw.  One walk of
+ * object of a member, a constructor or an argument (a declaration, a
+ * parameter, an import, a destructuring, an assignment, any other
+ * reference) counts as a possible rebinding, so `Math.max` in such a file may throw.  One walk of
  * the tree, only when a candidate call is met.
  */
 static void globals_scan(builder *b)
@@ -589,7 +589,7 @@ static void globals_scan(builder *b)
 		TSNode p;
 		pg_nk pk;
 		int i;
-		if (pg_nk_of(a, n) != NK_IDENTIFIER)
+		if (pg_nk_of(a, n) != NK_IDENTIFIER && pg_nk_of(a, n) != NK_SHORTHAND_PATTERN)
 			continue;
 		for (i = 0; builtin_globals[i] && !pg_text_is(a, n, builtin_globals[i]); i++)
 			;
@@ -599,7 +599,7 @@ static void globals_scan(builder *b)
 		pk = pg_nk_of(a, p);
 		if ((pk == NK_MEMBER && ts_node_eq(pg_field_of(a, p, F_OBJECT), n)) ||
 		    (pk == NK_CALL && ts_node_eq(pg_field_of(a, p, F_FUNCTION), n)) ||
-		    (pk == NK_NEW && ts_node_eq(pg_field_of(a, p, F_CONSTRUCTOR), n)))
+		    (pk == NK_NEW && ts_node_eq(pg_field_of(a, p, F_CONSTRUCTOR), n)) || pk == NK_ARGUMENTS)
 			continue;
 		if (!strcmp(builtin_globals[i], "crypto") && is_crypto_module(b, "crypto", 6))
 			continue;

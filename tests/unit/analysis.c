@@ -345,6 +345,13 @@ static void test_calls_that_do_not_throw(void)
 	       "5:g:e");
 	expect("src/a.js", PG "async function f(Date) {\n  const c = await pool.connect();\n  const t = new Date();\n"
 	       "  try {\n    await c.query('x', [t]);\n  } finally {\n    c.release();\n  }\n}\n", "4:g:e");
+	expect("src/a.js", PG "const { Math } = require('./m');\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  const m = Math.max(1, 2);\n  try {\n    await c.query('x', [m]);\n  } finally {\n    c.release();\n  }\n}\n",
+	       "5:g:e");
+	/* passing the built-in as an argument does not rebind it */
+	expect("src/a.js", PG "async function f(xs) {\n  const c = await pool.connect();\n  const m = Number(xs.length);\n  use(String);\n"
+	       "}\nasync function g(xs) {\n  const c = await pool.connect();\n  const m = Number(xs.length);\n"
+	       "  try {\n    await c.query('x', [m]);\n  } finally {\n    c.release();\n  }\n}\n", "4");
 	/* the client's listener methods: inline and named listener judged the same */
 	expect("src/a.js", PG "function h() {}\nasync function f() {\n  const c = await pool.connect();\n  c.on('error', h);\n"
 	       "  try {\n    await c.query('x');\n  } finally {\n    c.off('error', h);\n    c.release();\n  }\n}\n", "");

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# tests/shapes.sh - code shapes of semantics v2 judged by every entry point.
+#
+# Each tests/shapes/NAME_{safe,leak}.js is one shape: `check` must find a
+# leak exactly in the _leak files, and a real `git commit` through the
+# installed hook must agree (blocked for _leak, allowed for _safe), so the
+# hook path and `check` cannot drift apart on a shape.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/hook_lib.sh"
+
+SHAPES=$(cd "$(dirname "$0")/shapes" && pwd)
+
+# judge FILE: 0 if the name says safe, 1 if it says leak
+want_rc() { case $1 in *_leak.js) echo 1 ;; *) echo 0 ;; esac; }
+
+test_check_judges_each_shape() {
+	local f rc bad=0
+	for f in "$SHAPES"/*.js; do
+		"$PGLEAK_BIN" check "$f" >out.txt 2>&1; rc=$?
+		[ "$rc" = "$(want_rc "$f")" ] || { fail "check $(basename "$f") exited $rc: $(cat out.txt)"; bad=1; }
+	done
+	return $bad
+}
+
+test_commit_agrees_with_check_on_each_shape() {
+	local f name bad=0
+	new_repo || return 1
+	for f in "$SHAPES"/*.js; do
+		name=$(basename "$f")
+		cp "$f" "$name" && git add "$name" || return 1
+		if [ "$(want_rc "$f")" = 1 ]; then
+			commit_blocked || { fail "commit of $name was not blocked"; bad=1; }
+			git rm -q --cached "$name" && rm -f "$name"
+		else
+			commit_ok || { fail "commit of $name was blocked"; bad=1; git rm -q --cached "$name"; rm -f "$name"; }
+		fi
+	done
+	return $bad
+}
+
+run_tests
