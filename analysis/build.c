@@ -4,7 +4,9 @@
  * The builder walks statements and expressions in evaluation order and
  * appends nodes to an "open" node (b->cur; NONE when the code is
  * unreachable).  Calls, `await` and `new` may throw: each adds an abrupt
- * edge to the innermost handler.  Jumps (return, throw, break, continue)
+ * edge to the innermost handler, except the calls semantics v2 §5 takes
+ * not to throw (timers, console, a few built-ins whose name the file does
+ * not rebind, the client's listener methods).  Jumps (return, throw, break, continue)
  * are resolved against a stack of contexts (try/catch, try/finally, loops,
  * labels, and function boundaries for inlined callbacks); a jump that
  * leaves a `try` with a `finally` enters a copy of the finally block made
