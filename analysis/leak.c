@@ -131,6 +131,77 @@ static int declares(const pg_module *m, const pg_unit_info *u, const char *name,
 
 /* ---- §1: is the receiver a pool? ----------------------------------------- */
 
+/* Item 7: a TypeScript type naming pg's Pool (`Pool`, `PgPool` from `Pool as
+ * PgPool`, `pg.Pool` through a namespace or default import of a pg package). */
+static int type_is_pg_pool(const pg_module *m, TSNode ty)
+{
+	const pg_ast *a = &m->ast;
+	const pg_import *imp;
+	uint32_t l;
+	const char *t;
+	if (ts_node_is_null(ty))
+		return 0;
+	if (!strcmp(ts_node_type(ty), "type_annotation"))
+		ty = ts_node_named_child(ty, 0);
+	if (ts_node_is_null(ty))
+		return 0;
+	if (!strcmp(ts_node_type(ty), "nested_type_identifier")) {
+		TSNode mod = ts_node_child_by_field_name(ty, "module", 6);
+		TSNode name = ts_node_child_by_field_name(ty, "name", 4);
+		if (ts_node_is_null(mod) || ts_node_is_null(name))
+			return 0;
+		t = pg_text(a, name, &l);
+		if (l != 4 || memcmp(t, "Pool", 4))
+			return 0;
+		t = pg_text(a, mod, &l);
+		imp = pg_module_import(m, t, l);
+		return imp && pg_is_pg_package(imp->spec) &&
+		       (!strcmp(imp->imported, "*") || !strcmp(imp->imported, "default") ||
+		        !strcmp(imp->imported, "="));
+	}
+	if (pg_nk_of(a, ty) != NK_TYPE_IDENTIFIER)
+		return 0;
+	t = pg_text(a, ty, &l);
+	imp = pg_module_import(m, t, l);
+	return imp && pg_is_pg_package(imp->spec) && !strcmp(imp->imported, "Pool");
+}
+
+/* The nearest parameter named like `id` of the functions around it (walking
+ * up, so an inner parameter shadows an outer one) is typed as pg's Pool. */
+static int param_typed_pool(const pg_module *m, TSNode id)
+{
+	const pg_ast *a = &m->ast;
+	uint32_t len;
+	const char *name = pg_text(a, id, &len);
+	for (TSNode n = ts_node_parent(id); !ts_node_is_null(n); n = ts_node_parent(n)) {
+		TSNode ps[32];
+		uint32_t np;
+		switch (pg_nk_of(a, n)) {
+		case NK_ARROW:
+		case NK_FUNCTION_EXPRESSION:
+		case NK_FUNCTION_DECLARATION:
+		case NK_GENERATOR_FUNCTION:
+		case NK_GENERATOR_DECLARATION:
+		case NK_METHOD:
+			break;
+		default:
+			continue;
+		}
+		np = pg_fn_params(a, n, ps, 32);
+		for (uint32_t i = 0; i < np; i++) {
+			TSNode pid = param_name(a, ps[i]);
+			uint32_t l;
+			const char *t;
+			if (ts_node_is_null(pid))
+				continue;
+			t = pg_text(a, pid, &l);
+			if (l == len && !memcmp(t, name, len))
+				return type_is_pg_pool(m, ts_node_child_by_field_name(ps[i], "type", 4));
+		}
+	}
+	return 0;
+}
+
 static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 {
 	const pg_ast *a = &m->ast;
@@ -141,7 +212,7 @@ static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 	switch (pg_nk_of(a, recv)) {
 	case NK_IDENTIFIER: {
 		const pg_import *imp;
-		if (pg_strlist_has_n(&m->pool_vars, t, len))
+		if (pg_strlist_has_n(&m->pool_vars, t, len) || param_typed_pool(m, recv))
 			return 1;
 		imp = pg_module_import(m, t, len);
 		return imp && pg_modules_import_is_pool(an->ms, m, imp, NULL);

@@ -309,6 +309,32 @@ static void test_pool_proofs(void)
 	       "  await c.query('x');\n}\n", "");
 }
 
+/* Item 7: a parameter typed as pg's Pool is a proven pool, the client used only with other methods. */
+static void test_typed_pools(void)
+{
+	static const struct { const char *head, *type, *want; } cases[] = {
+		{"import { Pool } from 'pg';\n", "Pool", "4:n:x:6"},
+		{"import type { Pool as PgPool } from 'pg';\n", "PgPool", "4:n:x:6"},
+		{"import * as pg from 'pg';\n", "pg.Pool", "4:n:x:6"},
+		{"import pg from 'pg';\n", "pg.Pool", "4:n:x:6"},
+		{"import { Pool } from 'undici';\n", "Pool", ""},
+		{"import { Pool } from 'pg';\n", "Socket", ""},
+		{NULL, NULL, NULL},
+	};
+	for (int i = 0; cases[i].head; i++) {
+		char src[512];
+		snprintf(src, sizeof(src), "%s\nexport async function f(db: %s) {\n  const c = await db.connect();\n  await c.foo();\n}\n",
+		         cases[i].head, cases[i].type);
+		expect("src/t.ts", src, cases[i].want);
+	}
+	/* the safe twin */
+	expect("src/t.ts", "import { Pool } from 'pg';\n\nexport async function f(db: Pool) {\n  const c = await db.connect();\n"
+	       "  try {\n    await c.foo();\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* an inner untyped parameter shadows the typed outer one */
+	expect("src/t.ts", "import { Pool } from 'pg';\n\nexport function f(db: Pool) {\n  return async (db) => {\n"
+	       "    const c = await db.connect();\n    await c.foo();\n  };\n}\n", "");
+}
+
 static void test_top_level_and_names(void)
 {
 	expect("src/a.mjs", PG "const c = await pool.connect();\nawait c.query('x');\nc.release();\n", "3:g:e");
@@ -389,6 +415,7 @@ int main(void)
 	RUN(test_handovers);
 	RUN(test_helpers);
 	RUN(test_pool_proofs);
+	RUN(test_typed_pools);
 	RUN(test_top_level_and_names);
 	RUN(test_suppression);
 	RUN(test_calls_that_do_not_throw);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tests/hook_accuracy.sh - issue 9's shapes judged alike by `check` and by the
+# hook (`run` on the staged index, a real `git commit`): each shape has a
+# leaking version that both report and a safe twin that both accept.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/hook_lib.sh"
+
+# A TypeScript function whose pool is a parameter typed NAME, imported by HEAD.
+ts_typed_pool_fn() { # HEAD TYPE SAFE(0|1)
+	printf '%s\n\nexport async function load(db: %s) {\n  const c = await db.connect();\n' "$1" "$2"
+	if [ "$3" = 1 ]; then
+		printf '  try {\n    await c.foo();\n  } finally {\n    c.release();\n  }\n}\n'
+	else
+		printf '  await c.foo();\n}\n'
+	fi
+}
+
+# check, run and git commit agree on FILE (staged): all report, or none does.
+agree_on() { # FILE LEAKS(0|1)
+	local out rc
+	out=$("$PGLEAK_BIN" check "$1" 2>&1); rc=$?
+	[ $rc -eq "$2" ] || { fail "check $1: expected exit $2, got $rc: $out"; return 1; }
+	out=$("$PGLEAK_BIN" run 2>&1); rc=$?
+	[ $rc -eq "$2" ] || { fail "run: expected exit $2, got $rc: $out"; return 1; }
+	if [ "$2" = 1 ]; then
+		commit_blocked || return 1
+		assert_contains "$OUT" "load"
+	else
+		commit_ok
+	fi
+}
+
+# item 7: `Pool`, a renamed type-only import and `pg.Pool` prove the parameter a pool.
+test_typed_pool_parameter_leaks_everywhere() {
+	local spec
+	new_repo || return 1
+	for spec in "import { Pool } from 'pg';|Pool" "import type { Pool as PgPool } from 'pg';|PgPool" \
+	            "import * as pg from 'pg';|pg.Pool"; do
+		ts_typed_pool_fn "${spec%|*}" "${spec#*|}" 0 >load.ts && git add load.ts
+		agree_on load.ts 1 || { fail "type ${spec#*|}"; return 1; }
+	done
+}
+
+test_typed_pool_parameter_safe_twin_commits() {
+	new_repo || return 1
+	ts_typed_pool_fn "import { Pool } from 'pg';" Pool 1 >load.ts && git add load.ts
+	agree_on load.ts 0
+}
+
+# a type of the same name from another package proves nothing.
+test_pool_type_from_other_package_not_proven() {
+	new_repo || return 1
+	ts_typed_pool_fn "import { Pool } from 'undici';" Pool 0 >load.ts && git add load.ts
+	agree_on load.ts 0
+}
+
+run_tests
