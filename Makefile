@@ -44,7 +44,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
 BIN := $(OUT)/pgleak-hook
 
-.PHONY: all test bench install uninstall clean grammars fuzz
+.PHONY: all test bench bench-replay install uninstall clean grammars fuzz
 # ./pgleak-hook is a link to the default build's binary, for the scoring tools.
 all: $(BIN)
 ifeq ($(OUT),build)
@@ -104,6 +104,11 @@ test: $(BIN) $(UNIT_BIN)
 
 bench: $(BIN)
 	bench/run.sh
+	bench/replay.sh
+
+# The real-history replay alone (bench/replay.sh; PGLEAK_BIN_OLD=path adds a second binary).
+bench-replay: $(BIN)
+	bench/replay.sh
 
 fuzz:
 	tests/fuzz/run.sh

@@ -6,8 +6,10 @@
  *
  * A file is first scanned for a member call of an acquire method
  * (`.connect(`, see mentions_acquire); a file without one cannot hold an
- * acquisition and is not parsed, unless the caller asks for its units (the
- * diff needs them).
+ * acquisition and is not parsed, even when the caller asks for its units:
+ * the diff reads units only to place findings, and such a file has none
+ * (so a commit that touches no file naming an acquire method parses
+ * nothing; its stats count no function).
  *
  * Reuse (when a cache is attached) works at three levels:
  *  - a file's fingerprint (size, times, inode; `check` on disk only): a file
@@ -519,7 +521,7 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 		        "(maxFileBytes in .pgleak.json)\n", path, len, (unsigned long long)e->cfg->max_file_bytes);
 		return PG_OK;
 	}
-	if (!units && !mentions_acquire(e->cfg, data, len))
+	if (!mentions_acquire(e->cfg, data, len))
 		return PG_OK;
 	if (e->cache) {
 		/* check asks for no units: its records stay small (a 9 MB bundle has 20,000 units) */

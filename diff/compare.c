@@ -136,9 +136,10 @@ static int compare_file(pg_git_verdict *v, pg_engine *e_old, pg_engine *e_new,
 	pg_findings_init(&before);
 	pg_units_init(&units);
 	pg_units_init(&old_units);
-	/* Both sides are analysed the same way (asking for units, so neither is skipped by the
-	 * engine's pre-scan): identical bytes must give identical findings, and HEAD's version
-	 * then reuses the cache record its staged self left at the previous commit. */
+	/* Both sides are analysed the same way: identical bytes must give identical findings,
+	 * and HEAD's version then reuses the cache record its staged self left at the previous
+	 * commit.  A side that names no acquire method is not parsed (the engine's pre-scan):
+	 * it has no finding, and units only place findings. */
 	rc = analyse(e_new, new_side, path, c ? &c->new_id : NULL, &now, &units);
 	if (rc == PG_OK && now.len > 0) {
 		if (c && c->old_path)

@@ -15,6 +15,7 @@
  */
 #include "repo.h"
 
+#include <git2/sys/repository.h> /* git_repository_set_index */
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,10 @@ int pg_git_load_index(pg_git *g)
 		/* Relative to the current directory, as git means it (a hook runs at the work tree's root). */
 		if (git_index_open(&g->index, file) < 0)
 			return index_error(file);
+		/* The repository then answers from this index (attributes, lookups) instead of reading
+		 * and checksumming .git/index a second time; nothing here writes an index. */
+		if (git_repository_set_index(g->repo, g->index) < 0)
+			return pg_git_error("cannot use the index GIT_INDEX_FILE names");
 	} else if (git_repository_index(&g->index, g->repo) < 0) {
 		char *path = pg_path_join(git_repository_path(g->repo), "index");
 		int rc = index_error(path);

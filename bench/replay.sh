@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# replay.sh - the real-history replay (`make bench` runs it after run.sh):
+# what the hook adds to `git commit` on a repository of real shape, against
+# the floor of `git diff --cached --name-only`.
+#
+#   bench/replay.sh                      both sizes (14k and 2.7k entries), 40 commits each
+#   REPLAY_COMMITS=N REPLAY_SIZES="2700" bench/replay.sh
+#   PGLEAK_BIN=path      the hook's binary (default build/pgleak-hook)
+#   PGLEAK_BIN_OLD=path  a second binary measured in the same rounds (before/after)
+#
+# How it measures: bench/replay_gen.py makes the repository and applies the
+# commits of its stream one at a time.  For each commit, once staged, the
+# commands run one after the other in a rotating order, so that the load of
+# this shared machine falls on all alike: `git diff --cached --name-only`,
+# `git commit --no-verify`, and `git commit` with the hook of each binary
+# (every commit but the last is undone with `git reset -q --soft HEAD^`, which
+# keeps the index).  The hook's overhead is its commit's time minus the
+# --no-verify one of the same round.  The first commit runs on an empty cache
+# and is reported on its own ("cold"); the others are warm.  Each binary has
+# its own cache folder.  Wall time from `date +%s%N`; peak RSS of `run`
+# from /usr/bin/time inside the hook.  Everything lives in bench/work/replay/.
+set -u -o pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+W="$here/work/replay"
+COMMITS=${REPLAY_COMMITS:-40}
+SIZES=${REPLAY_SIZES:-"14000 2700"}
+SEED=20261203
+BIN=${PGLEAK_BIN:-$top/build/pgleak-hook}
+OLD=${PGLEAK_BIN_OLD:-}
+die() { echo "replay: $*" >&2; exit 2; }
+[ -x "$BIN" ] || die "no binary at $BIN"
+[ -z "$OLD" ] || [ -x "$OLD" ] || die "no binary at $OLD"
+TIME=/usr/bin/time
+[ -x "$TIME" ] || die "/usr/bin/time is needed (apt-get install time)"
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
+export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
+unset PGLEAK_SKIP
+mkdir -p "$W"
+
+names=(new)
+bins=("$BIN")
+[ -n "$OLD" ] && names+=(old) && bins+=("$OLD")
+
+now_us() { echo $(($(date +%s%N) / 1000)); }
+# timed OUTVAR CMD...: runs CMD, stores its wall time in microseconds
+timed() {
+	local __v=$1 t0 t1
+	shift
+	t0=$(now_us)
+	"$@" >/dev/null 2>>"$W/errors.log"
+	local rc=$?
+	t1=$(now_us)
+	printf -v "$__v" %s $((t1 - t0))
+	return $rc
+}
+stats() { # reads numbers (ms); prints "median p90 max"
+	sort -g | awk '{a[NR]=$1} END{if(!NR){print "n/a n/a n/a";exit}
+		m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; p=a[int(0.9*NR+0.999)]; if(p=="")p=a[NR];
+		printf "%.1f %.1f %.1f\n", m, p, a[NR]}'
+}
+
+echo "| entries | binary | --no-verify median | hook adds median / p90 / max (ms) | diff --name-only median | adds / floor median / max | cold first adds | peak RSS of run |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+for size in $SIZES; do
+	R="$W/repo-$size"
+	rm -rf "$R" "$W/cache-"*"-$size" "$W/t-$size."*
+	python3 "$here/replay_gen.py" --entries "$size" --seed "$SEED" init "$R" || die "replay_gen.py failed"
+	(cd "$R" && git init -q . && git add -A . && git commit -q --no-verify -m init) || die "cannot commit"
+	entries=$(git -C "$R" ls-files | wc -l)
+	# The hook: the binary named by HOOK_BIN, its peak RSS appended to HOOK_RSS.
+	printf '#!/bin/sh\nexec %s -f %%M -a -o "$HOOK_RSS" "$HOOK_BIN" run\n' "$TIME" >"$R/.git/hooks/pre-commit"
+	chmod +x "$R/.git/hooks/pre-commit"
+	cd "$R" || die "no $R"
+	for k in $(seq 1 "$COMMITS"); do
+		python3 "$here/replay_gen.py" --entries "$size" --seed "$SEED" commit "$k" "$R" >/dev/null || die "commit $k"
+		git add -A . || die "git add"
+		order=(diff nv "${names[@]}")
+		rot=$((k % ${#order[@]}))
+		order=("${order[@]:$rot}" "${order[@]:0:$rot}")
+		last=""
+		for what in "${order[@]}"; do [ "$what" = diff ] || last=$what; done
+		for what in "${order[@]}"; do
+			case $what in
+			diff) timed t git diff --cached --name-only; echo "$t" >>"$W/t-$size.diff" ;;
+			nv) timed t git commit -q --no-verify -m "c$k"; echo "$t" >>"$W/t-$size.nv"
+				[ "$last" = nv ] || git reset -q --soft HEAD^ ;;
+			*)
+				i=0; for n in "${names[@]}"; do [ "$n" = "$what" ] && break; i=$((i + 1)); done
+				export HOOK_BIN=${bins[$i]} HOOK_RSS="$W/t-$size.$what.rss"
+				export PGLEAK_CACHE_DIR="$W/cache-$what-$size"
+				if timed t git commit -q -m "c$k"; then
+					echo "$t" >>"$W/t-$size.$what"
+					[ "$last" = "$what" ] || git reset -q --soft HEAD^
+				else
+					echo "replay: commit $k blocked by $what's hook" >&2
+					echo "$t" >>"$W/t-$size.$what"
+					[ "$last" = "$what" ] && git commit -q --no-verify -m "c$k"
+				fi ;;
+			esac
+		done
+	done
+	cd "$W" || exit 2
+	for n in "${names[@]}"; do
+		paste -d' ' "$W/t-$size.$n" "$W/t-$size.nv" "$W/t-$size.diff" |
+			awk '{print ($1-$2)/1000, ($1-$2)/$3, $2/1000, $3/1000}' >"$W/t-$size.$n.rows"
+		cold=$(head -n 1 "$W/t-$size.$n.rows" | awk '{printf "%.1f", $1}')
+		read -r am ap ax < <(tail -n +2 "$W/t-$size.$n.rows" | cut -d' ' -f1 | stats)
+		read -r rm _ rx < <(tail -n +2 "$W/t-$size.$n.rows" | cut -d' ' -f2 | stats)
+		read -r nvm _ _ < <(tail -n +2 "$W/t-$size.$n.rows" | cut -d' ' -f3 | stats)
+		read -r dm _ _ < <(tail -n +2 "$W/t-$size.$n.rows" | cut -d' ' -f4 | stats)
+		rss=$(awk 'BEGIN{m=0} $1+0>m{m=$1} END{printf "%.1f MB", m/1024}' "$W/t-$size.$n.rss")
+		echo "| $entries | $n | $nvm ms | +$am / +$ap / +$ax | $dm ms | ${rm}x / ${rx}x | +$cold ms | $rss |"
+	done
+done
