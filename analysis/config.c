@@ -48,35 +48,6 @@ static const char *const key_names[K_COUNT] = {
 	"pools", "acquire", "release", "releaseHelpers", "ignore", "maxFileBytes",
 };
 
-/* Levenshtein distance (bounded inputs: config keys), for "did you mean". */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), *row, result;
-	if (la > 64 || lb > 64)
-		return (size_t)-1;
-	row = pg_xmalloc((lb + 1) * sizeof(size_t));
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
-			size_t best = diag + cost;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	result = row[lb];
-	free(row);
-	return result;
-}
-
 /* A printable rendering of a key for messages (keys may hold any character). */
 static char *printable(const char *s, size_t n)
 {
@@ -101,7 +72,7 @@ static int unknown_key(const char *origin, const pg_json_node *m)
 	size_t best_d = 3; /* suggest only close misspellings */
 	int rc;
 	for (int k = 0; k < K_COUNT; k++) {
-		size_t d = edit_distance(name, key_names[k]);
+		size_t d = pg_edit_distance(name, key_names[k]);
 		if (d < best_d) {
 			best_d = d;
 			best = key_names[k];

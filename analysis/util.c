@@ -360,3 +360,32 @@ void pg_strmap_free(pg_strmap *m)
 	free(m->vals);
 	memset(m, 0, sizeof(*m));
 }
+
+/* Case-insensitive Levenshtein distance; inputs are short names (a row of 65 at most). */
+size_t pg_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), *row, result;
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	row = pg_xmalloc((lb + 1) * sizeof(size_t));
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	result = row[lb];
+	free(row);
+	return result;
+}

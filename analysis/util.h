@@ -79,6 +79,9 @@ char *pg_path_join(const char *dir, const char *rel);
 char *pg_path_normalize(const char *path);
 char *pg_path_dirname(const char *path);
 
+/* Edit distance for "did you mean" (case-insensitive); (size_t)-1 past 64 bytes. */
+size_t pg_edit_distance(const char *a, const char *b);
+
 
 /*
  * A string -> size_t hash map (open addressing, linear probing), for the

@@ -5,6 +5,12 @@
  * The diff is taken with no context lines, so each hunk is exactly what
  * changed; a hunk with no new lines is a deletion and keeps its position,
  * because removing a `client.release()` changes the function around it.
+ *
+ * "Is this a source we check" is the path's language and the configuration,
+ * as for `check`: the contents never decide, so a NUL byte in a comment or a
+ * HEAD version git took for binary does not hide a file (diffed as text).  A
+ * side whose path was not a checked source (`a.txt` renamed to `a.js`, or a
+ * path the configuration ignored) has no old version: all of it is new code.
  */
 #include "staged.h"
 
@@ -39,6 +45,19 @@ const pg_git_change *pg_git_changes_find(const pg_git_changes *c, const char *pa
 	return NULL;
 }
 
+/* Whether PATH names a JS/TS source that the configuration does not ignore. */
+static int is_checked_source(const char *path, const pg_config *cfg)
+{
+	return path && pg_lang_from_path(path) != PG_LANG_NONE && !pg_config_ignores(cfg, path);
+}
+
+/* Whether the old side was a source we checked, so that its findings are the baseline. */
+static int had_checked_old(const git_diff_delta *d, const pg_config *cfg)
+{
+	return d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED &&
+	       pg_git_is_file_mode(d->old_file.mode) && is_checked_source(d->old_file.path, cfg);
+}
+
 /* Whether git would diff this delta at all as a JS/TS source we check. */
 static int wanted(const git_diff_delta *d, const pg_config *cfg)
 {
@@ -46,26 +65,22 @@ static int wanted(const git_diff_delta *d, const pg_config *cfg)
 		return 0;
 	if (!pg_git_is_file_mode(d->new_file.mode))
 		return 0; /* submodule, symlink */
-	if (pg_lang_from_path(d->new_file.path) == PG_LANG_NONE || pg_config_ignores(cfg, d->new_file.path))
+	if (!is_checked_source(d->new_file.path, cfg))
 		return 0;
-	/* A pure rename (or a mode change) leaves the contents, hence the findings, as they were. */
-	if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED &&
-	    git_oid_equal(&d->old_file.id, &d->new_file.id))
+	/* A pure rename (or a mode change) between checked sources leaves the findings as they were. */
+	if (had_checked_old(d, cfg) && git_oid_equal(&d->old_file.id, &d->new_file.id))
 		return 0;
 	return 1;
 }
 
-static int add_change(pg_git_changes *out, git_patch *patch)
+static int add_change(pg_git_changes *out, git_patch *patch, const pg_config *cfg)
 {
 	const git_diff_delta *d = git_patch_get_delta(patch);
 	pg_git_change *c;
 	size_t h, nh;
 	int had_old;
 
-	if (d->flags & GIT_DIFF_FLAG_BINARY)
-		return PG_OK;
-	had_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED &&
-	          pg_git_is_file_mode(d->old_file.mode);
+	had_old = had_checked_old(d, cfg);
 	PG_GROW(out->items, out->cap, out->len + 1);
 	c = &out->items[out->len++];
 	memset(c, 0, sizeof(*c));
@@ -105,7 +120,7 @@ int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
 
 	opts.context_lines = 0;
 	opts.interhunk_lines = 0;
-	opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+	opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | GIT_DIFF_FORCE_TEXT;
 	if (new_side->index)
 		rc = git_diff_tree_to_index(&diff, new_side->repo, old_side->tree, new_side->index, &opts);
 	else
@@ -131,7 +146,7 @@ int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
 			break;
 		}
 		if (patch)
-			rc = add_change(out, patch);
+			rc = add_change(out, patch, cfg);
 		git_patch_free(patch);
 	}
 	git_diff_free(diff);

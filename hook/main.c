@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "util.h"
 
 typedef struct {
 	const char *name;
@@ -98,6 +99,19 @@ static const command *find_command(const char *name)
 	return NULL;
 }
 
+/* The command a mistyped NAME most likely meant (two edits at most), or NULL. */
+static const char *nearest_command(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		size_t d = pg_edit_distance(name, commands[i].name);
+		if (d < best_d)
+			best_d = d, best = commands[i].name;
+	}
+	return best;
+}
+
 /* Flushes stdout; a reader that went away (EPIPE) is not an error worth a message. */
 static int finish(int code)
 {
@@ -135,7 +149,11 @@ int main(int argc, char **argv)
 			return finish(cmd->fn(2, help_argv));
 		}
 		if (argc > 2) {
-			fprintf(stderr, "pgleak-hook: '%s' is not a command; see 'pgleak-hook --help'\n", argv[2]);
+			const char *near = nearest_command(argv[2]);
+			if (near)
+				fprintf(stderr, "pgleak-hook: '%s' is not a command; did you mean '%s'?\n", argv[2], near);
+			else
+				fprintf(stderr, "pgleak-hook: '%s' is not a command; see 'pgleak-hook --help'\n", argv[2]);
 			return 2;
 		}
 		print_help(stdout);
@@ -151,7 +169,11 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(name);
 	if (!cmd) {
-		fprintf(stderr, "pgleak-hook: '%s' is not a command.\n", name);
+		const char *near = nearest_command(name);
+		if (near)
+			fprintf(stderr, "pgleak-hook: '%s' is not a command; did you mean '%s'?\n", name, near);
+		else
+			fprintf(stderr, "pgleak-hook: '%s' is not a command.\n", name);
 		fprintf(stderr, "Commands:");
 		for (size_t i = 0; i < NCOMMANDS; i++)
 			fprintf(stderr, " %s", commands[i].name);

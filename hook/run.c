@@ -330,8 +330,15 @@ static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree 
 
 	*old_tree = *new_tree = NULL;
 	*use_index = 0;
-	if (git_revparse(&spec, g->repo, rev) < 0)
+	if (git_revparse(&spec, g->repo, rev) < 0) {
+		/* libgit2's "revspec 'HEAD' not found" reads like a typo; before the first commit it is not one. */
+		if (git_repository_head_unborn(g->repo) == 1)
+			return pg_error_set(PG_ERROR,
+			                    "%s: this repository has no commit yet, so there is nothing to compare with; "
+			                    "'pgleak-hook check .' checks the files themselves",
+			                    rev);
 		return pg_git_error(rev);
+	}
 	if (spec.flags & GIT_REVSPEC_SINGLE) {
 		*use_index = 1;
 		rc = pg_git_rev_tree(old_tree, spec.from);

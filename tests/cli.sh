@@ -79,7 +79,20 @@ test_unknown_command_is_exit_2() {
 	err=$("$PGLEAK_BIN" frobnicate 2>&1 >/dev/null); [ $? = 2 ] || fail "expected exit 2" || return 1
 	assert_contains "$err" "'frobnicate' is not a command" || return 1
 	assert_contains "$err" "pgleak-hook --help" || return 1
-	err=$("$PGLEAK_BIN" help frobnicate 2>&1 >/dev/null); [ $? = 2 ] || fail "help frobnicate: expected exit 2"
+	err=$("$PGLEAK_BIN" help frobnicate 2>&1 >/dev/null); [ $? = 2 ] || fail "help frobnicate: expected exit 2" || return 1
+	assert_not_contains "$err" "did you mean"
+}
+
+# A close misspelling names the command meant; a far one does not guess.
+test_mistyped_command_did_you_mean() {
+	local err
+	err=$("$PGLEAK_BIN" chek a.js 2>&1 >/dev/null); [ $? = 2 ] || fail "chek: expected exit 2" || return 1
+	assert_contains "$err" "did you mean 'check'?" || return 1
+	err=$("$PGLEAK_BIN" instal 2>&1 >/dev/null); [ $? = 2 ] || fail "instal: expected exit 2" || return 1
+	assert_contains "$err" "did you mean 'install'?" || return 1
+	err=$("$PGLEAK_BIN" help unistall 2>&1 >/dev/null); [ $? = 2 ] || fail "help unistall: expected exit 2" || return 1
+	assert_contains "$err" "did you mean 'uninstall'?" || return 1
+	[ ! -e .git/hooks/pre-commit ] || fail "a mistyped command did something"
 }
 
 test_unknown_option_is_exit_2() {

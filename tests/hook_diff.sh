@@ -70,4 +70,15 @@ test_diff_bad_revision_is_exit_2() {
 	assert_contains "$out" "no-such-rev"
 }
 
+# Before the first commit, `diff HEAD` says in words that there is no commit yet.
+test_diff_head_before_first_commit_says_so() {
+	git init -q repo && cd repo || return 1
+	{ js_pool_header; js_leaky_fn firstLeak; } >users.js && git add users.js
+	local out rc
+	out=$("$PGLEAK_BIN" diff HEAD 2>&1); rc=$?
+	[ $rc -eq 2 ] || { fail "expected exit 2, got $rc: $out"; return 1; }
+	assert_contains "$out" "no commit yet" || return 1
+	assert_not_contains "$out" "revspec"
+}
+
 run_tests
