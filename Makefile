@@ -44,7 +44,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
 BIN := $(OUT)/pgleak-hook
 
-.PHONY: all test bench bench-replay install uninstall clean grammars fuzz
+.PHONY: all test bench bench-replay install uninstall clean grammars fuzz static
 # ./pgleak-hook is a link to the default build's binary, for the scoring tools.
 all: $(BIN)
 ifeq ($(OUT),build)
@@ -124,3 +124,16 @@ clean:
 	rm -rf $(OUT)/*.a $(OUT)/pgleak-hook $(OUT)/analysis $(OUT)/cache $(OUT)/diff $(OUT)/hook $(OUT)/tests $(OUT)/grammar pgleak-hook
 
 -include $(LIB_OBJ:.o=.d) $(OUT)/hook/main.d
+
+# `make static`: build/pgleak-hook-static, linked with Debian's .a files
+# (libgit2 and what pkg-config says it needs, libssh2's crypto, tree-sitter,
+# xxhash, glibc), for any x86-64 Linux.  packaging/static/nogss.c stands in
+# for the Kerberos library Debian ships no .a of (see its header).  glibc's
+# getpwuid_r warning is expected: libgit2 uses it only when HOME is unset.
+STATIC_BIN := $(OUT)/pgleak-hook-static
+static: $(STATIC_BIN)
+$(OUT)/packaging/nogss.o: packaging/static/nogss.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_OWN) -c $< -o $@
+$(STATIC_BIN): $(OUT)/hook/main.o $(OUT)/libpgleak.a $(OUT)/packaging/nogss.o
+	$(CC) -static -o $@ $^ $$(pkg-config --static --libs libgit2 libssh2) -lxxhash -ltree-sitter -lpthread

@@ -13,10 +13,11 @@
  * to .husky/pre-commit once; husky owns core.hooksPath (.husky/_) and
  * rewrites it, so a plain install there is refused with that advice.
  *
- * The hook calls `pgleak-hook` by name when it is on PATH at install time,
- * else by the absolute path of the installing binary.  When it cannot be
- * found at commit time the hook blocks (exit 2) and says how to bypass: a
- * check that silently stops running is worse than a commit that stops.
+ * Every form runs the same line (pg_install_hook_call): PGLEAK_SKIP=1 skips
+ * it, else it looks in the project's node_modules/.bin, then PATH, then the
+ * absolute path of the installing binary.  When none is there at commit
+ * time the hook blocks (exit 2) and says in one line what to run: a check
+ * that silently stops running is worse than a commit that stops.
  */
 #include <errno.h>
 #include <limits.h>
@@ -122,22 +123,32 @@ static int binary_command(char **out)
 	return PG_OK;
 }
 
-/* The command a hook runs, guarded so that a missing binary blocks and says so. */
-static char *guarded_call(const char *bin)
+/*
+ * The one line every form of the hook runs (plain hook, husky, and what
+ * README gives for lefthook): PGLEAK_SKIP=1 skips it, then the project's own
+ * node_modules/.bin (git runs hooks at the work tree's root, so a teammate's
+ * `npm install` is enough), then PATH, then the binary that installed it.
+ * Missing everywhere, it fails closed with one line saying what to run.
+ * One line, so that husky's block stays the marker plus this line.
+ */
+char *pg_install_hook_call(const char *bin)
 {
-	return pg_xasprintf(
-	    "if ! command -v %s >/dev/null 2>&1; then\n"
-	    "\tif [ \"${PGLEAK_SKIP:-}\" = 1 ]; then echo 'pgleak-hook: PGLEAK_SKIP=1: commit allowed without checking' >&2; exit 0; fi\n"
-	    "\techo \"pgleak-hook: cannot find %s: the commit is blocked. Install it (or run 'pgleak-hook install' again),\" >&2\n"
-	    "\techo 'or bypass in an emergency: git commit --no-verify, or PGLEAK_SKIP=1 git commit' >&2\n"
-	    "\texit 2\n"
-	    "fi\n",
-	    bin, bin);
+	char *abs = bin[0] == '\'' ? pg_xasprintf("elif [ -x %s ]; then %s run; ", bin, bin) : pg_xstrdup("");
+	char *s = pg_xasprintf(
+	    "if [ \"${PGLEAK_SKIP:-}\" = 1 ]; then echo 'pgleak-hook: PGLEAK_SKIP=1: commit allowed without checking' >&2; "
+	    "elif [ -x node_modules/.bin/pgleak-hook ]; then node_modules/.bin/pgleak-hook run; "
+	    "elif command -v pgleak-hook >/dev/null 2>&1; then pgleak-hook run; "
+	    "%s"
+	    "else echo \"pgleak-hook: cannot find pgleak-hook (node_modules/.bin, PATH): commit blocked; run 'npm install' "
+	    "(or npm i -D pgleak-hook), or bypass: PGLEAK_SKIP=1 git commit / git commit --no-verify\" >&2; exit 2; fi || exit $?\n",
+	    abs);
+	free(abs);
+	return s;
 }
 
 static char *hook_script(const char *bin)
 {
-	char *guard = guarded_call(bin), *s;
+	char *call = pg_install_hook_call(bin), *s;
 	s = pg_xasprintf("#!/bin/sh\n"
 	                 MARKER "\n"
 	                 "# It blocks commits that introduce PostgreSQL pool-client leaks.  `pgleak-hook uninstall`\n"
@@ -147,10 +158,9 @@ static char *hook_script(const char *bin)
 	                 "if [ -x \"$chained\" ]; then\n"
 	                 "\t\"$chained\" \"$@\" || exit $?\n"
 	                 "fi\n"
-	                 "%s"
-	                 "exec %s run\n",
-	                 guard, bin);
-	free(guard);
+	                 "%s",
+	                 call);
+	free(call);
 	return s;
 }
 
@@ -256,10 +266,10 @@ static char *husky_file(git_repository *repo, int *has_dir)
 /* The two lines --husky adds, as one block (found again by uninstall). */
 static char *husky_block(const char *bin)
 {
-	return pg_xasprintf(HUSKY_MARKER "\n"
-	                    "command -v %s >/dev/null 2>&1 || { echo 'pgleak-hook: cannot find %s: commit blocked; "
-	                    "bypass: git commit --no-verify' >&2; exit 2; }; %s run\n",
-	                    bin, bin[0] == '\'' ? "the pgleak-hook binary" : bin, bin);
+	char *call = pg_install_hook_call(bin);
+	char *s = pg_xasprintf(HUSKY_MARKER "\n%s", call);
+	free(call);
+	return s;
 }
 
 /* The block's offset and length in `text`, found by the marker; 0 when absent. */

@@ -34,6 +34,7 @@ typedef struct {
 	int strict;
 	pg_format format;
 	const char *rev; /* diff only */
+	int ci;          /* diff --ci: no advice to bypass a hook that CI does not run */
 } run_opts;
 
 static double now_ms(void)
@@ -46,9 +47,10 @@ static double now_ms(void)
 static void usage(FILE *f, int is_diff)
 {
 	if (is_diff)
-		fputs("usage: pgleak-hook diff [--format text|json|sarif] REV[..REV]\n"
+		fputs("usage: pgleak-hook diff [--ci] [--format text|json|sarif] REV[..REV]\n"
 		      "  The leaks that the second revision (default: the index) introduces over the first.\n"
-		      "  REV...REV compares with their merge base, as for a pull request.\n", f);
+		      "  REV...REV compares with their merge base, as for a pull request.\n"
+		      "  --ci  for a CI job: the message says to fix and push, not how to bypass a local hook\n", f);
 	else
 		fputs("usage: pgleak-hook run [--strict] [--format text|json|sarif]\n"
 		      "  Checks what is staged against HEAD; blocks (exit 1) when a leak is introduced.\n"
@@ -69,6 +71,8 @@ static int parse_args(run_opts *o, int argc, char **argv, int is_diff)
 			return 0;
 		} else if (!strcmp(a, "--strict")) {
 			o->strict = 1;
+		} else if (is_diff && !strcmp(a, "--ci")) {
+			o->ci = 1;
 		} else if (!strcmp(a, "--format")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "pgleak-hook: --format needs a value (text, json, sarif)\n");
@@ -205,7 +209,7 @@ static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_s
 	return PG_OK;
 }
 
-static void summary(const pg_git_verdict *v, double ms, int blocked, const char *what)
+static void summary(const pg_git_verdict *v, double ms, int blocked, const char *what, int ci)
 {
 	char figures[160];
 	snprintf(figures, sizeof(figures), "%zu file%s, %zu function%s checked, %zu reused from cache, %.0f ms",
@@ -216,7 +220,10 @@ static void summary(const pg_git_verdict *v, double ms, int blocked, const char 
 		        v->introduced == 1 ? "" : "s",
 		        v->introduced ? "" : ", and --strict blocks on the leaks in the functions you changed",
 		        figures);
-		fprintf(stderr, "pgleak-hook: fix it, or bypass in an emergency: " BYPASS "\n");
+		if (ci)
+			fprintf(stderr, "pgleak-hook: fix the leak%s shown above and push again\n", v->introduced == 1 ? "" : "s");
+		else
+			fprintf(stderr, "pgleak-hook: fix it, or bypass in an emergency: " BYPASS "\n");
 	} else if (v->warnings) {
 		fprintf(stderr, "pgleak-hook: %zu leak%s already there in the functions you changed, not blocking (%s)\n",
 		        v->warnings, v->warnings == 1 ? " was" : "s were", figures);
@@ -313,7 +320,7 @@ int pg_cmd_run(int argc, char **argv)
 		code = 2;
 	} else {
 		int blocked = v.introduced > 0 || (o.strict && v.warnings > 0);
-		summary(&v, now_ms() - t0, blocked, "commit");
+		summary(&v, now_ms() - t0, blocked, "commit", 0);
 		code = blocked ? 1 : 0;
 	}
 	pg_git_verdict_free(&v);
@@ -396,7 +403,7 @@ int pg_cmd_diff(int argc, char **argv)
 		code = 2;
 	} else {
 		if (v.introduced)
-			summary(&v, now_ms() - t0, 1, "change");
+			summary(&v, now_ms() - t0, 1, "change", o.ci);
 		code = v.introduced ? 1 : 0;
 	}
 	pg_git_verdict_free(&v);

@@ -62,6 +62,19 @@ test_diff_sarif_and_text() {
 	assert_not_contains "$out" "oldLeak"
 }
 
+# In CI there is no local hook to bypass: --ci says to fix and push instead.
+test_diff_ci_does_not_advise_no_verify() {
+	two_commits || return 1
+	local out rc
+	out=$("$PGLEAK_BIN" diff "$A..$B" 2>&1 >/dev/null)
+	assert_contains "$out" "--no-verify" || return 1
+	out=$("$PGLEAK_BIN" diff --ci "$A..$B" 2>&1 >/dev/null); rc=$?
+	[ $rc -eq 1 ] || { fail "expected exit 1, got $rc"; return 1; }
+	assert_contains "$out" "push again" || return 1
+	assert_not_contains "$out" "--no-verify" || return 1
+	assert_not_contains "$out" "PGLEAK_SKIP"
+}
+
 test_diff_bad_revision_is_exit_2() {
 	two_commits || return 1
 	local out rc

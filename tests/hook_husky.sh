@@ -35,4 +35,23 @@ test_husky_blocks_leak_and_uninstall_restores() {
 	commit_ok
 }
 
+# A teammate who clones and runs `npm install` without the package: the
+# husky line blocks with one line saying what to run, PGLEAK_SKIP=1 lets the
+# commit through, and once node_modules/.bin has the binary it checks.
+test_husky_teammate_without_binary() {
+	husky_repo || return 1
+	cp "$PGLEAK_BIN" ../pgleak-copy
+	../pgleak-copy install --husky >/dev/null 2>&1 || { fail "install --husky failed"; return 1; }
+	rm ../pgleak-copy
+	git add .husky/pre-commit
+	local out rc; out=$(git commit -q -m x 2>&1); rc=$?
+	[ $rc -ne 0 ] || { fail "commit allowed with the binary missing"; return 1; }
+	assert_contains "$out" "npm install" || return 1
+	PGLEAK_SKIP=1 commit_ok || return 1
+	assert_contains "$OUT" "PGLEAK_SKIP=1" || return 1
+	cp "$PGLEAK_BIN" node_modules/.bin/pgleak-hook
+	js_leaky_fn addUser >>users.js && git add users.js
+	commit_blocked
+}
+
 run_tests

@@ -94,8 +94,29 @@ test_missing_binary_blocks_with_advice() {
 	local out rc; out=$(git commit -q -m x 2>&1); rc=$?
 	[ $rc -ne 0 ] || { fail "commit allowed with the binary missing"; return 1; }
 	assert_contains "$out" "cannot find" || return 1
-	assert_contains "$out" "--no-verify" || return 1
+	assert_contains "$out" "npm install" || return 1
+	assert_contains "$out" "PGLEAK_SKIP=1" || return 1
+	assert_eq "$(printf '%s\n' "$out" | wc -l)" 1 || return 1
 	PGLEAK_SKIP=1 commit_ok
+}
+
+# A teammate's `npm install` puts the binary in node_modules/.bin: the hook
+# finds it there before PATH (here PATH's pgleak-hook allows everything).
+test_hook_prefers_project_node_modules_bin() {
+	git init -q repo && cd repo || return 1
+	cp "$PGLEAK_BIN" ../pgleak-copy
+	../pgleak-copy install >/dev/null || return 1
+	rm ../pgleak-copy
+	mkdir -p node_modules/.bin ../fakebin
+	cp "$PGLEAK_BIN" node_modules/.bin/pgleak-hook
+	printf '#!/bin/sh\nexit 0\n' >../fakebin/pgleak-hook && chmod +x ../fakebin/pgleak-hook
+	printf 'node_modules\n' >.gitignore
+	{ js_pool_header; js_safe_fn listUsers; } >users.js && git add .gitignore users.js
+	PATH="$PWD/../fakebin:$PATH" commit_ok || return 1
+	js_leaky_fn addUser >>users.js && git add users.js
+	PATH="$PWD/../fakebin:$PATH" commit_blocked || return 1
+	rm -r node_modules
+	PATH="$PWD/../fakebin:$PATH" commit_ok
 }
 
 test_internal_error_blocks_with_exit_2() {
