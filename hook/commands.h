@@ -14,5 +14,10 @@ int pg_cmd_diff(int argc, char **argv);      /* hook/run.c */
 int pg_cmd_install(int argc, char **argv);   /* hook/install.c */
 int pg_cmd_uninstall(int argc, char **argv); /* hook/install.c */
 int pg_cmd_cache(int argc, char **argv);     /* cache/cmd.c */
+int pg_cmd_lsp(int argc, char **argv);       /* hook/lsp.c */
+
+#include <stdio.h>
+/* Serves the LSP on one stream until exit or its end; the exit code. */
+int pg_lsp_serve(FILE *in, FILE *out);
 
 #endif

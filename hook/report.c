@@ -87,7 +87,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 
 /* ----------------------------------------------------------------- JSON */
 
-static void json_str(pg_buf *b, const char *s)
+void pg_report_json_str(pg_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t n = strlen((const char *)p), i = 0;
@@ -124,7 +124,7 @@ static void json_str(pg_buf *b, const char *s)
 static void json_key(pg_buf *b, const char *indent, const char *key)
 {
 	pg_buf_puts(b, indent);
-	json_str(b, key);
+	pg_report_json_str(b, key);
 	pg_buf_puts(b, ": ");
 }
 
@@ -135,19 +135,19 @@ static void write_json(pg_buf *b, const pg_report_opts *o, const pg_findings *fs
 		const pg_finding *f = &fs->items[i];
 		pg_buf_puts(b, i ? ",\n    {\n" : "\n    {\n");
 		json_key(b, "      ", "path");
-		json_str(b, f->path);
+		pg_report_json_str(b, f->path);
 		pg_buf_printf(b, ",\n      \"line\": %u,\n      \"column\": %u,\n", (unsigned)f->line,
 		              (unsigned)f->column);
 		json_key(b, "      ", "kind");
-		json_str(b, pg_kind_name(f->kind));
+		pg_report_json_str(b, pg_kind_name(f->kind));
 		pg_buf_puts(b, ",\n");
 		json_key(b, "      ", "function");
-		json_str(b, f->function);
+		pg_report_json_str(b, f->function);
 		pg_buf_puts(b, ",\n");
 		json_key(b, "      ", "message");
-		json_str(b, f->message);
+		pg_report_json_str(b, f->message);
 		pg_buf_puts(b, ",\n      \"exit\": { \"via\": ");
-		json_str(b, pg_via_name(f->via));
+		pg_report_json_str(b, pg_via_name(f->via));
 		pg_buf_printf(b, ", \"line\": %u }", (unsigned)f->exit_line);
 		if (o->with_introduced)
 			pg_buf_printf(b, ",\n      \"introduced\": %s", f->introduced == 0 ? "false" : "true");
@@ -311,7 +311,7 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 	               "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n"
 	               "      \"tool\": {\n        \"driver\": {\n          \"name\": \"pgleak-hook\",\n"
 	               "          \"version\": ");
-	json_str(b, PG_VERSION);
+	pg_report_json_str(b, PG_VERSION);
 	/* no informationUri: it is optional in SARIF, and the project has no public address yet */
 	pg_buf_puts(b, ",\n          \"rules\": [");
 	for (size_t i = 0; i < NRULES; i++) {
@@ -319,13 +319,13 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		pg_buf_printf(b, "              \"id\": \"pgleak/%s\",\n", pg_kind_name(rules[i].kind));
 		pg_buf_printf(b, "              \"name\": \"%s\",\n", rules[i].name);
 		pg_buf_puts(b, "              \"shortDescription\": { \"text\": ");
-		json_str(b, rules[i].short_desc);
+		pg_report_json_str(b, rules[i].short_desc);
 		pg_buf_puts(b, " },\n              \"fullDescription\": { \"text\": ");
-		json_str(b, rules[i].full_desc);
+		pg_report_json_str(b, rules[i].full_desc);
 		pg_buf_puts(b, " },\n              \"help\": { \"text\": ");
-		json_str(b, rules[i].help);
+		pg_report_json_str(b, rules[i].help);
 		pg_buf_puts(b, ", \"markdown\": ");
-		json_str(b, rules[i].help);
+		pg_report_json_str(b, rules[i].help);
 		pg_buf_puts(b, " },\n              \"defaultConfiguration\": { \"level\": \"error\" },\n"
 		               "              \"properties\": { \"tags\": [\"reliability\", \"postgresql\"], \"precision\": \"high\" }\n"
 		               "            }");
@@ -344,7 +344,7 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		pg_buf_printf(b, "          \"ruleId\": \"pgleak/%s\",\n          \"ruleIndex\": %zu,\n"
 		                 "          \"level\": \"%s\",\n          \"message\": { \"text\": ",
 		              pg_kind_name(f->kind), rule_index(f->kind), warning ? "warning" : "error");
-		json_str(b, msg.data);
+		pg_report_json_str(b, msg.data);
 		pg_buf_free(&msg);
 		pg_buf_puts(b, " },\n          \"locations\": [\n            {\n"
 		               "              \"physicalLocation\": {\n                \"artifactLocation\": { \"uri\": \"");
@@ -365,7 +365,7 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		              (unsigned long long)fingerprint(f));
 		if (f->function) {
 			pg_buf_puts(b, ",\n          \"properties\": { \"function\": ");
-			json_str(b, f->function);
+			pg_report_json_str(b, f->function);
 			pg_buf_printf(b, ", \"exit\": { \"via\": \"%s\", \"line\": %u } }", pg_via_name(f->via),
 			              (unsigned)f->exit_line);
 		}
