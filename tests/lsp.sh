@@ -4,7 +4,8 @@
 # unsaved text, not the file on disk), a change that fixes the leak clearing
 # them, and hostile input (a body that is not JSON, an unknown method, a
 # Content-Length over the cap, a frame cut short) answered with JSON-RPC
-# errors and a defined exit code, never a crash.
+# errors and a defined exit code, never a crash; and a real client, headless
+# Neovim, showing the diagnostics.
 source "$(dirname "$0")/lib.sh"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
@@ -112,6 +113,18 @@ test_cut_frame_and_missing_length() {
 test_exit_without_shutdown_is_1() {
 	{ init; frame '{"jsonrpc":"2.0","method":"exit"}'; } | serve
 	assert_eq "$?" 1
+}
+
+# A real client: headless Neovim (tests/lsp/nvim.lua) starts the server, opens a
+# leaking file, and writes the diagnostics it received.
+test_neovim_shows_the_leak() {
+	command -v nvim >/dev/null || { fail "nvim is needed (apt-get install neovim; install.sh does it)"; return 1; }
+	leaky_js leak.js
+	PGLEAK_NVIM_FILE=leak.js PGLEAK_NVIM_OUT=diags.txt timeout 60 \
+		nvim --headless --clean -c "luafile $ROOT/tests/lsp/nvim.lua" >nvim.log 2>&1 || { fail "nvim failed: $(cat nvim.log)"; return 1; }
+	local got; got=$(cat diags.txt)
+	assert_contains "$got" '4:28:35:1:never-released:pgleak' || return 1
+	assert_contains "$got" 'is never released: leaks when the function returns at line 7' || return 1
 }
 
 run_tests
