@@ -7,6 +7,7 @@
  * changed and analysed) all see them; the answers go to an in-memory
  * stream that is dropped.  The exit code must be one the usage text names.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
