@@ -516,3 +516,77 @@ const char *pg_json_type_name(pg_json_type t)
 	}
 	return "a value";
 }
+
+/* ------------------------------------------------------------ writing */
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
+ * bytes there are not one (overlong forms, surrogates and values above
+ * U+10FFFF included).  *cp receives the code point.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+void pg_json_put_string(pg_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p), i = 0;
+	pg_buf_putc(b, '"');
+	while (i < n) {
+		unsigned char c = p[i];
+		uint32_t cp;
+		size_t len;
+		switch (c) {
+		case '"': pg_buf_puts(b, "\\\""); i++; continue;
+		case '\\': pg_buf_puts(b, "\\\\"); i++; continue;
+		case '\n': pg_buf_puts(b, "\\n"); i++; continue;
+		case '\r': pg_buf_puts(b, "\\r"); i++; continue;
+		case '\t': pg_buf_puts(b, "\\t"); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			pg_buf_printf(b, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		len = utf8_seq(p + i, n - i, &cp);
+		if (len == 0) {
+			pg_buf_puts(b, "\\ufffd");
+			i++;
+			continue;
+		}
+		pg_buf_put(b, p + i, len);
+		i += len;
+	}
+	pg_buf_putc(b, '"');
+}

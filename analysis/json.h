@@ -73,4 +73,11 @@ const pg_json_node *pg_json_get(const pg_json_doc *doc, const pg_json_node *obj,
 /* "null", "a boolean", "a number", "a string", "an array", "an object": for messages. */
 const char *pg_json_type_name(pg_json_type t);
 
+/*
+ * Appends s as a JSON string literal: quotes, escapes, control characters
+ * as \uXXXX, and any byte that is not valid UTF-8 as U+FFFD, so the output
+ * is valid JSON whatever the bytes (file names, source text).  NULL is "".
+ */
+void pg_json_put_string(pg_buf *b, const char *s);
+
 #endif

@@ -17,12 +17,17 @@
 
 static _Thread_local char last_error[1024];
 
+/* Formats into a scratch buffer first: callers often pass pg_error_last()
+ * as an argument to add context, and vsnprintf into the buffer it reads
+ * from is undefined behaviour. */
 int pg_error_set(int code, const char *fmt, ...)
 {
+	char msg[sizeof(last_error)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, msg, sizeof(last_error));
 	return code;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "cache.h"
 #include "commands.h"
+#include "json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,23 +27,6 @@ static const char usage[] =
 	"Its size is limited to PGLEAK_CACHE_MAX_BYTES (default 64M; K, M, G\n"
 	"suffixes), evicting what was used least recently.\n";
 
-static void json_str(pg_buf *b, const char *s)
-{
-	pg_buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\') {
-			pg_buf_putc(b, '\\');
-			pg_buf_putc(b, (char)ch);
-		} else if (ch < 0x20) {
-			pg_buf_printf(b, "\\u%04x", ch);
-		} else {
-			pg_buf_putc(b, (char)ch);
-		}
-	}
-	pg_buf_putc(b, '"');
-}
-
 static int print_stats(pg_cache *c, int json)
 {
 	pg_cache_stats s;
@@ -50,7 +34,7 @@ static int print_stats(pg_cache *c, int json)
 	pg_cache_stats_get(c, &s);
 	if (json) {
 		pg_buf_puts(&b, "{\"version\":1,\"path\":");
-		json_str(&b, pg_cache_dir(c));
+		pg_json_put_string(&b, pg_cache_dir(c));
 		pg_buf_printf(&b,
 		              ",\"entries\":%llu,\"bytes\":%llu,\"max_bytes\":%llu,"
 		              "\"last_run\":{\"hits\":%llu,\"misses\":%llu},"
@@ -128,7 +112,7 @@ int pg_cmd_cache(int argc, char **argv)
 		if (json) {
 			pg_buf b = PG_BUF_INIT;
 			pg_buf_puts(&b, "{\"version\":1,\"path\":");
-			json_str(&b, dir);
+			pg_json_put_string(&b, dir);
 			pg_buf_puts(&b, "}\n");
 			fputs(b.data, stdout);
 			pg_buf_free(&b);
@@ -154,7 +138,7 @@ int pg_cmd_cache(int argc, char **argv)
 		} else if (json) {
 			pg_buf b = PG_BUF_INIT;
 			pg_buf_puts(&b, "{\"version\":1,\"cleared\":");
-			json_str(&b, pg_cache_dir(c));
+			pg_json_put_string(&b, pg_cache_dir(c));
 			pg_buf_puts(&b, "}\n");
 			fputs(b.data, stdout);
 			pg_buf_free(&b);

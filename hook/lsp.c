@@ -27,7 +27,6 @@
 #include "commands.h"
 #include "engine.h"
 #include "json.h"
-#include "report.h"
 
 /* A larger message is refused: no source file we analyse is near this. */
 #define LSP_MAX_BODY (64u * 1024 * 1024)
@@ -105,7 +104,7 @@ static void lsp_put_id(pg_buf *b, const pg_json_node *id)
 	if (id && id->type == PG_JSON_NUMBER)
 		pg_buf_puts(b, id->str);
 	else if (id && id->type == PG_JSON_STRING)
-		pg_report_json_str(b, id->str);
+		pg_json_put_string(b, id->str);
 	else
 		pg_buf_puts(b, "null");
 }
@@ -126,7 +125,7 @@ static void lsp_error(lsp_server *s, const pg_json_node *id, int code, const cha
 	pg_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"id\":");
 	lsp_put_id(&b, id);
 	pg_buf_printf(&b, ",\"error\":{\"code\":%d,\"message\":", code);
-	pg_report_json_str(&b, message);
+	pg_json_put_string(&b, message);
 	pg_buf_puts(&b, "}}");
 	lsp_send(s, &b);
 	pg_buf_free(&b);
@@ -227,17 +226,17 @@ static void lsp_put_diagnostic(pg_buf *b, const char *uri, const pg_buf *text, c
 	              "{\"range\":{\"start\":{\"line\":%u,\"character\":%u},\"end\":{\"line\":%u,\"character\":%zu}},"
 	              "\"severity\":1,\"source\":\"pgleak\",\"code\":",
 	              line, col, line, col + token_length(text, f->line, f->column));
-	pg_report_json_str(b, pg_kind_name(f->kind));
+	pg_json_put_string(b, pg_kind_name(f->kind));
 	pg_buf_puts(b, ",\"message\":");
-	pg_report_json_str(b, message);
+	pg_json_put_string(b, message);
 	pg_buf_puts(b, ",\"relatedInformation\":[{\"location\":{\"uri\":");
-	pg_report_json_str(b, uri);
+	pg_json_put_string(b, uri);
 	pg_buf_printf(b, ",\"range\":{\"start\":{\"line\":%u,\"character\":0},\"end\":{\"line\":%u,\"character\":0}}},",
 	              exit_line, exit_line);
 	free(message);
 	message = pg_xasprintf("the leaking path leaves here (%s)", pg_via_name(f->via));
 	pg_buf_puts(b, "\"message\":");
-	pg_report_json_str(b, message);
+	pg_json_put_string(b, message);
 	pg_buf_puts(b, "}]}");
 	free(message);
 }
@@ -258,7 +257,7 @@ static void lsp_publish(lsp_server *s, const char *uri, const pg_buf *text)
 		pg_findings_sort(&fs);
 	}
 	pg_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":");
-	pg_report_json_str(&b, uri);
+	pg_json_put_string(&b, uri);
 	pg_buf_puts(&b, ",\"diagnostics\":[");
 	for (size_t i = 0; i < fs.len; i++) {
 		if (i)

@@ -16,6 +16,7 @@
  * `pgleak-hook check | head`) from a full disk.
  */
 #include "report.h"
+#include "json.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -45,86 +46,12 @@ int pg_report_color_wanted(FILE *f)
 	return isatty(fileno(f)) && getenv("NO_COLOR") == NULL;
 }
 
-/* ---------------------------------------------------------------- UTF-8 */
-
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
- * bytes there are not one (overlong forms, surrogates and values above
- * U+10FFFF included).  *cp receives the code point.
- */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* ----------------------------------------------------------------- JSON */
-
-void pg_report_json_str(pg_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p), i = 0;
-	pg_buf_putc(b, '"');
-	while (i < n) {
-		unsigned char c = p[i];
-		uint32_t cp;
-		size_t len;
-		switch (c) {
-		case '"': pg_buf_puts(b, "\\\""); i++; continue;
-		case '\\': pg_buf_puts(b, "\\\\"); i++; continue;
-		case '\n': pg_buf_puts(b, "\\n"); i++; continue;
-		case '\r': pg_buf_puts(b, "\\r"); i++; continue;
-		case '\t': pg_buf_puts(b, "\\t"); i++; continue;
-		default: break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			pg_buf_printf(b, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		len = utf8_seq(p + i, n - i, &cp);
-		if (len == 0) {
-			pg_buf_puts(b, "\\ufffd");
-			i++;
-			continue;
-		}
-		pg_buf_put(b, p + i, len);
-		i += len;
-	}
-	pg_buf_putc(b, '"');
-}
 
 static void json_key(pg_buf *b, const char *indent, const char *key)
 {
 	pg_buf_puts(b, indent);
-	pg_report_json_str(b, key);
+	pg_json_put_string(b, key);
 	pg_buf_puts(b, ": ");
 }
 
@@ -135,19 +62,19 @@ static void write_json(pg_buf *b, const pg_report_opts *o, const pg_findings *fs
 		const pg_finding *f = &fs->items[i];
 		pg_buf_puts(b, i ? ",\n    {\n" : "\n    {\n");
 		json_key(b, "      ", "path");
-		pg_report_json_str(b, f->path);
+		pg_json_put_string(b, f->path);
 		pg_buf_printf(b, ",\n      \"line\": %u,\n      \"column\": %u,\n", (unsigned)f->line,
 		              (unsigned)f->column);
 		json_key(b, "      ", "kind");
-		pg_report_json_str(b, pg_kind_name(f->kind));
+		pg_json_put_string(b, pg_kind_name(f->kind));
 		pg_buf_puts(b, ",\n");
 		json_key(b, "      ", "function");
-		pg_report_json_str(b, f->function);
+		pg_json_put_string(b, f->function);
 		pg_buf_puts(b, ",\n");
 		json_key(b, "      ", "message");
-		pg_report_json_str(b, f->message);
+		pg_json_put_string(b, f->message);
 		pg_buf_puts(b, ",\n      \"exit\": { \"via\": ");
-		pg_report_json_str(b, pg_via_name(f->via));
+		pg_json_put_string(b, pg_via_name(f->via));
 		pg_buf_printf(b, ", \"line\": %u }", (unsigned)f->exit_line);
 		if (o->with_introduced)
 			pg_buf_printf(b, ",\n      \"introduced\": %s", f->introduced == 0 ? "false" : "true");
@@ -311,7 +238,7 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 	               "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n"
 	               "      \"tool\": {\n        \"driver\": {\n          \"name\": \"pgleak-hook\",\n"
 	               "          \"version\": ");
-	pg_report_json_str(b, PG_VERSION);
+	pg_json_put_string(b, PG_VERSION);
 	/* no informationUri: it is optional in SARIF, and the project has no public address yet */
 	pg_buf_puts(b, ",\n          \"rules\": [");
 	for (size_t i = 0; i < NRULES; i++) {
@@ -319,13 +246,13 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		pg_buf_printf(b, "              \"id\": \"pgleak/%s\",\n", pg_kind_name(rules[i].kind));
 		pg_buf_printf(b, "              \"name\": \"%s\",\n", rules[i].name);
 		pg_buf_puts(b, "              \"shortDescription\": { \"text\": ");
-		pg_report_json_str(b, rules[i].short_desc);
+		pg_json_put_string(b, rules[i].short_desc);
 		pg_buf_puts(b, " },\n              \"fullDescription\": { \"text\": ");
-		pg_report_json_str(b, rules[i].full_desc);
+		pg_json_put_string(b, rules[i].full_desc);
 		pg_buf_puts(b, " },\n              \"help\": { \"text\": ");
-		pg_report_json_str(b, rules[i].help);
+		pg_json_put_string(b, rules[i].help);
 		pg_buf_puts(b, ", \"markdown\": ");
-		pg_report_json_str(b, rules[i].help);
+		pg_json_put_string(b, rules[i].help);
 		pg_buf_puts(b, " },\n              \"defaultConfiguration\": { \"level\": \"error\" },\n"
 		               "              \"properties\": { \"tags\": [\"reliability\", \"postgresql\"], \"precision\": \"high\" }\n"
 		               "            }");
@@ -344,7 +271,7 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		pg_buf_printf(b, "          \"ruleId\": \"pgleak/%s\",\n          \"ruleIndex\": %zu,\n"
 		                 "          \"level\": \"%s\",\n          \"message\": { \"text\": ",
 		              pg_kind_name(f->kind), rule_index(f->kind), warning ? "warning" : "error");
-		pg_report_json_str(b, msg.data);
+		pg_json_put_string(b, msg.data);
 		pg_buf_free(&msg);
 		pg_buf_puts(b, " },\n          \"locations\": [\n            {\n"
 		               "              \"physicalLocation\": {\n                \"artifactLocation\": { \"uri\": \"");
@@ -365,7 +292,7 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		              (unsigned long long)fingerprint(f));
 		if (f->function) {
 			pg_buf_puts(b, ",\n          \"properties\": { \"function\": ");
-			pg_report_json_str(b, f->function);
+			pg_json_put_string(b, f->function);
 			pg_buf_printf(b, ", \"exit\": { \"via\": \"%s\", \"line\": %u } }", pg_via_name(f->via),
 			              (unsigned)f->exit_line);
 		}

@@ -32,9 +32,6 @@ int pg_report_color_wanted(FILE *f);
  * again for the code frame (may be NULL: no frame).  Returns 0, or a negative
  * value when writing failed.
  */
-/* Appends `s` as a JSON string (escaped; invalid UTF-8 becomes U+FFFD). */
-void pg_report_json_str(pg_buf *b, const char *s);
-
 int pg_report_write(FILE *out, const pg_report_opts *o, const pg_findings *fs,
                     const pg_stats *st, const pg_source *src);
 

@@ -35,6 +35,16 @@ test_path_honours_env() {
 	assert_eq "$(json_get 'd["path"]' p.json)" '/some/wh"ere'
 }
 
+# A folder name that is not UTF-8 still gives valid JSON (U+FFFD in its place).
+test_json_path_with_invalid_utf8() {
+	local dir
+	dir="$PWD/$(printf 'c\377ache')"
+	PGLEAK_CACHE_DIR="$dir" "$PGLEAK_BIN" cache path --format json >p.json || return 1
+	assert_eq "$(json_get 'd["path"]' p.json)" "$PWD/c$(printf '\357\277\275')ache" || return 1
+	PGLEAK_CACHE_DIR="$dir" "$PGLEAK_BIN" cache stats --format json >s.json || return 1
+	json_get 'd["path"]' s.json >/dev/null
+}
+
 test_path_in_repository_is_common_git_dir() {
 	local want
 	git init -q repo && mkdir -p repo/sub/deeper || return 1
