@@ -104,6 +104,7 @@ test: $(BIN) $(UNIT_BIN)
 
 bench: $(BIN)
 	bench/run.sh
+	python3 bench/lsp.py $(BIN)
 
 fuzz:
 	tests/fuzz/run.sh

@@ -17,7 +17,7 @@ int pg_cmd_cache(int argc, char **argv);     /* cache/cmd.c */
 int pg_cmd_lsp(int argc, char **argv);       /* hook/lsp.c */
 
 #include <stdio.h>
-/* Serves the LSP on one stream until exit or its end; the exit code. */
-int pg_lsp_serve(FILE *in, FILE *out);
+/* Serves the LSP on one stream until exit or its end (with the on-disk cache or not); the exit code. */
+int pg_lsp_serve(FILE *in, FILE *out, int use_cache);
 
 #endif

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "commands.h"
 #include "engine.h"
 #include "json.h"
@@ -44,6 +45,7 @@ typedef struct {
 	size_t ndocs, cap;
 	int shutdown;
 	pg_config cfg;
+	pg_cache *cache; /* NULL: none */
 } lsp_server;
 
 /* ---------------------------------------------------------------- framing */
@@ -252,6 +254,7 @@ static void lsp_publish(lsp_server *s, const char *uri, const pg_buf *text)
 
 	pg_findings_init(&fs);
 	if (path && text && pg_lang_from_path(path) != PG_LANG_NONE && pg_engine_new(&e, &s->cfg, &src) == 0) {
+		pg_engine_set_cache(e, s->cache);
 		if (pg_engine_check_buffer(e, path, text->data ? text->data : "", text->len, &fs, NULL) < 0)
 			fprintf(stderr, "pgleak-hook lsp: %s: %s\n", path, pg_error_last());
 		pg_findings_sort(&fs);
@@ -270,6 +273,9 @@ static void lsp_publish(lsp_server *s, const char *uri, const pg_buf *text)
 	pg_findings_free(&fs);
 	pg_engine_free(e);
 	free(path);
+	/* The server may be killed rather than told to exit: what was learnt is kept now. */
+	if (s->cache)
+		pg_cache_flush(s->cache);
 }
 
 /* --------------------------------------------------------------- dispatch */
@@ -369,8 +375,12 @@ static int lsp_dispatch(lsp_server *s, const char *body, size_t len, int *code)
 	return done;
 }
 
-/* Serves one stream to its end.  Shared with the fuzzer (tests/fuzz). */
-int pg_lsp_serve(FILE *in, FILE *out)
+/*
+ * Serves one stream to its end.  Shared with the fuzzer (tests/fuzz), which
+ * runs without the cache.  A fresh engine per analysis keeps no stale view of
+ * the sibling modules; the cache makes the unchanged functions cheap.
+ */
+int pg_lsp_serve(FILE *in, FILE *out, int use_cache)
 {
 	lsp_server s;
 	pg_buf body = PG_BUF_INIT;
@@ -380,6 +390,13 @@ int pg_lsp_serve(FILE *in, FILE *out)
 	s.in = in;
 	s.out = out;
 	pg_config_init(&s.cfg);
+	if (use_cache) {
+		char *dir = pg_cache_default_dir();
+		pg_cache_open(&s.cache, dir, 0);
+		free(dir);
+		if (pg_cache_warning(s.cache))
+			fprintf(stderr, "pgleak-hook lsp: %s\n", pg_cache_warning(s.cache));
+	}
 	while ((rc = lsp_read_frame(in, &body)) == 0)
 		if (lsp_dispatch(&s, body.data, body.len, &code))
 			break;
@@ -395,6 +412,7 @@ int pg_lsp_serve(FILE *in, FILE *out)
 	free(s.docs);
 	pg_buf_free(&body);
 	pg_config_free(&s.cfg);
+	pg_cache_close(s.cache);
 	return code;
 }
 
@@ -418,5 +436,5 @@ int pg_cmd_lsp(int argc, char **argv)
 		fprintf(stderr, "pgleak-hook lsp: unexpected argument '%s'\n%s", argv[1], usage);
 		return 2;
 	}
-	return pg_lsp_serve(stdin, stdout);
+	return pg_lsp_serve(stdin, stdout, 1);
 }

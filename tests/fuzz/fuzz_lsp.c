@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out = open_memstream(&outbuf, &outlen);
 	if (!in || !out)
 		abort();
-	rc = pg_lsp_serve(in, out);
+	rc = pg_lsp_serve(in, out, 0);
 	fclose(in);
 	fclose(out);
 	free(outbuf);
