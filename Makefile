@@ -105,6 +105,7 @@ test: $(BIN) $(UNIT_BIN)
 bench: $(BIN)
 	bench/run.sh
 	bench/replay.sh
+	python3 bench/lsp.py $(BIN)
 
 # The real-history replay alone (bench/replay.sh; PGLEAK_BIN_OLD=path adds a second binary).
 bench-replay: $(BIN)

@@ -58,8 +58,9 @@ libgit2-dev libxxhash-dev libtree-sitter-dev git:git npm:npm openssl:openssl
 python3:python3 ca-certificates"
 # Only the tests need these: jq reads JSON in shell tests, pre-commit is the
 # real framework the hook is tested under, strace interrupts runs at each of
-# the cache's writes and pgrep finds the hook to signal (tests/faults.sh).
-if [ "$test_deps" -eq 1 ]; then need="$need jq:jq pre-commit:pre-commit strace:strace procps:pgrep"; fi
+# the cache's writes and pgrep finds the hook to signal (tests/faults.sh);
+# neovim is the real LSP client of tests/lsp.sh.
+if [ "$test_deps" -eq 1 ]; then need="$need jq:jq pre-commit:pre-commit strace:strace procps:pgrep neovim:nvim"; fi
 
 missing=""
 for item in $need; do

@@ -15,5 +15,10 @@ int pg_cmd_install(int argc, char **argv);   /* hook/install.c */
 int pg_cmd_uninstall(int argc, char **argv); /* hook/install.c */
 char *pg_install_hook_call(const char *bin); /* hook/install.c: the hook line every form runs */
 int pg_cmd_cache(int argc, char **argv);     /* cache/cmd.c */
+int pg_cmd_lsp(int argc, char **argv);       /* hook/lsp.c */
+
+#include <stdio.h>
+/* Serves the LSP on one stream until exit or its end (with the on-disk cache or not); the exit code. */
+int pg_lsp_serve(FILE *in, FILE *out, int use_cache);
 
 #endif

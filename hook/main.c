@@ -29,6 +29,7 @@ static const command commands[] = {
 	{"run", pg_cmd_run, "check what is staged against HEAD: what the hook runs (--strict: block on old leaks too)"},
 	{"check", pg_cmd_check, "check files and folders, recursively; needs no repository"},
 	{"diff", pg_cmd_diff, "CI: the leaks that REV..REV (or REV..index) introduces"},
+	{"lsp", pg_cmd_lsp, "a language server (LSP over stdio) for editors: diagnostics as you type"},
 	{"cache", pg_cmd_cache, "stats|clear|path|verify: the on-disk cache of per-file and per-function results"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

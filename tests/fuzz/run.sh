@@ -4,7 +4,7 @@
 #
 #   FUZZ_SECONDS   seconds per harness (default 60; --ci: 7, about a minute in all)
 #   FUZZ_OUT       build and work folder (default build-fuzz)
-#   HARNESS        js ts tsx config cache hunks cached (default: all)
+#   HARNESS        js ts tsx config cache hunks cached lsp (default: all)
 #
 # For each harness: first every committed regression input
 # (tests/fuzz/regress/<harness>/: what the fuzzers found, and hand-made
@@ -25,11 +25,11 @@ harnesses=()
 for a in "$@"; do
 	case $a in
 	--ci) ci=1 ;;
-	js|ts|tsx|config|cache|hunks|cached) harnesses+=("$a") ;;
-	*) echo "usage: tests/fuzz/run.sh [--ci] [js|ts|tsx|config|cache|hunks|cached]..." >&2; exit 2 ;;
+	js|ts|tsx|config|cache|hunks|cached|lsp) harnesses+=("$a") ;;
+	*) echo "usage: tests/fuzz/run.sh [--ci] [js|ts|tsx|config|cache|hunks|cached|lsp]..." >&2; exit 2 ;;
 	esac
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(js ts tsx config cache hunks cached)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(js ts tsx config cache hunks cached lsp)
 if [ $ci -eq 1 ]; then
 	seconds=${FUZZ_SECONDS:-7}
 else

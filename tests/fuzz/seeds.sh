@@ -14,10 +14,10 @@ out=${1:?usage: seeds.sh OUT}
 here=$(cd "$(dirname "$0")" && pwd)
 cases=${PGLEAK_CORPUS:-$here/../../../shared/corpus}/cases
 [ -d "$cases" ] || { echo "seeds.sh: no corpus at $cases (set PGLEAK_CORPUS)" >&2; exit 2; }
-mkdir -p "$out"/{js,ts,tsx,config,cache,hunks,cached}
+mkdir -p "$out"/{js,ts,tsx,config,cache,hunks,cached,lsp}
 
 python3 - "$cases" "$out" <<'PY'
-import hashlib, os, struct, sys
+import hashlib, json, os, struct, sys
 
 cases, out = sys.argv[1], sys.argv[2]
 
@@ -77,9 +77,19 @@ for mode in (2, 2 | 0x40, 2 | 0x80 | 0x40):
         body += struct.pack("<QQII", i, 1000 + i, 5, 24) + bytes(range(24))
     body += b"\x00" * 8 * 16 * 2 + bytes([2]) + struct.pack("<QQII", 9, 9, 1, 8) + b"abcdefgh"
     put("cache", bytes([mode]) + body)
+# lsp: a session (initialize, a leaking buffer opened then changed, shutdown, exit), framed
+def frame(body):
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+leak = json.dumps("const { Pool } = require('pg');\nconst pool = new Pool();\nasync function f(){\n  const c = await pool.connect();\n  await c.query('x');\n}\n").encode()
+session = (frame(b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}')
+           + frame(b'{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///nonexistent/a.js","text":' + leak + b'}}}')
+           + frame(b'{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///nonexistent/a.js"},"contentChanges":[{"text":"x"}]}}')
+           + frame(b'{"jsonrpc":"2.0","id":"s","method":"shutdown"}') + frame(b'{"jsonrpc":"2.0","method":"exit"}'))
+put("lsp", session)
+put("lsp", frame(b'{"jsonrpc":"2.0","id":2,"method":"nope"}') + frame(b'{'))
 PY
 
-for h in js ts tsx config cache hunks cached; do
+for h in js ts tsx config cache hunks cached lsp; do
 	if [ -d "$here/regress/$h" ]; then
 		cp "$here/regress/$h"/* "$out/$h/" 2>/dev/null || true
 	fi
