@@ -54,7 +54,7 @@ as_root() {
 # package[:command]: with a command, the package counts as present when the
 # command is already on PATH (e.g. npm shipped by a NodeSource nodejs).
 need="build-essential:cc make:make libc6-dev pkg-config:pkg-config
-libgit2-dev libxxhash-dev libtree-sitter-dev git:git npm:npm openssl:openssl
+libgit2-dev libxxhash-dev libtree-sitter-dev libgpg-error-dev git:git npm:npm openssl:openssl
 python3:python3 ca-certificates"
 # Only the tests need these: jq reads JSON in shell tests, pre-commit is the
 # real framework the hook is tested under, strace interrupts runs at each of
