@@ -16,9 +16,9 @@
  * only a broken frame (no length, over the cap, end of input) stops it,
  * because the stream cannot be resynchronised after that.
  *
- * Positions: LSP counts characters in UTF-16 units; the engine reports byte
- * columns.  The connect token is ASCII and most code before it on its line
- * is too, so the byte column is used as is.
+ * Positions: LSP counts characters in UTF-16 units, the engine reports byte
+ * columns: the bytes before the token on its line are counted again in
+ * UTF-16 units (a 4-byte sequence is two).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,14 +202,32 @@ static int read_disk(void *ctx, const char *path, pg_buf *out)
 	return pg_read_file(path, out);
 }
 
-/* The length of the identifier at 1-based (line, column) of text: the connect token. */
-static size_t token_length(const pg_buf *text, uint32_t line, uint32_t column)
+/* The offset of the start of 1-based `line` in text. */
+static size_t line_start(const pg_buf *text, uint32_t line)
 {
-	size_t i = 0, n = 0;
+	size_t i = 0;
 	for (uint32_t l = 1; l < line && i < text->len; i++)
 		if (text->data[i] == '\n')
 			l++;
-	i += column ? column - 1 : 0;
+	return i;
+}
+
+/* UTF-16 units in the `n` bytes at `from` (UTF-8; a stray byte counts as one). */
+static uint32_t utf16_units(const pg_buf *text, size_t from, size_t n)
+{
+	uint32_t u = 0;
+	for (size_t i = from; i < from + n && i < text->len; i++) {
+		unsigned char c = (unsigned char)text->data[i];
+		if ((c & 0xc0) != 0x80)
+			u += c >= 0xf0 ? 2 : 1;
+	}
+	return u;
+}
+
+/* The length in bytes of the identifier at byte offset i: the connect token. */
+static size_t token_length(const pg_buf *text, size_t i)
+{
+	size_t n = 0;
 	while (i + n < text->len) {
 		char c = text->data[i + n];
 		if (!(c == '_' || c == '$' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
@@ -221,13 +239,16 @@ static size_t token_length(const pg_buf *text, uint32_t line, uint32_t column)
 
 static void lsp_put_diagnostic(pg_buf *b, const char *uri, const pg_buf *text, const pg_finding *f)
 {
-	uint32_t line = f->line ? f->line - 1 : 0, col = f->column ? f->column - 1 : 0;
+	uint32_t line = f->line ? f->line - 1 : 0, bytes = f->column ? f->column - 1 : 0;
 	uint32_t exit_line = f->exit_line ? f->exit_line - 1 : line;
+	size_t start = line_start(text, f->line);
+	uint32_t col = utf16_units(text, start, bytes);
+	size_t len = token_length(text, start + bytes);
 	char *message = pg_xasprintf("%s: %s", f->message, f->path_text);
 	pg_buf_printf(b,
-	              "{\"range\":{\"start\":{\"line\":%u,\"character\":%u},\"end\":{\"line\":%u,\"character\":%zu}},"
+	              "{\"range\":{\"start\":{\"line\":%u,\"character\":%u},\"end\":{\"line\":%u,\"character\":%u}},"
 	              "\"severity\":1,\"source\":\"pgleak\",\"code\":",
-	              line, col, line, col + token_length(text, f->line, f->column));
+	              line, col, line, col + utf16_units(text, start + bytes, len));
 	pg_json_put_string(b, pg_kind_name(f->kind));
 	pg_buf_puts(b, ",\"message\":");
 	pg_json_put_string(b, message);

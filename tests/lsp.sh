@@ -127,4 +127,21 @@ test_neovim_shows_the_leak() {
 	assert_contains "$got" 'is never released: leaks when the function returns at line 7' || return 1
 }
 
+# LSP columns are UTF-16 units: é is 2 bytes and 1 unit, the emoji 4 bytes and 2 units.
+test_columns_count_utf16_units() {
+	cat >u.js <<'EOF'
+const { Pool } = require('pg');
+const pool = new Pool();
+async function f(id) {
+  const c = /* é😀 */ await pool.connect();
+  return (await c.query('SELECT $1', [id])).rows;
+}
+EOF
+	local uri="file://$PWD/u.js"
+	{ init
+	  frame "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"$uri\",\"text\":$(json_text u.js)}}}"
+	  bye; } | serve || return 1
+	assert_contains "$(cat out.txt)" '"range":{"start":{"line":3,"character":33},"end":{"line":3,"character":40}}'
+}
+
 run_tests
