@@ -37,7 +37,7 @@ test_prefilter_keeps_findings() {
 	commit_ok || return 1
 	{ js_pool_header; js_leaky_fn leak; } >util.js && git add util.js || return 1
 	"$PGLEAK_BIN" run --format json >r.json 2>err; assert_eq "$?" 1 || { cat r.json err; return 1; }
-	assert_eq "$(stat_of r.json functions)" 1 || return 1
+	[ "$(stat_of r.json functions)" -gt 0 ] || fail "the file that gained pool.connect() was not parsed" || return 1
 	commit_blocked || return 1
 }
 
