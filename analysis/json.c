@@ -77,23 +77,12 @@ static void link_child(pg_json_doc *d, size_t parent, size_t child)
 	p->count++;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int read_hex4(reader *r, uint32_t *out)
 {
 	uint32_t v = 0;
 	for (int i = 0; i < 4; i++) {
 		int h;
-		if (r->pos >= r->len || (h = hexval(r->s[r->pos])) < 0)
+		if (r->pos >= r->len || (h = pg_hex_digit(r->s[r->pos])) < 0)
 			return fail(r, "expected four hexadecimal digits after \\u");
 		v = (v << 4) | (uint32_t)h;
 		advance(r);

@@ -31,6 +31,17 @@ int pg_error_set(int code, const char *fmt, ...)
 	return code;
 }
 
+int pg_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 const char *pg_error_last(void)
 {
 	return last_error[0] ? last_error : "unknown error";

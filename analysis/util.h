@@ -31,6 +31,8 @@ enum {
 
 /* Sets the last error message; returns `code` so `return pg_error_set(...)` reads well. */
 int pg_error_set(int code, const char *fmt, ...) PG_PRINTF(2, 3);
+/* The value of a hexadecimal digit, or -1 for any other character. */
+int pg_hex_digit(char c);
 const char *pg_error_last(void);
 void pg_error_clear(void);
 

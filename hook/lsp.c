@@ -165,17 +165,6 @@ static void lsp_doc_close(lsp_server *s, const char *uri)
 	*d = s->docs[--s->ndocs];
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The file path of a file:// URI (percent-decoded), or NULL for other schemes. */
 static char *lsp_uri_path(const char *uri)
 {
@@ -184,7 +173,7 @@ static char *lsp_uri_path(const char *uri)
 		return NULL;
 	for (const char *p = uri + 7; *p; p++) {
 		int hi, lo;
-		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0 && (hi || lo)) {
+		if (*p == '%' && (hi = pg_hex_digit(p[1])) >= 0 && (lo = pg_hex_digit(p[2])) >= 0 && (hi || lo)) {
 			pg_buf_putc(&b, (char)(hi * 16 + lo));
 			p += 2;
 		} else {
