@@ -95,6 +95,24 @@ static int unit_walk_next(pg_walk *w, const pg_ast *a, TSNode root, TSNode *out)
 	return 1;
 }
 
+/* The parameter of function `fn` named `name`, or a null node; `ps` is the
+ * caller's room for the (at most 32) parameters. */
+static TSNode param_named(const pg_ast *a, TSNode fn, const char *name, uint32_t len, TSNode ps[32])
+{
+	uint32_t np = pg_fn_params(a, fn, ps, 32);
+	for (uint32_t i = 0; i < np; i++) {
+		TSNode id = param_name(a, ps[i]);
+		uint32_t l;
+		const char *t;
+		if (ts_node_is_null(id))
+			continue;
+		t = pg_text(a, id, &l);
+		if (l == len && !memcmp(t, name, len))
+			return ps[i];
+	}
+	return (TSNode){0};
+}
+
 /* Does the unit declare `name` (parameter, let/const/var, function)? */
 static int declares(const pg_module *m, const pg_unit_info *u, const char *name, uint32_t len)
 {
@@ -102,19 +120,8 @@ static int declares(const pg_module *m, const pg_unit_info *u, const char *name,
 	pg_walk w;
 	TSNode n, ps[32];
 	int found = 0;
-	if (u->parent >= 0) {
-		uint32_t np = pg_fn_params(a, u->node, ps, 32);
-		for (uint32_t i = 0; i < np; i++) {
-			TSNode id = param_name(a, ps[i]);
-			uint32_t l;
-			const char *t;
-			if (ts_node_is_null(id))
-				continue;
-			t = pg_text(a, id, &l);
-			if (l == len && !memcmp(t, name, len))
-				return 1;
-		}
-	}
+	if (u->parent >= 0 && !ts_node_is_null(param_named(a, u->node, name, len, ps)))
+		return 1;
 	pg_walk_init(&w, u->body);
 	while (!found && unit_walk_next(&w, a, u->body, &n)) {
 		pg_nk k = pg_nk_of(a, n);
@@ -174,8 +181,7 @@ static int param_typed_pool(const pg_module *m, TSNode id)
 	uint32_t len;
 	const char *name = pg_text(a, id, &len);
 	for (TSNode n = ts_node_parent(id); !ts_node_is_null(n); n = ts_node_parent(n)) {
-		TSNode ps[32];
-		uint32_t np;
+		TSNode ps[32], p;
 		switch (pg_nk_of(a, n)) {
 		case NK_ARROW:
 		case NK_FUNCTION_EXPRESSION:
@@ -187,17 +193,9 @@ static int param_typed_pool(const pg_module *m, TSNode id)
 		default:
 			continue;
 		}
-		np = pg_fn_params(a, n, ps, 32);
-		for (uint32_t i = 0; i < np; i++) {
-			TSNode pid = param_name(a, ps[i]);
-			uint32_t l;
-			const char *t;
-			if (ts_node_is_null(pid))
-				continue;
-			t = pg_text(a, pid, &l);
-			if (l == len && !memcmp(t, name, len))
-				return type_is_pg_pool(m, ts_node_child_by_field_name(ps[i], "type", 4));
-		}
+		p = param_named(a, n, name, len, ps);
+		if (!ts_node_is_null(p))
+			return type_is_pg_pool(m, ts_node_child_by_field_name(p, "type", 4));
 	}
 	return 0;
 }
