@@ -15,24 +15,6 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 # leak FILE [FUNCTION]: a file whose only function leaks its client (line 5).
 leak() { leaky_js "$1" "${2:-load}"; }
 
-# safe FILE: a file whose client is released in a finally.
-safe() {
-	mkdir -p "$(dirname "$1")"
-	cat >"$1" <<'EOF'
-const { Pool } = require('pg');
-const pool = new Pool();
-
-async function load(id) {
-  const client = await pool.connect();
-  try {
-    return (await client.query('SELECT 1 WHERE $1', [id])).rows;
-  } finally {
-    client.release();
-  }
-}
-module.exports = { load };
-EOF
-}
 
 # paths_of JSONFILE: the reported paths, one a line, in report order.
 paths_of() {
@@ -99,7 +81,7 @@ test_unknown_option_is_exit_2() {
 	local err
 	err=$("$PGLEAK_BIN" --frobnicate 2>&1 >/dev/null); [ $? = 2 ] || fail "expected exit 2" || return 1
 	assert_contains "$err" "unknown option '--frobnicate'" || return 1
-	safe a.js
+	safe_js a.js
 	err=$("$PGLEAK_BIN" check --frobnicate a.js 2>&1 >/dev/null); [ $? = 2 ] || fail "check: expected exit 2" || return 1
 	assert_contains "$err" "unknown option '--frobnicate'" || return 1
 	assert_contains "$err" "check --help" || return 1
@@ -116,7 +98,7 @@ test_check_without_paths_is_exit_2() {
 }
 
 test_check_exit_codes() {
-	safe ok.js
+	safe_js ok.js
 	leak bad.js
 	expect_exit 0 "$PGLEAK_BIN" check ok.js 2>/dev/null || return 1
 	expect_exit 1 "$PGLEAK_BIN" check bad.js 2>/dev/null || return 1
@@ -133,7 +115,7 @@ test_check_corpus_case_finds_its_leak() {
 
 test_missing_path_is_exit_2() {
 	local err
-	safe ok.js
+	safe_js ok.js
 	err=$("$PGLEAK_BIN" check ok.js nope.js 2>&1 >/dev/null); [ $? = 2 ] || fail "expected exit 2" || return 1
 	assert_contains "$err" "nope.js: no such file or folder" || return 1
 	err=$("$PGLEAK_BIN" check no/such/dir 2>&1 >/dev/null); [ $? = 2 ] || fail "expected exit 2 for a folder" || return 1
@@ -215,7 +197,7 @@ test_output_is_sorted_and_deterministic() {
 test_text_summary_on_stderr() {
 	local err
 	leak a.js
-	safe b.js
+	safe_js b.js
 	err=$("$PGLEAK_BIN" check a.js b.js 2>&1 >/dev/null)
 	assert_contains "$err" "pgleak-hook: 1 leak in 1 of 2 files (" || return 1
 	err=$("$PGLEAK_BIN" check b.js 2>&1 >/dev/null)

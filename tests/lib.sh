@@ -61,6 +61,25 @@ module.exports = { ${2:-load} };
 EOF
 }
 
+# safe_js FILE: the twin of leaky_js, a file whose client is released in a finally.
+safe_js() {
+	mkdir -p "$(dirname "$1")"
+	cat >"$1" <<'EOF'
+const { Pool } = require('pg');
+const pool = new Pool();
+
+async function load(id) {
+  const client = await pool.connect();
+  try {
+    return (await client.query('SELECT 1 WHERE $1', [id])).rows;
+  } finally {
+    client.release();
+  }
+}
+module.exports = { load };
+EOF
+}
+
 # assert_sound_exit RC ERRFILE WHAT LIMIT: fails when a run under `timeout LIMIT` timed out,
 # died of a signal, or left a sanitizer report in ERRFILE (its stderr).
 assert_sound_exit() {

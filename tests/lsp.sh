@@ -56,19 +56,7 @@ test_diagnostics_of_the_unsaved_buffer() {
 
 test_a_change_that_fixes_the_leak_clears_the_diagnostics() {
 	leaky_js leak.js
-	cat >fixed.js <<'EOF'
-const { Pool } = require('pg');
-const pool = new Pool();
-
-async function load(id) {
-  const client = await pool.connect();
-  try {
-    return (await client.query('SELECT 1 WHERE $1', [id])).rows;
-  } finally {
-    client.release();
-  }
-}
-EOF
+	safe_js fixed.js
 	local uri="file://$PWD/a.js"
 	{ init
 	  frame "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"$uri\",\"languageId\":\"javascript\",\"version\":1,\"text\":$(json_text leak.js)}}}"
