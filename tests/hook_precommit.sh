@@ -53,14 +53,14 @@ test_precommit_node_entry_installs_itself() {
 	command -v pre-commit >/dev/null || { fail "pre-commit is not installed (apt-get install pre-commit)"; return 1; }
 	! command -v pgleak-hook >/dev/null || { fail "pgleak-hook is on PATH, so this would not show the install"; return 1; }
 	npm_registry_up || return 1
-	precommit_project pgleak-node '    language_version: system\n' || return 1
+	precommit_project pgleak-node $'    language_version: system\n' || return 1
 	commit_ok || return 1
 	assert_contains "$(ls "$PRE_COMMIT_HOME"/repo*/node_env-system/bin/)" "pgleak-hook" || return 1
 	js_leaky_fn addUser >>users.js && git add users.js
 	commit_blocked || return 1
 	assert_contains "$OUT" "addUser" || return 1
-	PGLEAK_SKIP=1 commit_ok || return 1
-	assert_contains "$OUT" "PGLEAK_SKIP=1"
+	# the binary honours it (pre-commit shows a passing hook's output only with verbose: true)
+	PGLEAK_SKIP=1 commit_ok
 }
 
 test_precommit_framework_blocks_leak() {
