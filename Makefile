@@ -39,6 +39,10 @@ LDLIBS := -lgit2 -lxxhash -ltree-sitter -lpthread
 PKG_DEPS := libgit2 libxxhash tree-sitter
 CFLAGS_OWN += $(shell pkg-config --cflags $(PKG_DEPS) 2>/dev/null)
 LDFLAGS += $(shell pkg-config --libs-only-L $(PKG_DEPS) 2>/dev/null)
+# macOS hides BSD names (DT_DIR, ...) under _POSIX_C_SOURCE unless asked for them.
+ifeq ($(shell uname -s),Darwin)
+CFLAGS_OWN += -D_DARWIN_C_SOURCE
+endif
 # sha256sum is GNU coreutils; macOS has shasum.
 SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo 'shasum -a 256')
 
