@@ -1,17 +1,19 @@
 // packaging/npm/lib.js - where the npm package's native pgleak-hook binary is,
 // and how to make one where no prebuilt binary exists.
 //
-// The launcher (bin/pgleak-hook.js) and the postinstall script (install.js)
-// share it; the checker itself is C, nothing here analyses code.  The
-// binary is looked for in this order:
+// Used by the launcher (bin/pgleak-hook.js); the checker itself is C,
+// nothing here analyses code.  The binary is looked for in this order:
 //   1. PGLEAK_HOOK_BINARY, a binary the user built or placed themselves;
 //   2. the prebuilt platform package (@pgleak-hook/linux-x64, a static
 //      binary): an optionalDependency pinned to this exact version, which
 //      npm installs only where its os/cpu fields match (esbuild's and
 //      lefthook's pattern);
-//   3. build/pgleak-hook inside this package, built from the C sources and
-//      Makefile the package ships (`make`, which fetches the pinned
-//      tree-sitter grammars with `npm pack`).
+//   3. build/pgleak-hook inside this package, built on first use from the C
+//      sources and Makefile the package ships (`make`, which fetches the
+//      pinned tree-sitter grammars with `npm pack`).  First use rather than
+//      a postinstall script: npm (11) warns about dependencies' install
+//      scripts and is moving to skipping them, pnpm skips them already, and
+//      many teams set ignore-scripts; the prebuilt platform needs none.
 // A build is only tried when a C compiler, make, pkg-config, openssl and the
 // libraries (libgit2, libxxhash, tree-sitter able to load grammar ABI 14)
 // are there; otherwise the message names exactly what is missing and how to
@@ -19,6 +21,7 @@
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
@@ -106,29 +109,37 @@ function advice(miss) {
       'openssl libgit2-dev libxxhash-dev libtree-sitter-dev';
   }
   return `${head}, and it cannot be built from source here: missing ${miss.join(', ')}; ` +
-    `${how}; then run: npm rebuild pgleak-hook (or set PGLEAK_HOOK_BINARY to a pgleak-hook you built)`;
+    `${how}; then run pgleak-hook again (or set PGLEAK_HOOK_BINARY to a pgleak-hook you built)`;
 }
 
-// Builds build/pgleak-hook from the shipped sources; make's output goes to
-// stderr (never stdout, which may be a JSON report).  Returns the binary or
-// null after saying why.
-function buildOrExplain(when) {
+// Builds build/pgleak-hook from the shipped sources and returns it, or null
+// after saying why.  make's output goes to stderr (stdout may be a JSON
+// report).  Each build has its own folder (objects and grammars) and ends
+// with a rename, so two first runs at once (a commit and an editor's
+// language server) both finish with a whole binary.
+function buildOrExplain() {
   const miss = missing();
   if (miss.length > 0) {
     process.stderr.write(`${advice(miss)}\n`);
     return null;
   }
   process.stderr.write(`pgleak-hook: no prebuilt binary for ${process.platform}-${process.arch}: ` +
-    `building it from source (${when}, once; about a minute)\n`);
-  const r = spawnSync(process.env.MAKE || 'make', ['-C', ROOT, 'build/pgleak-hook'], {
-    stdio: ['ignore', 2, 2],
-  });
-  if (r.error || r.status !== 0 || !executable(BUILT)) {
+    'building it from source, once (about a minute)\n');
+  const out = `build/tmp-${process.pid}`;
+  const jobs = Math.max(1, Math.min(os.cpus().length, 4));
+  const r = spawnSync(process.env.MAKE || 'make',
+    ['-C', ROOT, `-j${jobs}`, `OUT=${out}`, `GRAMMARS=${out}/grammars`, `${out}/pgleak-hook`],
+    { stdio: ['ignore', 2, 2] });
+  const made = path.join(ROOT, out, 'pgleak-hook');
+  const ok = !r.error && r.status === 0 && executable(made);
+  if (ok) fs.renameSync(made, BUILT);
+  fs.rmSync(path.join(ROOT, out), { recursive: true, force: true });
+  if (!ok) {
     process.stderr.write(`pgleak-hook: the source build in ${ROOT} failed (see make's messages above); ` +
-      'fix what they name, then run: npm rebuild pgleak-hook\n');
+      'fix what they name, then run pgleak-hook again\n');
     return null;
   }
   return BUILT;
 }
 
-module.exports = { findBinary, buildOrExplain, missing };
+module.exports = { findBinary, buildOrExplain };

@@ -11,7 +11,7 @@ const os = require('os');
 const { spawnSync } = require('child_process');
 const lib = require('../lib.js');
 
-const bin = lib.findBinary() || lib.buildOrExplain('first run');
+const bin = lib.findBinary() || lib.buildOrExplain();
 if (bin === null) process.exit(2);
 
 const r = spawnSync(bin, process.argv.slice(2), { stdio: 'inherit' });
