@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "module.h"
+#include "scope.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,8 @@ static void add_import(pg_module *m, const char *local, size_t nlocal, const cha
 	imp->local = pg_xstrndup(local, nlocal);
 	imp->spec = pg_xstrdup(spec);
 	imp->imported = pg_xstrndup(imported, nimported);
+	/* every local name is a slice of the source: its offset is where it is declared */
+	imp->at = local >= m->ast.src && local < m->ast.src + m->ast.len ? (uint32_t)(local - m->ast.src) : 0;
 }
 
 static pg_export *add_export(pg_module *m, const char *exported, size_t nexp)
@@ -114,6 +117,28 @@ const pg_import *pg_module_import(const pg_module *m, const char *local, size_t 
 		if (strlen(m->imports[i].local) == n && !memcmp(m->imports[i].local, local, n))
 			return &m->imports[i];
 	return NULL;
+}
+
+const pg_import *pg_module_import_of(const pg_module *m, TSNode id)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, id, &len);
+	for (size_t i = 0; i < m->nimports; i++)
+		if (strlen(m->imports[i].local) == len && !memcmp(m->imports[i].local, t, len) &&
+		    pg_scope_refers(m, id, m->imports[i].at))
+			return &m->imports[i];
+	return NULL;
+}
+
+int pg_module_is_pool_var(const pg_module *m, TSNode id)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, id, &len);
+	for (size_t i = 0; i < m->pool_vars.len; i++)
+		if (strlen(m->pool_vars.items[i]) == len && !memcmp(m->pool_vars.items[i], t, len) &&
+		    pg_scope_refers(m, id, m->pool_var_at[i]))
+			return 1;
+	return 0;
 }
 
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
@@ -695,6 +720,13 @@ static int ctor_is_pg_pool(const pg_module *m, TSNode ctor)
 	return 0;
 }
 
+static void add_pool_var(pg_module *m, const char *name, uint32_t at)
+{
+	PG_GROW(m->pool_var_at, m->cpool_var_at, m->pool_vars.len + 1);
+	m->pool_var_at[m->pool_vars.len] = at;
+	pg_strlist_push(&m->pool_vars, name);
+}
+
 static void resolve_pools(pg_module *m, pending_list *news)
 {
 	for (size_t i = 0; i < m->nimports; i++) {
@@ -722,7 +754,7 @@ static void resolve_pools(pg_module *m, pending_list *news)
 		else if (!strncmp(target, "export:", 7))
 			add_export(m, target + 7, strlen(target + 7))->is_pool = 1;
 		else
-			pg_strlist_push(&m->pool_vars, target);
+			add_pool_var(m, target, ts_node_start_byte(news->items[i].ctor));
 	}
 }
 
@@ -862,12 +894,14 @@ void pg_module_free(pg_module *m)
 {
 	if (!m)
 		return;
+	pg_scope_free(m->scope);
 	pg_ast_free(&m->ast);
 	pg_buf_free(&m->src);
 	free(m->path);
 	pg_strlist_free(&m->pg_ctors);
 	pg_strlist_free(&m->pg_namespaces);
 	pg_strlist_free(&m->pool_vars);
+	free(m->pool_var_at);
 	pg_strlist_free(&m->pool_fields);
 	for (size_t i = 0; i < m->nimports; i++) {
 		free(m->imports[i].local);
@@ -1018,6 +1052,22 @@ pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char 
 
 #define PG_MAX_REEXPORT_HOPS 8
 
+/* Is `name` a pool bound at the module's top level (not a function's local of the same name)? */
+static int module_pool_var(const pg_module *m, const char *name)
+{
+	size_t len = strlen(name);
+	TSNode root = ts_tree_root_node(m->ast.tree);
+	for (size_t i = 0; i < m->pool_vars.len; i++) {
+		int32_t b;
+		if (strcmp(m->pool_vars.items[i], name))
+			continue;
+		b = pg_scope_resolve_at(m, name, (uint32_t)len, m->pool_var_at[i]);
+		if (b == PG_NO_BINDING || ts_node_eq(pg_scope_owner(m, b), root))
+			return 1;
+	}
+	return 0;
+}
+
 /* Does module `m` export a pool under `name` ("=" / "default" are interchangeable)? */
 static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 {
@@ -1042,7 +1092,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		}
 		if (!hit->local)
 			return 0;
-		if (pg_strlist_has(&m->pool_vars, hit->local))
+		if (module_pool_var(m, hit->local))
 			return 1;
 		const pg_import *imp = pg_module_import(m, hit->local, strlen(hit->local));
 		if (!imp || imp->spec[0] != '.')
