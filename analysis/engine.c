@@ -272,6 +272,13 @@ static pg_cache_key facts_key(const pg_module *m)
 	hash_list(h, &m->pg_namespaces);
 	hash_list(h, &m->pool_vars);
 	hash_list(h, &m->pool_fields);
+	pg_cache_hasher_u64(h, m->nfield_cands);
+	for (size_t i = 0; i < m->nfield_cands; i++) {
+		uint32_t len;
+		const char *t = pg_text(&m->ast, m->field_cands[i].value, &len);
+		pg_cache_hasher_str(h, m->field_cands[i].name);
+		pg_cache_hasher_bytes(h, t, len);
+	}
 	pg_cache_hasher_u64(h, m->nimports);
 	for (size_t i = 0; i < m->nimports; i++) {
 		pg_cache_hasher_str(h, m->imports[i].local);

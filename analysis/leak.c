@@ -88,7 +88,7 @@ static int unit_walk_next(pg_walk *w, const pg_ast *a, TSNode root, TSNode *out)
 }
 
 /* Is the variable `id` refers to declared by the unit's own code (not an outer function's, not a global)? */
-static int declared_here(pg_module *m, const pg_unit_info *u, TSNode id)
+static int declared_here(const pg_module *m, const pg_unit_info *u, TSNode id)
 {
 	int32_t b = pg_scope_resolve(m, id);
 	return b != PG_NO_BINDING && ts_node_eq(pg_scope_owner(m, b), u->node);
@@ -133,7 +133,7 @@ static int type_is_pg_pool(const pg_module *m, TSNode ty)
 
 /* Issue 9 item 7: the variable `id` refers to (a parameter, `const db: Pool = ...`,
  * `let p: pg.Pool`) is declared with pg's Pool as its type. */
-static int typed_pool(pg_module *m, TSNode id)
+static int typed_pool(const pg_module *m, TSNode id)
 {
 	const pg_ast *a = &m->ast;
 	int32_t b = pg_scope_resolve(m, id);
@@ -151,6 +151,33 @@ static int typed_pool(pg_module *m, TSNode id)
 	return type_is_pg_pool(m, ts_node_child_by_field_name(p, "type", 4));
 }
 
+/* A variable proven a pool: bound to `new Pool()` here, typed Pool, or imported from a module exporting one. */
+static int identifier_proven(pg_analysis *an, const pg_module *m, TSNode id)
+{
+	const pg_import *imp;
+	if (pg_module_is_pool_var(m, id) || typed_pool(m, id))
+		return 1;
+	imp = pg_module_import_of(m, id);
+	return imp && pg_modules_import_is_pool(an->ms, m, imp, NULL);
+}
+
+/* `this.X` (or `this.#X`): the class sets it to `new Pool()`, declares it with
+ * pg's Pool as its type (a field or a constructor parameter property), or
+ * assigns it a variable proven a pool (`this.pool = pool`). */
+static int field_proven(pg_analysis *an, const pg_module *m, const char *name, uint32_t len)
+{
+	if (pg_strlist_has_n(&m->pool_fields, name, len))
+		return 1;
+	for (size_t i = 0; i < m->nfield_cands; i++) {
+		const pg_field_cand *c = &m->field_cands[i];
+		if (strlen(c->name) != len || memcmp(c->name, name, len))
+			continue;
+		if (c->is_type ? type_is_pg_pool(m, c->value) : identifier_proven(an, m, c->value))
+			return 1;
+	}
+	return 0;
+}
+
 static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 {
 	const pg_ast *a = &m->ast;
@@ -159,19 +186,14 @@ static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 	if (pg_strlist_has_n(&an->cfg->pools, t, len))
 		return 1;
 	switch (pg_nk_of(a, recv)) {
-	case NK_IDENTIFIER: {
-		const pg_import *imp;
-		if (pg_module_is_pool_var(m, recv) || typed_pool(m, recv))
-			return 1;
-		imp = pg_module_import_of(m, recv);
-		return imp && pg_modules_import_is_pool(an->ms, m, imp, NULL);
-	}
+	case NK_IDENTIFIER:
+		return identifier_proven(an, m, recv);
 	case NK_MEMBER: {
 		TSNode obj = pg_unwrap(a, pg_field_of(a, recv, F_OBJECT));
 		TSNode prop = pg_field_of(a, recv, F_PROPERTY);
 		const char *pt = pg_text(a, prop, &len);
 		if (pg_nk_of(a, obj) == NK_THIS)
-			return pg_strlist_has_n(&m->pool_fields, pt, len);
+			return field_proven(an, m, pt, len);
 		if (pg_nk_of(a, obj) == NK_IDENTIFIER) {
 			const pg_import *imp = pg_module_import_of(m, obj);
 			if (imp) {

@@ -147,6 +147,39 @@ const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
 	return i ? &m->fns[*i] : NULL;
 }
 
+static void add_field_cand(pg_module *m, TSNode name, TSNode value, int is_type)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, name, &len);
+	if (ts_node_is_null(value) || !len)
+		return;
+	PG_GROW(m->field_cands, m->cfield_cands, m->nfield_cands + 1);
+	m->field_cands[m->nfield_cands++] = (pg_field_cand){pg_xstrndup(t, len), value, is_type};
+}
+
+/* `constructor(private pool: Pool)`: a parameter property declares the field too. */
+static void collect_param_properties(pg_module *m, TSNode method)
+{
+	const pg_ast *a = &m->ast;
+	TSNode ps = pg_field_of(a, method, F_PARAMETERS);
+	uint32_t n = ts_node_is_null(ps) ? 0 : ts_node_named_child_count(ps);
+	if (!pg_text_is(a, pg_field_of(a, method, F_NAME), "constructor"))
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode p = ts_node_named_child(ps, i), id = pg_field_of(a, p, F_PATTERN);
+		TSNode ty = ts_node_child_by_field_name(p, "type", 4);
+		uint32_t nc = ts_node_child_count(p);
+		int property = 0;
+		for (uint32_t j = 0; j < nc && !property; j++) {
+			const char *k = ts_node_type(ts_node_child(p, j));
+			property = !strcmp(k, "accessibility_modifier") || !strcmp(k, "readonly") ||
+			           !strcmp(k, "override_modifier");
+		}
+		if (property && pg_nk_of(a, id) == NK_IDENTIFIER)
+			add_field_cand(m, id, ty, 1);
+	}
+}
+
 static void note_new(pending_list *news, const char *target, size_t n, TSNode ctor)
 {
 	PG_GROW(news->items, news->cap, news->len + 1);
@@ -633,6 +666,9 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		TSNode left = pg_field_of(a, n, F_LEFT), right = pg_field_of(a, n, F_RIGHT);
 		TSNode v = pg_unwrap(a, right);
 		collect_cjs_export(m, left, right, news);
+		if (pg_nk_of(a, left) == NK_MEMBER && pg_nk_of(a, pg_field_of(a, left, F_OBJECT)) == NK_THIS &&
+		    pg_nk_of(a, v) == NK_IDENTIFIER)
+			add_field_cand(m, pg_field_of(a, left, F_PROPERTY), v, 0); /* this.pool = pool */
 		if (pg_nk_of(a, v) != NK_NEW)
 			break;
 		if (pg_nk_of(a, left) == NK_IDENTIFIER) {
@@ -653,6 +689,8 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		TSNode name = pg_field_of(a, n, F_NAME), value = pg_unwrap(a, pg_field_of(a, n, F_VALUE));
 		if (ts_node_is_null(name))
 			name = pg_field_of(a, n, F_PROPERTY);
+		if (!ts_node_is_null(name))
+			add_field_cand(m, name, ts_node_child_by_field_name(n, "type", 4), 1); /* pool: Pool */
 		if (!ts_node_is_null(name) && pg_nk_is_function(pg_nk_of(a, value))) {
 			t = pg_text(a, name, &len);
 			char *key = pg_xasprintf("this.%.*s", (int)len, t);
@@ -680,6 +718,8 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		/* methods are helpers too, called as this.name(...): kept as "this.name" */
 		TSNode name = pg_field_of(a, n, F_NAME);
 		if (!ts_node_is_null(name) && pg_nk_of(a, ts_node_parent(n)) == NK_CLASS_BODY) {
+			if (m->lang != PG_LANG_JS)
+				collect_param_properties(m, n);
 			t = pg_text(a, name, &len);
 			char *key = pg_xasprintf("this.%.*s", (int)len, t);
 			add_fn(m, key, strlen(key), n);
@@ -903,6 +943,9 @@ void pg_module_free(pg_module *m)
 	pg_strlist_free(&m->pool_vars);
 	free(m->pool_var_at);
 	pg_strlist_free(&m->pool_fields);
+	for (size_t i = 0; i < m->nfield_cands; i++)
+		free(m->field_cands[i].name);
+	free(m->field_cands);
 	for (size_t i = 0; i < m->nimports; i++) {
 		free(m->imports[i].local);
 		free(m->imports[i].spec);

@@ -46,6 +46,13 @@ typedef struct {
 	TSNode node;      /* a function node */
 } pg_named_fn;
 
+/* Item 7 (issue 9): what may make class field X a pool besides `this.X = new Pool()`. */
+typedef struct {
+	char *name;   /* "X" or "#X" */
+	TSNode value; /* the field's declared type (is_type), or the identifier assigned to this.X */
+	int is_type;
+} pg_field_cand;
+
 /* A memoised helper summary: how function `fn` treats its parameter `param`. */
 typedef enum {
 	PG_SUM_UNKNOWN = 0, /* not computed */
@@ -78,6 +85,7 @@ typedef struct pg_module {
 	uint32_t *pool_var_at;    /* per pool_vars entry: byte offset of the `new Pool` it is bound to */
 	size_t cpool_var_at;
 	pg_strlist pool_fields;   /* class fields (this.X / this.#X) holding a pool: "X", "#X" */
+	pg_field_cand *field_cands; size_t nfield_cands, cfield_cands; /* typed or assigned fields */
 	pg_import *imports; size_t nimports, cimports;
 	pg_export *exports; size_t nexports, cexports;
 	pg_named_fn *fns; size_t nfns, cfns;

@@ -212,7 +212,8 @@ static void visit(walker *w, TSNode n, uint32_t depth)
 	case NK_CLASS_DECLARATION:
 	case NK_ABSTRACT_CLASS: {
 		TSNode name = pg_field_of(a, n, F_NAME);
-		if (pg_nk_of(a, name) == NK_IDENTIFIER)
+		/* TypeScript names a class with a type_identifier */
+		if (pg_nk_of(a, name) == NK_IDENTIFIER || pg_nk_of(a, name) == NK_TYPE_IDENTIFIER)
 			add(w, name, top->node, fn_frame(w)->node, PG_BIND_CLASS);
 		break;
 	}

@@ -330,6 +330,31 @@ static void test_typed_pools(void)
 	/* the safe twin */
 	expect("src/t.ts", "import { Pool } from 'pg';\n\nexport async function f(db: Pool) {\n  const c = await db.connect();\n"
 	       "  try {\n    await c.foo();\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* item 7, fields and variables: the declared type proves the receiver; each with its twin */
+	static const struct { const char *decl, *recv, *want; } fields[] = {
+		{"  private pool: Pool;\n", "this.pool", "5:n:x:7"},
+		{"  private pool: Socket;\n", "this.pool", ""},
+		{"  #pool: Pool;\n", "this.#pool", "5:n:x:7"},
+		{"  constructor(private readonly db: Pool) {}\n", "this.db", "5:n:x:7"},
+		{"  constructor(db: Pool) {}\n", "this.db", ""},
+		{"  constructor(pool: Pool) { this.pool = pool; }\n", "this.pool", "5:n:x:7"},
+		{"  constructor(pool: Socket) { this.pool = pool; }\n", "this.pool", ""},
+		{NULL, NULL, NULL},
+	};
+	for (int i = 0; fields[i].decl; i++) {
+		char src[512];
+		snprintf(src, sizeof(src), "import { Pool } from 'pg';\nexport class R {\n%s  async f() {\n"
+		         "    const c = await %s.connect();\n    await c.foo();\n  }\n}\n", fields[i].decl, fields[i].recv);
+		expect("src/t.ts", src, fields[i].want);
+	}
+	expect("src/t.ts", "import { Pool } from 'pg';\nconst db: Pool = make();\nexport async function f() {\n"
+	       "  const c = await db.connect();\n  await c.foo();\n}\n", "4:n");
+	expect("src/t.ts", "import { Pool } from 'pg';\nconst db: Broker = make();\nexport async function f() {\n"
+	       "  const c = await db.connect();\n  await c.foo();\n}\n", "");
+	expect("src/t.ts", "import * as pg from 'pg';\nlet p: pg.Pool;\nexport async function f() {\n"
+	       "  const c = await p.connect();\n  await c.foo();\n}\n", "4:n");
+	expect("src/t.ts", "import * as pg from 'pg';\nlet p: pg.Client;\nexport async function f() {\n"
+	       "  const c = await p.connect();\n  await c.foo();\n}\n", "");
 	/* an inner untyped parameter shadows the typed outer one */
 	expect("src/t.ts", "import { Pool } from 'pg';\n\nexport function f(db: Pool) {\n  return async (db) => {\n"
 	       "    const c = await db.connect();\n    await c.foo();\n  };\n}\n", "");
