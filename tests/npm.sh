@@ -69,6 +69,23 @@ test_npm_husky_blocks_leak_and_teammate_clone_gets_binary() {
 	commit_ok
 }
 
+# lefthook from npm too: the README's line for an npm project blocks a leak.
+test_npm_lefthook_runs_the_npm_binary() {
+	npm_registry_up || return 1
+	js_project app || return 1
+	npm_quiet install --save-dev "pgleak-hook@$PG_VERSION" "lefthook@$LEFTHOOK_VERSION" || return 1
+	local line; line=$(grep -o 'run: node_modules/.bin/pgleak-hook run' "$ROOT/README.md" | head -n 1)
+	[ -n "$line" ] || { fail "README gives no lefthook line for an npm project"; return 1; }
+	printf 'pre-commit:\n  commands:\n    pgleak:\n      %s\n' "$line" >lefthook.yml
+	npx --no-install lefthook install >/dev/null 2>&1 || { fail "lefthook install failed"; return 1; }
+	! command -v pgleak-hook >/dev/null || { fail "pgleak-hook is on PATH, so this would not show the npm binary running"; return 1; }
+	{ js_pool_header; js_safe_fn listUsers; } >users.js
+	git add -A && commit_ok || return 1
+	js_leaky_fn addUser >>users.js && git add users.js
+	commit_blocked || return 1
+	assert_contains "$OUT" "addUser"
+}
+
 test_npm_launcher_passes_streams_exit_codes_and_signals() {
 	npm_registry_up || return 1
 	js_project app || return 1

@@ -4,13 +4,17 @@
 # registry (tests/npm_registry.py) serving the two tarballs, the pinned
 # husky and the pinned grammars, so that `npm install pgleak-hook` resolves
 # the optional platform package, its os/cpu and the lock file exactly as
-# against registry.npmjs.org, without the network.  husky's tarball comes
-# from npm's cache in build/npm-cache (downloaded once, then reused) and is
-# checked against the sha512 pinned here.
+# against registry.npmjs.org, without the network.  The third-party tarballs
+# (husky, lefthook) come from npm's cache in build/npm-cache (downloaded once,
+# then reused) and are checked against the sha512 pinned here.
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0
 
 HUSKY_VERSION=9.1.7
-HUSKY_INTEGRITY=sha512-5gs5ytaNjBrh5Ow3zrvdUUY+0VxIuWVL4i9irt6friV+BqdCfmV11CQTWMiBYWHbXhco+J1kHfTOUkePhCDvMA==
+LEFTHOOK_VERSION=1.7.18
+# name version sha512 (as `npm view NAME@VERSION dist.integrity` prints it)
+NPM_PINS="husky $HUSKY_VERSION sha512-5gs5ytaNjBrh5Ow3zrvdUUY+0VxIuWVL4i9irt6friV+BqdCfmV11CQTWMiBYWHbXhco+J1kHfTOUkePhCDvMA==
+lefthook $LEFTHOOK_VERSION sha512-CB2cf/BgSA5kKwGZ4cZyPL/sr99a+t5exH+LJMuFfQyN6B6MkC1YtibpTc/T3HJyzk1oY4HgqalkNB3/cXRU5w==
+lefthook-linux-x64 $LEFTHOOK_VERSION sha512-Cw0StKxQTucrUvIT80ZDOdUdcM44u9mhBCFg4JoiLfVhd30yiLfgoPijIAgHRIluBgTRfWFC3wxWM5zbszSD2w=="
 PG_VERSION=$(cat "$ROOT/VERSION")
 
 sha512_of() { printf 'sha512-%s' "$(openssl dgst -sha512 -binary "$1" | openssl base64 -A)"; }
@@ -22,10 +26,13 @@ npm_registry_up() {
 	make -s -C "$ROOT" npm-pack OUT=build >npm-pack.log 2>&1 ||
 		{ fail "make npm-pack failed: $(grep -v -e 'statically linked' -e 'in function' npm-pack.log | tail -n 5)"; return 1; }
 	mkdir -p registry && cp "$ROOT"/build/npm/*.tgz "$ROOT"/build/grammars/tarballs/*.tgz registry/ || return 1
-	(cd registry && npm pack --silent --prefer-offline --cache "$ROOT/build/npm-cache" "husky@$HUSKY_VERSION" >/dev/null 2>&1) ||
-		{ fail "could not get husky@$HUSKY_VERSION (npm cache in build/npm-cache, else the registry)"; return 1; }
-	[ "$(sha512_of "registry/husky-$HUSKY_VERSION.tgz")" = "$HUSKY_INTEGRITY" ] ||
-		{ fail "husky-$HUSKY_VERSION.tgz does not match its pinned sha512"; return 1; }
+	local name version integrity
+	while read -r name version integrity; do
+		(cd registry && npm pack --silent --prefer-offline --cache "$ROOT/build/npm-cache" "$name@$version" >/dev/null 2>&1) ||
+			{ fail "could not get $name@$version (npm cache in build/npm-cache, else the registry)"; return 1; }
+		[ "$(sha512_of "registry/$name-$version.tgz")" = "$integrity" ] ||
+			{ fail "$name-$version.tgz does not match its pinned sha512"; return 1; }
+	done <<<"$NPM_PINS"
 	python3 "$ROOT/tests/npm_registry.py" registry "$PWD/registry.port" >registry.log 2>&1 &
 	REGISTRY_PID=$!
 	trap 'kill "$REGISTRY_PID" 2>/dev/null' EXIT
