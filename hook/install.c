@@ -96,7 +96,7 @@ static int mkdirs(const char *path)
 	return rc;
 }
 
-/* How the hook names the binary: by name when PATH finds one now, else our absolute path. */
+/* How the hook names the binary: by name when PATH finds one now, else our absolute path (when /proc tells it). */
 static int binary_command(char **out)
 {
 	const char *path = getenv("PATH");
@@ -117,8 +117,11 @@ static int binary_command(char **out)
 		}
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return pg_error_set(PG_ERROR, "cannot tell where this pgleak-hook binary is (/proc/self/exe)");
+	if (n <= 0) {
+		/* no /proc (macOS, BSDs): by name; the hook line still looks in node_modules and PATH */
+		*out = pg_xstrdup("pgleak-hook");
+		return PG_OK;
+	}
 	self[n] = '\0';
 	if (strchr(self, '\''))
 		return pg_error_set(PG_ERROR, "the binary's path contains a quote: %s", self);

@@ -48,6 +48,8 @@ test_npm_husky_blocks_leak_and_teammate_clone_gets_binary() {
 	: >.husky/pre-commit   # husky init's sample runs `npm test`
 	npx --no-install pgleak-hook install --husky >/dev/null || { fail "npx pgleak-hook install --husky failed"; return 1; }
 	assert_contains "$(cat .husky/pre-commit)" "node_modules/@pgleak-hook/linux-x64/bin/pgleak-hook run" || return 1
+	# committed for every teammate: no path of this machine in it
+	assert_not_contains "$(cat .husky/pre-commit)" "$PWD" || return 1
 	{ js_pool_header; js_safe_fn listUsers; } >users.js
 	git add -A && commit_ok || return 1
 	js_leaky_fn addUser >>users.js && git add users.js
