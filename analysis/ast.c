@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const TSLanguage *tree_sitter_javascript(void);
 const TSLanguage *tree_sitter_typescript(void);
@@ -152,6 +153,58 @@ void pg_ast_thread_done(void)
 	}
 }
 
+/*
+ * Parses with a time limit; NULL when it is exceeded.  tree-sitter 0.25
+ * (grammar ABI 15) deprecates the parser's timeout and 0.26 removes it, so
+ * with those headers (Homebrew's) a progress callback stops the parse at the
+ * deadline instead; Debian's 0.20.7 has only the timeout.
+ */
+#if TREE_SITTER_LANGUAGE_VERSION >= 15
+typedef struct {
+	const char *src;
+	uint32_t len;
+	struct timespec deadline;
+} parse_input;
+
+static const char *input_read(void *payload, uint32_t byte, TSPoint pos, uint32_t *n)
+{
+	const parse_input *in = payload;
+	(void)pos;
+	*n = byte < in->len ? in->len - byte : 0;
+	return in->src + (byte < in->len ? byte : in->len);
+}
+
+static bool past_deadline(TSParseState *st)
+{
+	const parse_input *in = st->payload;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > in->deadline.tv_sec ||
+	       (now.tv_sec == in->deadline.tv_sec && now.tv_nsec >= in->deadline.tv_nsec);
+}
+
+static TSTree *parse_within(TSParser *p, const char *src, uint32_t len, uint64_t budget_us)
+{
+	parse_input in = {src, len, {0, 0}};
+	TSInput input = {&in, input_read, TSInputEncodingUTF8, NULL};
+	TSParseOptions opts = {&in, past_deadline};
+	clock_gettime(CLOCK_MONOTONIC, &in.deadline);
+	in.deadline.tv_sec += (time_t)(budget_us / 1000000u);
+	in.deadline.tv_nsec += (long)(budget_us % 1000000u) * 1000;
+	if (in.deadline.tv_nsec >= 1000000000L) {
+		in.deadline.tv_sec++;
+		in.deadline.tv_nsec -= 1000000000L;
+	}
+	return ts_parser_parse_with_options(p, NULL, input, opts);
+}
+#else
+static TSTree *parse_within(TSParser *p, const char *src, uint32_t len, uint64_t budget_us)
+{
+	ts_parser_set_timeout_micros(p, budget_us);
+	return ts_parser_parse_string(p, NULL, src, len);
+}
+#endif
+
 int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
 {
 	const pg_lang_info *li = pg_ast_lang(lang);
@@ -170,8 +223,7 @@ int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
 	 * seen taking minutes and 600 MB): the parse gets 2 s plus 10 us a byte (0.1 MB/s,
 	 * twenty times slower than usual), and a file that needs more is not analysed. */
 	uint64_t budget_us = 2000000u + (uint64_t)len * 10u;
-	ts_parser_set_timeout_micros(p, budget_us);
-	out->tree = ts_parser_parse_string(p, NULL, src, len);
+	out->tree = parse_within(p, src, len, budget_us);
 	if (!out->tree) {
 		ts_parser_reset(p); /* a timed-out parser would otherwise resume this parse next time */
 		return pg_error_set(PG_ELIMIT, "the parser gave up after %.1f s (the file defeats its error recovery)",

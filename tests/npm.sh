@@ -121,6 +121,7 @@ test_npm_without_prebuilt_says_what_is_missing() {
 	local out rc
 	out=$(node_modules/.bin/pgleak-hook --version 2>&1); rc=$?
 	assert_eq "$rc" 2 || return 1
+	assert_contains "$out" "@pgleak-hook/linux-x64, an optional dependency) is not installed" || return 1
 	assert_contains "$out" "a C compiler (/nonexistent/cc)" || return 1
 	assert_contains "$out" "apt-get install build-essential" || return 1
 	assert_contains "$out" "then run pgleak-hook again" || return 1

@@ -94,8 +94,16 @@ function missing() {
   return out;
 }
 
+// Why there is no binary: none is made for this platform, or npm left it out.
+function noBinary() {
+  const name = PREBUILT[`${process.platform}-${process.arch}`];
+  if (!name) return `pgleak-hook: no prebuilt binary for ${process.platform}-${process.arch}`;
+  return `pgleak-hook: the prebuilt binary (${name}, an optional dependency) is not installed ` +
+    '(npm install without --omit=optional or --no-optional brings it)';
+}
+
 function advice(miss) {
-  const head = `pgleak-hook: no prebuilt binary for ${process.platform}-${process.arch}`;
+  const head = noBinary();
   if (process.platform === 'win32') {
     return `${head}: pgleak-hook runs on Windows inside WSL: in a WSL (e.g. Ubuntu) shell, ` +
       'clone the project there and run npm install, which installs the linux-x64 binary';
@@ -123,8 +131,7 @@ function buildOrExplain() {
     process.stderr.write(`${advice(miss)}\n`);
     return null;
   }
-  process.stderr.write(`pgleak-hook: no prebuilt binary for ${process.platform}-${process.arch}: ` +
-    'building it from source, once (about a minute)\n');
+  process.stderr.write(`${noBinary()}: building it from source, once (about a minute)\n`);
   const out = `build/tmp-${process.pid}`;
   const jobs = Math.max(1, Math.min(os.cpus().length, 4));
   const r = spawnSync(process.env.MAKE || 'make',
