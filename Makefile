@@ -46,6 +46,8 @@ endif
 # sha256sum is GNU coreutils; macOS has shasum.
 SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo 'shasum -a 256')
 
+# A new source folder must also go into package.json's "files", or the npm
+# package's source build misses it (tests/npm.sh builds from the packed sources).
 LIB_SRC := $(wildcard analysis/*.c) $(wildcard cache/*.c) $(wildcard diff/*.c) \
 	$(filter-out hook/main.c,$(wildcard hook/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
