@@ -36,6 +36,18 @@ if (p.name !== "@pgleak-hook/linux-x64" || p.os[0] !== "linux" || p.cpu[0] !== "
 		fail "the platform package.json is not @pgleak-hook/linux-x64 $PG_VERSION for linux/x64"
 }
 
+# VERSION is the one place: pack.sh refuses a package.json that says otherwise.
+test_npm_pack_refuses_a_version_mismatch() {
+	mkdir -p root/packaging && cp -r "$ROOT/packaging/npm" root/packaging/ || return 1
+	echo 9.9.9 >root/VERSION
+	cp "$ROOT/package.json" root/
+	local out rc
+	out=$(root/packaging/npm/pack.sh "$PGLEAK_BIN" dest 2>&1); rc=$?
+	[ $rc -ne 0 ] || { fail "pack.sh accepted package.json $(cat "$ROOT/VERSION") with VERSION 9.9.9"; return 1; }
+	assert_contains "$out" "make npm-version" || return 1
+	[ ! -e dest ] || fail "pack.sh wrote tarballs anyway"
+}
+
 test_npm_husky_blocks_leak_and_teammate_clone_gets_binary() {
 	npm_registry_up || return 1
 	git init -q --bare origin.git || return 1
