@@ -83,6 +83,17 @@ test_npm_husky_blocks_leak_and_teammate_clone_gets_binary() {
 	commit_ok
 }
 
+# No registry at all (air-gapped, vendored tarballs): both tarballs named, --offline.
+test_npm_offline_from_the_tarballs() {
+	npm_registry_up || return 1
+	kill "$REGISTRY_PID"
+	js_project app || return 1
+	npm_quiet install --offline --save-dev "../registry/pgleak-hook-linux-x64-$PG_VERSION.tgz" "../registry/pgleak-hook-$PG_VERSION.tgz" || return 1
+	assert_eq "$(node_modules/.bin/pgleak-hook --version)" "pgleak-hook $PG_VERSION" || return 1
+	leaky_js db.js
+	expect_exit 1 node_modules/.bin/pgleak-hook check db.js 2>/dev/null
+}
+
 # lefthook from npm too: the README's line for an npm project blocks a leak.
 test_npm_lefthook_runs_the_npm_binary() {
 	npm_registry_up || return 1
