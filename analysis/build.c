@@ -18,6 +18,12 @@
  * parent index), so a finally copy can be built later in its own outer
  * context while the indices of its memo stay valid.
  *
+ * A checkout may sit in one branch of an expression (`held || await
+ * pool.connect()`, semantics v2 §1): it is acquired where the walk reaches
+ * it, so only on that branch, and the tests that decide the branch become
+ * flags of the abstract state (collect_guards), so that a later `if
+ * (!held) c.release()` is followed path by path like any flag.
+ *
  * Nested functions are not descended into, except where §3 says their
  * body runs on this path: the completion callback of `client.query(...,
  * cb)`, the handlers of a promise chain on the client, and a local closure
@@ -316,12 +322,25 @@ static int is_client(builder *b, TSNode n)
 	return is_name(&b->t->names, b->a, pg_unwrap(b->a, n));
 }
 
+/* `x`, `this.x`, `opts.held.x`: a value the code can test again later by the same text. */
+static int is_simple_path(const pg_ast *a, TSNode n)
+{
+	n = pg_unwrap(a, n);
+	while (pg_nk_of(a, n) == NK_MEMBER) {
+		pg_nk pk = pg_nk_of(a, pg_field_of(a, n, F_PROPERTY));
+		if (pk != NK_PROPERTY_IDENTIFIER && pk != NK_PRIVATE_PROPERTY_IDENTIFIER)
+			return 0;
+		n = pg_unwrap(a, pg_field_of(a, n, F_OBJECT));
+	}
+	return pg_nk_of(a, n) == NK_IDENTIFIER || pg_nk_of(a, n) == NK_THIS;
+}
+
 static int flag_index(builder *b, TSNode n)
 {
 	uint32_t len;
 	const char *t;
 	n = pg_unwrap(b->a, n);
-	if (pg_nk_of(b->a, n) != NK_IDENTIFIER)
+	if (pg_nk_of(b->a, n) != NK_IDENTIFIER && (pg_nk_of(b->a, n) != NK_MEMBER || !is_simple_path(b->a, n)))
 		return -1;
 	t = pg_text(b->a, n, &len);
 	for (int i = 0; i < b->t->nflags; i++)
@@ -883,20 +902,67 @@ static int is_logical(const pg_ast *a, TSNode n, const char **op)
 	return 1;
 }
 
-/* The checkout itself, awaited or not, with any `.catch(...)` / `.finally(...)` on it. */
+/*
+ * One step from an expression that may be the checkout's value up to the
+ * expression that passes that value on (semantics v2 §1): an `await` of it,
+ * a branch of `?:`, an operand of `||`, `&&` or `??`, or `.catch(...)` /
+ * `.finally(...)` on it.  Returns that parent, or a null node when the
+ * parent does anything else with the value.  *guard is the test that
+ * decides whether the step evaluates n at all (the `?:` condition, or the
+ * left operand when n is the right one), else a null node.
+ */
+TSNode pg_acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard)
+{
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	TSNode c, p = pg_unwrap_up(a, n, &c), gp;
+	const char *op;
+	*guard = null;
+	switch (pg_nk_of(a, p)) {
+	case NK_AWAIT:
+		*awaited = 1;
+		return p;
+	case NK_TERNARY:
+		if (ts_node_eq(pg_field_of(a, p, F_CONDITION), c))
+			return null;
+		*guard = pg_field_of(a, p, F_CONDITION);
+		return p;
+	case NK_BINARY:
+		if (!is_logical(a, p, &op))
+			return null;
+		if (ts_node_eq(pg_field_of(a, p, F_RIGHT), c))
+			*guard = pg_field_of(a, p, F_LEFT);
+		return p;
+	case NK_MEMBER:
+		gp = ts_node_parent(p);
+		if (ts_node_eq(pg_field_of(a, p, F_OBJECT), c) && chain_method(a, pg_field_of(a, p, F_PROPERTY)) >= 1 &&
+		    pg_nk_of(a, gp) == NK_CALL && ts_node_eq(pg_field_of(a, gp, F_FUNCTION), p))
+			return gp;
+		return null;
+	default:
+		return null;
+	}
+}
+
+TSNode pg_acq_top(const pg_ast *a, TSNode n, int *awaited)
+{
+	TSNode guard;
+	*awaited = 0;
+	for (TSNode up = n; !ts_node_is_null(up); up = pg_acq_step(a, n, awaited, &guard))
+		n = up;
+	return n;
+}
+
+/* The checkout's value: the checkout itself or an expression that passes it on (pg_acq_step). */
 static int is_acquisition_value(builder *b, TSNode v)
 {
 	const pg_ast *a = b->a;
+	TSNode guard;
+	int awaited;
 	v = pg_unwrap(a, v);
-	if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
-		v = pg_unwrap(a, ts_node_named_child(v, 0));
-	for (int i = 0; i < 64 && pg_nk_of(a, v) == NK_CALL && !ts_node_eq(v, b->t->acquire); i++) {
-		TSNode f = pg_unwrap(a, pg_field_of(a, v, F_FUNCTION));
-		if (pg_nk_of(a, f) != NK_MEMBER || chain_method(a, pg_field_of(a, f, F_PROPERTY)) < 1)
-			break;
-		v = pg_unwrap(a, pg_field_of(a, f, F_OBJECT));
-	}
-	return ts_node_eq(v, b->t->acquire);
+	for (TSNode n = b->t->acquire; !ts_node_is_null(n); n = pg_acq_step(a, n, &awaited, &guard))
+		if (ts_node_eq(n, v))
+			return 1;
+	return 0;
 }
 
 /* Stores the client somewhere that outlives the call, or registers a local helper. */
@@ -1024,15 +1090,8 @@ static void expr(builder *b, TSNode n)
 	case NK_BINARY:
 		if (is_logical(a, n, &op)) {
 			uint32_t t, f;
-			if (op[0] == '?') {
-				expr(b, pg_field_of(a, n, F_LEFT));
-				t = branch(b, CN_NOP, 0, 0);
-				f = branch(b, CN_NOP, 0, 0);
-				b->cur = f;
-				expr(b, pg_field_of(a, n, F_RIGHT));
-				b->cur = join(b, t, b->cur);
-				break;
-			}
+			/* `x ?? y` evaluates y when x is nothing: for a client or a guard
+			 * (an object or nothing) that is when x is falsy, as for `||` */
 			cond(b, pg_field_of(a, n, F_LEFT), &t, &f);
 			b->cur = op[0] == '&' ? t : f;
 			expr(b, pg_field_of(a, n, F_RIGHT));
@@ -1094,14 +1153,16 @@ static void expr(builder *b, TSNode n)
 
 /* ---- conditions --------------------------------------------------------- */
 
-/* `client`, `client !== undefined`, `typeof client !== 'undefined'`... : 1 truthy test, -1 falsy test, 0 not one */
-static int client_test(builder *b, TSNode n)
+/*
+ * `x != null`, `x === undefined`, `typeof x !== 'undefined'`...: 1 when the
+ * test is true exactly when x is set, -1 when exactly when it is not, 0 when
+ * n is no such test; *x gets the operand.  (A client or a guard is an object
+ * or nothing, so being set and being truthy are the same.)
+ */
+static int nullish_test(const pg_ast *a, TSNode n, TSNode *x)
 {
-	const pg_ast *a = b->a;
 	TSNode o, l, r;
 	int negate;
-	if (is_client(b, n))
-		return 1;
 	if (pg_nk_of(a, n) != NK_BINARY)
 		return 0;
 	o = pg_field_of(a, n, F_OPERATOR);
@@ -1118,22 +1179,49 @@ static int client_test(builder *b, TSNode n)
 		l = r;
 		r = tmp;
 	}
-	if (is_nullish_literal(a, l) && is_client(b, r))
+	if (is_nullish_literal(a, l)) {
+		*x = r;
 		return negate ? -1 : 1;
-	/* typeof client !== 'undefined' */
+	}
+	/* typeof x !== 'undefined' */
 	if (pg_nk_of(a, r) == NK_UNARY) {
 		TSNode tmp = l;
 		l = r;
 		r = tmp;
 	}
-	if (pg_nk_of(a, l) == NK_UNARY && pg_text_is(a, pg_field_of(a, l, F_OPERATOR), "typeof") &&
-	    is_client(b, pg_field_of(a, l, F_ARGUMENT))) {
+	if (pg_nk_of(a, l) == NK_UNARY && pg_text_is(a, pg_field_of(a, l, F_OPERATOR), "typeof")) {
 		char *s = pg_string_value(a, r);
 		int undef = s && !strcmp(s, "undefined");
 		free(s);
-		if (undef)
+		if (undef) {
+			*x = pg_field_of(a, l, F_ARGUMENT);
 			return negate ? -1 : 1;
+		}
 	}
+	return 0;
+}
+
+/* `client`, `client !== undefined`, `typeof client !== 'undefined'`... : 1 truthy test, -1 falsy test, 0 not one */
+static int client_test(builder *b, TSNode n)
+{
+	TSNode x;
+	int s;
+	if (is_client(b, n))
+		return 1;
+	s = nullish_test(b->a, n, &x);
+	return s && is_client(b, x) ? s : 0;
+}
+
+/* A test of flag *fi: 1 true when the flag is, -1 true when it is not, 0 not one. */
+static int flag_test(builder *b, TSNode n, int *fi)
+{
+	TSNode x;
+	int s;
+	if ((*fi = flag_index(b, n)) >= 0)
+		return 1;
+	s = nullish_test(b->a, n, &x);
+	if (s && (*fi = flag_index(b, x)) >= 0)
+		return s;
 	return 0;
 }
 
@@ -1141,7 +1229,7 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
 {
 	const pg_ast *a = b->a;
 	const char *op;
-	int ct, fi;
+	int ct, fi, ft;
 	n = pg_unwrap(a, n);
 	if (ts_node_is_null(n) || pg_nk_of(a, n) == NK_EMPTY) {
 		*t = b->cur;
@@ -1169,9 +1257,9 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
 	} else if ((ct = client_test(b, n)) != 0) {
 		*t = branch(b, CN_ASSUME_CLIENT, 0, ct > 0);
 		*f = branch(b, CN_ASSUME_CLIENT, 0, ct < 0);
-	} else if ((fi = flag_index(b, n)) >= 0) {
-		*t = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, 1);
-		*f = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, 0);
+	} else if ((ft = flag_test(b, n, &fi)) != 0) {
+		*t = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, ft > 0);
+		*f = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, ft < 0);
 	} else {
 		expr(b, n);
 		*t = branch(b, CN_NOP, 0, 0);
@@ -1481,6 +1569,31 @@ static void stmt(builder *b, TSNode n)
 
 /* ---- scopes ------------------------------------------------------------- */
 
+/*
+ * The tests that decide whether the checkout runs at all (`held ? held :
+ * await pool.connect()`, `own && await q.connect()`) become flags, so that a
+ * later `if (!held)` / `if (own)` follows the path that acquired and the
+ * one that did not apart (semantics v2 §1).  Negations and nullish
+ * comparisons around the tested value are looked through.
+ */
+static void collect_guards(builder *b)
+{
+	const pg_ast *a = b->a;
+	TSNode n = b->t->acquire, g, x;
+	int awaited;
+	while (!ts_node_is_null(n)) {
+		n = pg_acq_step(a, n, &awaited, &g);
+		if (ts_node_is_null(g))
+			continue;
+		for (g = pg_unwrap(a, g); pg_nk_of(a, g) == NK_UNARY && pg_text_is(a, pg_field_of(a, g, F_OPERATOR), "!");)
+			g = pg_unwrap(a, pg_field_of(a, g, F_ARGUMENT));
+		if (nullish_test(a, g, &x))
+			g = pg_unwrap(a, x);
+		if (is_simple_path(a, g) && !is_client(b, g) && flag_index(b, g) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS)
+			b->t->flags[b->t->nflags++] = pg_text_dup(a, g, 0);
+	}
+}
+
 /* Flags: boolean locals assigned a literal true/false in the scope (plus err). */
 static void collect_flags(builder *b, TSNode root)
 {
@@ -1545,6 +1658,7 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 		size_t nl = chain_links(a, n, links);
 		collect_flags(&b, nl ? links[nl - 1].call : n);
 	} else {
+		collect_guards(&b);
 		collect_flags(&b, body);
 	}
 

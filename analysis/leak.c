@@ -6,7 +6,8 @@
  * functions, which are units of their own) are candidates.  A candidate is
  * an acquisition when R is proven a pool (same file, through a relative
  * import, or configured) or when the acquired value is used as a pool
- * client.  Its form (awaited into a variable, destructured, a promise
+ * client.  Its form (awaited into a variable, possibly as one branch of
+ * `?:`, `||`, `&&` or `??`, destructured, a promise
  * chain, a callback, or discarded) decides the scope whose graph is built
  * and searched.  What leaks becomes a finding with its witness exit, a
  * message, the leaking path in words and a fix.
@@ -579,12 +580,10 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		}
 		scope = cb;
 	} else {
-		/* the checkout (with any .catch/.finally on it), awaited or not, and what takes its value */
-		TSNode child, child2, p = pg_unwrap_up(a, outer, &child), q;
-		int awaited = pg_nk_of(a, p) == NK_AWAIT;
-		q = awaited ? pg_unwrap_up(a, p, &child2) : p;
-		if (!awaited)
-			child2 = child;
+		/* the checkout (with any .catch/.finally on it), awaited or not, maybe one branch of
+		 * an expression (`held || await pool.connect()`), and what takes its value */
+		int awaited;
+		TSNode child2, q = pg_unwrap_up(a, pg_acq_top(a, outer, &awaited), &child2);
 		if (pg_nk_of(a, q) == NK_UNARY && pg_text_is(a, pg_field_of(a, q, F_OPERATOR), "void"))
 			q = pg_unwrap_up(a, q, &child2); /* void pool.connect(): thrown away on purpose, still lost */
 		switch (pg_nk_of(a, q)) {

@@ -178,6 +178,52 @@ static void test_conditional_expressions(void)
 	expect("src/a.js", PG "async function f(x) {\n  const c = await pool.connect();\n  x ? c.release() : c.release();\n}\n", "");
 }
 
+/* Issue 9 item 1 (semantics v2 §1): a checkout inside an expression is an
+ * acquisition on the branch that evaluates it; the test is a path guard. */
+static void test_acquisition_in_expressions(void)
+{
+#define TRY_Q "  try {\n    return await c.query('x');\n  } finally {\n"
+	/* each form, with the release guarded by the same test: safe */
+	expect("src/a.js", PG "async function f(held) {\n  const c = held ? held : await pool.connect();\n" TRY_Q
+	       "    if (!held) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n" TRY_Q
+	       "    if (!held) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(q, own) {\n  const c = own ? await q.connect() : q;\n" TRY_Q
+	       "    if (own) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(x) {\n  let c;\n  c = x ?? await pool.connect();\n" TRY_Q
+	       "    if (x == null) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(need) {\n  const c = need && await pool.connect();\n  if (!need) return null;\n"
+	       TRY_Q "    c.release();\n  }\n}\n", "");
+	/* nesting, parentheses, a member as the guard, the await around the whole expression */
+	expect("src/a.js", PG "async function f(a1, a2) {\n  const c = a1 ? a1 : (a2 || await pool.connect());\n" TRY_Q
+	       "    if (!a1 && !a2) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(o) {\n  const c = await (o.client !== undefined ? o.client : pool.connect());\n"
+	       TRY_Q "    if (o.client === undefined) c.release();\n  }\n}\n", "");
+	/* an unconditional release is safe on both branches */
+	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n" TRY_Q
+	       "    c.release();\n  }\n}\n", "");
+	/* the twins: the guard the wrong way round, or a throw before the try */
+	expect("src/a.js", PG "async function f(held) {\n  const c = held ? held : await pool.connect();\n" TRY_Q
+	       "    if (held) c.release();\n  }\n}\n", "4:n:r:6");
+	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n" TRY_Q
+	       "    if (held) c.release();\n  }\n}\n", "4:n:r:6");
+	expect("src/a.js", PG "async function f(q, own) {\n  const c = own ? await q.connect() : q;\n" TRY_Q
+	       "    if (!own) c.release();\n  }\n}\n", "4:n:r:6");
+	expect("src/a.js", PG "async function f(x) {\n  let c;\n  c = x ?? await pool.connect();\n" TRY_Q
+	       "    if (x != null) c.release();\n  }\n}\n", "5:n:r:7");
+	expect("src/a.js", PG "async function f(need) {\n  const c = need && await pool.connect();\n  if (!need) return null;\n"
+	       "  await c.query('y');\n" TRY_Q "    c.release();\n  }\n}\n", "4:g:e:6");
+	expect("src/a.js", PG "async function f(a1, a2) {\n  const c = a1 ? a1 : (a2 || await pool.connect());\n" TRY_Q
+	       "    if (a1 && !a2) c.release();\n  }\n}\n", "4:n:r:6");
+	/* no release at all; a discarded one in an expression statement */
+	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n  return c.query('x');\n}\n",
+	       "4:n");
+	expect("src/a.js", PG "async function f(held) {\n  held || await pool.connect();\n}\n", "4:d");
+	/* returned: handed over on the branch that acquires */
+	expect("src/a.js", PG "async function f(held) {\n  return held || await pool.connect();\n}\n", "");
+#undef TRY_Q
+}
+
 static void test_destructured(void)
 {
 	expect("src/a.js", PG "async function f() {\n  const { query, release } = await pool.connect();\n  try {\n"
@@ -407,6 +453,7 @@ int main(void)
 	RUN(test_loops);
 	RUN(test_switch);
 	RUN(test_conditional_expressions);
+	RUN(test_acquisition_in_expressions);
 	RUN(test_destructured);
 	RUN(test_chains);
 	RUN(test_passthrough_chains);
