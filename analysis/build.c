@@ -696,37 +696,54 @@ static int client_arg(builder *b, TSNode call)
 	return -1;
 }
 
-/* A call that passes the client: a helper summary decides, or it is a hand-over. */
+/*
+ * The callee as a dotted path ("f", "this.f", "helpers.db.f"), or NULL when
+ * it is not a chain of plain property names on a name or `this`.
+ */
+static char *callee_path(const pg_ast *a, TSNode fn)
+{
+	TSNode *segs = NULL;
+	size_t n = 0, cap = 0;
+	pg_buf out = PG_BUF_INIT;
+	fn = pg_unwrap(a, fn);
+	if (!is_simple_path(a, fn))
+		return NULL;
+	for (; pg_nk_of(a, fn) == NK_MEMBER; fn = pg_unwrap(a, pg_field_of(a, fn, F_OBJECT))) {
+		PG_GROW(segs, cap, n + 1);
+		segs[n++] = pg_field_of(a, fn, F_PROPERTY);
+	}
+	PG_GROW(segs, cap, n + 1);
+	segs[n++] = fn;
+	while (n-- > 0) {
+		uint32_t len;
+		const char *t = pg_text(a, segs[n], &len);
+		pg_buf_printf(&out, "%s%.*s", out.len ? "." : "", (int)len, t);
+	}
+	free(segs);
+	return out.data;
+}
+
+/*
+ * A call that passes the client: a helper summary decides, or it is a
+ * hand-over.  The callee is resolved as a path (a function of the file, a
+ * method as this.f, a member of an object literal, an import, a member of
+ * a required or namespace-imported module: semantics §4 and v2 §6).
+ */
 static void pass_client(builder *b, TSNode call, TSNode fn, int argi)
 {
 	const pg_ast *a = b->a;
 	uint32_t line = pg_line(call);
 	pg_summary sum = PG_SUM_UNKNOWN;
-	if (pg_nk_of(a, fn) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, fn, F_OBJECT))) == NK_THIS) {
-		/* this.helper(client): a method of a class of this file */
-		uint32_t len;
-		const char *name = pg_text(a, pg_field_of(a, fn, F_PROPERTY), &len);
-		char *key = pg_xasprintf("this.%.*s", (int)len, name);
-		const pg_named_fn *nf = pg_module_fn(b->m, key, strlen(key));
-		free(key);
-		if (nf)
-			sum = pg_helper_summary(b->an, b->m, nf->node, (uint32_t)argi);
-	} else if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
-		uint32_t len;
-		const char *name = pg_text(a, fn, &len);
-		const pg_named_fn *nf = pg_module_fn(b->m, name, len);
-		const pg_import *imp = nf ? NULL : pg_module_import(b->m, name, len);
-		if (pg_strlist_has_n(&b->an->cfg->release_helpers, name, len)) {
-			sum = PG_SUM_ALL;
-		} else if (nf) {
-			sum = pg_helper_summary(b->an, b->m, nf->node, (uint32_t)argi);
-		} else if (imp) {
-			pg_module *where = NULL;
-			const pg_named_fn *f2 = pg_modules_import_fn(b->an->ms, b->m, imp, &where);
-			if (f2 && where)
-				sum = pg_helper_summary(b->an, where, f2->node, (uint32_t)argi);
-		}
+	char *path = callee_path(a, fn);
+	if (path && pg_strlist_has(&b->an->cfg->release_helpers, path)) {
+		sum = PG_SUM_ALL;
+	} else if (path) {
+		pg_module *where = NULL;
+		const pg_named_fn *nf = pg_modules_path_fn(b->an->ms, b->m, path, &where);
+		if (nf && where)
+			sum = pg_helper_summary(b->an, where, nf->node, (uint32_t)argi);
 	}
+	free(path);
 	switch (sum) {
 	case PG_SUM_ALL:
 		emit(b, CN_RELEASE, 0, 0, line);

@@ -45,6 +45,12 @@ typedef struct {
 	TSNode node;      /* a function node */
 } pg_named_fn;
 
+/* A member of an object literal that names another value: `{ releaseIt }`, `{ a: other.f }`. */
+typedef struct {
+	char *name;   /* "api.releaseIt", "module.exports.db.f" */
+	char *target; /* the name or path it refers to: "releaseIt", "other.f" */
+} pg_member_alias;
+
 /* A memoised helper summary: how function `fn` treats its parameter `param`. */
 typedef enum {
 	PG_SUM_UNKNOWN = 0, /* not computed */
@@ -77,7 +83,8 @@ typedef struct pg_module {
 	pg_strlist pool_fields;   /* class fields (this.X / this.#X) holding a pool: "X", "#X" */
 	pg_import *imports; size_t nimports, cimports;
 	pg_export *exports; size_t nexports, cexports;
-	pg_named_fn *fns; size_t nfns, cfns;
+	pg_named_fn *fns; size_t nfns, cfns;  /* also object members: "api.f", "module.exports.f" */
+	pg_member_alias *aliases; size_t naliases, caliases;
 	pg_unit_info *units; size_t nunits, cunits;
 	pg_summary_memo *memo; size_t nmemo, cmemo;
 	pg_strmap fn_index;       /* function name -> index in fns */
@@ -109,6 +116,13 @@ int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_im
 /* Finds the function an import names, in the module it comes from. */
 const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
                                         pg_module **where);
+/*
+ * Finds the function a callee path names in module m (semantics v2 §6):
+ * "f", "api.f" (an object literal of the file), "helpers.f" (a relative
+ * require or `import * as`), "api.db.f" (nested objects), following
+ * imports, re-exports and object members across files.  NULL if unknown.
+ */
+const pg_named_fn *pg_modules_path_fn(pg_modules *ms, pg_module *m, const char *path, pg_module **where);
 
 int pg_is_pg_package(const char *spec);
 

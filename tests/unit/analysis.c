@@ -28,6 +28,11 @@ static const file siblings[] = {
 	{"src/reexport.ts", "export { pool as db } from './db';\n"},
 	{"src/helpers.js", "export function done(c) { c.release(); }\nexport function maybe(c, x) { if (x) c.release(); }\n"
 	                   "export async function prep(c) { await c.query('SET x'); }\n"},
+	{"src/objhelpers.js", "function releaseAll(c) { c.release(); }\nfunction keep(c) { return c.query('x'); }\n"
+	                      "module.exports = { releaseAll, keep, inline: (c) => c.release(),\n"
+	                      "  db: { done(c) { c.release(); }, keep: function (c) { c.query('y'); } } };\n"},
+	{"src/named_object.js", "const api = { put(c) { c.release(); }, look(c) { return c.query('x'); } };\n"
+	                        "module.exports = api;\n"},
 	{"src/notpool.js", "import { Pool } from 'undici';\nexport const pool = new Pool('http://x');\n"},
 	{NULL, NULL},
 };
@@ -327,6 +332,42 @@ static void test_helpers(void)
 	       "  const c = await pool.connect();\n  a(c);\n}\n", "6");
 }
 
+/* Issue 9 item 3 (semantics v2 §6): a helper reached through an object is
+ * resolved to its function and its summary applies as for a direct call. */
+static void test_helpers_through_objects(void)
+{
+#define USE "  const c = await pool.connect();\n  await c.query('x');\n"
+	/* a relative require, an `import * as`, a default import of a CommonJS module */
+	expect("src/a.js", "const pool = require('./cjs');\nconst h = require('./objhelpers');\nasync function f() {\n" USE
+	       "  h.releaseAll(c);\n}\n", "4:g:e");
+	expect("src/a.js", "const pool = require('./cjs');\nconst h = require('./objhelpers');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  try {\n    await c.query('x');\n  } finally {\n    h.releaseAll(c);\n  }\n}\n", "");
+	expect("src/a.js", "import * as h from './helpers.js';\nimport { pool } from './db.js';\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  h.done(c);\n}\n", "");
+	expect("src/a.js", "import * as h from './helpers.js';\nimport { pool } from './db.js';\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  await h.prep(c);\n}\n", "4:n");
+	expect("src/a.js", "import h from './objhelpers';\nimport { pool } from './db.js';\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  h.keep(c);\n}\n", "4:n");
+	/* members written in place, nested objects, a module.exports = name of an object */
+	expect("src/a.js", "const pool = require('./cjs');\nconst h = require('./objhelpers');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  h.inline(c);\n  h.db.done(c);\n}\n", "");
+	expect("src/a.js", "const pool = require('./cjs');\nconst h = require('./objhelpers');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  h.db.keep(c);\n}\n", "4:n");
+	expect("src/a.js", "const pool = require('./cjs');\nconst api = require('./named_object');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  api.put(c);\n}\nasync function g() {\n  const c = await pool.connect();\n"
+	       "  api.look(c);\n}\n", "8:n");
+	/* an object literal of the same file: shorthand, pair, method, nested */
+	expect("src/a.js", PG "function releaseIt(c) { c.release(); }\nfunction look(c) { return c.query('x'); }\n"
+	       "const api = { releaseIt, look, other: { r: releaseIt }, m(c) { c.release(); } };\n"
+	       "async function f() {\n  const c = await pool.connect();\n  api.releaseIt(c);\n}\n"
+	       "async function g() {\n  const c = await pool.connect();\n  api.other.r(c);\n}\n"
+	       "async function h() {\n  const c = await pool.connect();\n  api.m(c);\n}\n"
+	       "async function k() {\n  const c = await pool.connect();\n  api.look(c);\n}\n", "19:n");
+	/* an unknown member is still a hand-over */
+	expect("src/a.js", PG "const api = {};\nasync function f() {\n  const c = await pool.connect();\n  api.store(c);\n}\n", "");
+#undef USE
+}
+
 static void test_pool_proofs(void)
 {
 	expect("src/a.js", "import { pool } from './db.js';\nasync function f() {\n  await pool.connect();\n}\n", "3:d");
@@ -461,6 +502,7 @@ int main(void)
 	RUN(test_nested_functions_do_not_count);
 	RUN(test_handovers);
 	RUN(test_helpers);
+	RUN(test_helpers_through_objects);
 	RUN(test_pool_proofs);
 	RUN(test_typed_pools);
 	RUN(test_top_level_and_names);
