@@ -79,6 +79,7 @@ typedef struct {
 	const pg_ast *a;
 	pg_cfg *g;
 	pg_track *t;
+	pg_scope_kind kind;
 	uint32_t cur;
 	context *cx;
 	size_t ncx, ccx;
@@ -723,27 +724,83 @@ static char *callee_path(const pg_ast *a, TSNode fn)
 	return out.data;
 }
 
+/* The function a callee names (semantics §4, v2 §6), and in *where the module that defines it. */
+static const pg_named_fn *resolve_callee(builder *b, TSNode fn, pg_module **where)
+{
+	char *path = callee_path(b->a, fn);
+	const pg_named_fn *nf = path ? pg_modules_path_fn(b->an->ms, b->m, path, where) : NULL;
+	free(path);
+	return nf && *where ? nf : NULL;
+}
+
+/* Bit i: argument i is the release function (`done`, `client.release`) as a value. */
+static uint32_t release_args(builder *b, TSNode call)
+{
+	TSNode as = pg_field_of(b->a, call, F_ARGUMENTS);
+	uint32_t n = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as), mask = 0;
+	for (uint32_t i = 0; i < n && i < 32; i++)
+		if (is_release_ref(b, ts_node_named_child(as, i)))
+			mask |= 1u << i;
+	return mask;
+}
+
 /*
- * A call that passes the client: a helper summary decides, or it is a
- * hand-over.  The callee is resolved as a path (a function of the file, a
- * method as this.f, a member of an object literal, an import, a member of
- * a required or namespace-imported module: semantics §4 and v2 §6).
+ * A call (awaited or not) of a helper that returns the client passed to it
+ * (`debug(client)` returning `client`): its value is the same client
+ * (semantics v2 §7).
  */
-static void pass_client(builder *b, TSNode call, TSNode fn, int argi)
+static int returns_client(builder *b, TSNode v)
+{
+	const pg_ast *a = b->a;
+	pg_module *where = NULL;
+	const pg_named_fn *nf;
+	int ci;
+	v = pg_unwrap(a, v);
+	if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
+		v = pg_unwrap(a, ts_node_named_child(v, 0));
+	if (pg_nk_of(a, v) != NK_CALL || (ci = client_arg(b, v)) < 0)
+		return 0;
+	nf = resolve_callee(b, pg_unwrap(a, pg_field_of(a, v, F_FUNCTION)), &where);
+	return nf && pg_fn_returns_param(&where->ast, nf->node, (uint32_t)ci);
+}
+
+/*
+ * Is returning `v` a hand-over?  The client (or the same client through a
+ * helper that returns it) or a closure over it, except that a helper's
+ * summary returning its parameter gives the client back to the caller,
+ * which still owns it (semantics v2 §7).
+ */
+static int hands_over_value(builder *b, TSNode v)
+{
+	if (is_capturing_closure(b, v))
+		return 1;
+	if (b->kind == SCOPE_SUMMARY)
+		return 0;
+	return is_client(b, v) || returns_client(b, v);
+}
+
+/*
+ * A call that passes the client or its release function: the helper's
+ * summary decides (the client's parameter and those that receive the
+ * release function, as the same code inline would), else passing the
+ * client is a hand-over.
+ */
+static void pass_client(builder *b, TSNode call, TSNode fn, int argi, uint32_t release_mask)
 {
 	const pg_ast *a = b->a;
 	uint32_t line = pg_line(call);
 	pg_summary sum = PG_SUM_UNKNOWN;
+	pg_module *where = NULL;
+	const pg_named_fn *nf;
 	char *path = callee_path(a, fn);
-	if (path && pg_strlist_has(&b->an->cfg->release_helpers, path)) {
-		sum = PG_SUM_ALL;
-	} else if (path) {
-		pg_module *where = NULL;
-		const pg_named_fn *nf = pg_modules_path_fn(b->an->ms, b->m, path, &where);
-		if (nf && where)
-			sum = pg_helper_summary(b->an, where, nf->node, (uint32_t)argi);
-	}
+	int configured = path && pg_strlist_has(&b->an->cfg->release_helpers, path);
 	free(path);
+	if (configured)
+		sum = PG_SUM_ALL;
+	else if ((nf = resolve_callee(b, fn, &where)) != NULL)
+		sum = pg_helper_summary(b->an, where, nf->node, argi >= 0 ? (uint32_t)argi : UINT32_MAX, release_mask);
+	if (sum == PG_SUM_UNKNOWN && argi < 0)
+		return; /* the release function given to a call we cannot see: not a release */
 	switch (sum) {
 	case PG_SUM_ALL:
 		emit(b, CN_RELEASE, 0, 0, line);
@@ -823,7 +880,11 @@ static void call(builder *b, TSNode n)
 			}
 		}
 
-		if (is_client(b, obj)) {
+		/* tap(client).query(...): a helper that returns the client gives the same client */
+		int via_helper = !is_client(b, obj) && returns_client(b, obj);
+		if (via_helper)
+			expr(b, obj);
+		if (is_client(b, obj) || via_helper) {
 			TSNode as = pg_field_of(a, n, F_ARGUMENTS);
 			uint32_t na = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as);
 			TSNode last = na ? ts_node_named_child(as, na - 1) : as;
@@ -889,8 +950,9 @@ static void call(builder *b, TSNode n)
 
 	args(b, n);
 	int ci = client_arg(b, n);
-	if (ci >= 0)
-		pass_client(b, n, fn, ci);
+	uint32_t rm = release_args(b, n);
+	if (ci >= 0 || rm)
+		pass_client(b, n, fn, ci, rm);
 	if (!is_no_throw_callee(b, fn))
 		may_throw(b, line, RAISE_CALL);
 }
@@ -990,7 +1052,7 @@ static void assign_value(builder *b, TSNode target, TSNode value, int is_decl)
 	int fi;
 	if (ts_node_is_null(value))
 		return;
-	if (is_client(b, v)) {
+	if (is_client(b, v) || returns_client(b, v)) {
 		if (pg_nk_of(a, target) == NK_IDENTIFIER && is_decl) {
 			uint32_t len;
 			const char *t = pg_text(a, target, &len);
@@ -1079,9 +1141,10 @@ static void expr(builder *b, TSNode n)
 	case NK_NEW: {
 		/* new Session(client): the constructor is a call the client is passed to */
 		int ci = client_arg(b, n);
+		uint32_t rm = release_args(b, n);
 		args(b, n);
-		if (ci >= 0)
-			pass_client(b, n, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), ci);
+		if (ci >= 0 || rm)
+			pass_client(b, n, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), ci, rm);
 		if (!is_builtin_global(b, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), "Date"))
 			may_throw(b, pg_line(n), RAISE_NEW);
 		break;
@@ -1539,7 +1602,7 @@ static void stmt(builder *b, TSNode n)
 		TSNode v = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : n;
 		if (!ts_node_eq(v, n)) {
 			expr(b, v);
-			if (is_client(b, v) || is_capturing_closure(b, v))
+			if (hands_over_value(b, v))
 				emit(b, CN_HANDOVER, 0, 0, pg_line(n));
 		}
 		jump(b, J_RETURN, NULL, 0, VIA_RETURN, pg_line(n));
@@ -1664,6 +1727,7 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 	b.a = a;
 	b.g = g;
 	b.t = t;
+	b.kind = kind;
 	b.top = -1;
 	b.threw_at = NONE;
 
@@ -1707,7 +1771,7 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 			stmt(&b, body);
 		} else {
 			expr(&b, body);
-			if (is_client(&b, body) || is_capturing_closure(&b, body))
+			if (hands_over_value(&b, body))
 				emit(&b, CN_HANDOVER, 0, 0, pg_line(body));
 		}
 		edge(&b, b.cur, g->exit, VIA_END, end_line);

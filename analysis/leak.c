@@ -271,7 +271,42 @@ static int used_as_client(pg_analysis *an, const pg_module *m, TSNode root, cons
 
 /* ---- §4: helper summaries ------------------------------------------------- */
 
-pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param)
+/* Is `n` (a return's value, await looked through) the identifier `id`? */
+static int is_same_name(const pg_ast *a, TSNode n, TSNode id)
+{
+	uint32_t l1, l2;
+	const char *t1, *t2;
+	n = pg_unwrap(a, n);
+	if (pg_nk_of(a, n) == NK_AWAIT && ts_node_named_child_count(n))
+		n = pg_unwrap(a, ts_node_named_child(n, 0));
+	if (pg_nk_of(a, n) != NK_IDENTIFIER)
+		return 0;
+	t1 = pg_text(a, n, &l1);
+	t2 = pg_text(a, id, &l2);
+	return l1 == l2 && !memcmp(t1, t2, l1);
+}
+
+int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param)
+{
+	TSNode ps[32], id, body = pg_field_of(a, fn, F_BODY), n;
+	pg_walk w;
+	int found = 0;
+	if (param >= pg_fn_params(a, fn, ps, 32) || ts_node_is_null(body))
+		return 0;
+	id = param_name(a, ps[param]);
+	if (ts_node_is_null(id))
+		return 0;
+	if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+		return is_same_name(a, body, id);
+	pg_walk_init(&w, body);
+	while (!found && unit_walk_next(&w, a, body, &n))
+		found = pg_nk_of(a, n) == NK_RETURN && ts_node_named_child_count(n) &&
+		        is_same_name(a, ts_node_named_child(n, 0), id);
+	pg_walk_done(&w);
+	return found;
+}
+
+pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param, uint32_t release_mask)
 {
 	const pg_ast *a = &m->ast;
 	TSNode ps[32], id;
@@ -287,29 +322,35 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 	if (!pg_nk_is_function(pg_nk_of(a, fn)) || ts_node_is_null(pg_field_of(a, fn, F_BODY)))
 		return PG_SUM_UNKNOWN;
 	np = pg_fn_params(a, fn, ps, 32);
-	if (param >= np)
+	memset(&t, 0, sizeof(t));
+	if (param != UINT32_MAX) {
+		id = param >= np ? (TSNode){0} : param_name(a, ps[param]);
+		if (ts_node_is_null(id))
+			return PG_SUM_UNKNOWN;
+		push_name(&t.names, a, id);
+	}
+	/* the parameters that receive the release function release it when called */
+	for (uint32_t i = 0; i < np && i < 32; i++)
+		if (release_mask & (1u << i) && !ts_node_is_null(param_name(a, ps[i])))
+			push_name(&t.release_fns, a, param_name(a, ps[i]));
+	if (!t.names.len && !t.release_fns.len) {
+		pg_track_free(&t);
 		return PG_SUM_UNKNOWN;
-	id = param_name(a, ps[param]);
-	if (ts_node_is_null(id))
-		return PG_SUM_UNKNOWN;
+	}
 
 	key = pg_xasprintf("@%u", ts_node_start_byte(fn));
 	for (size_t i = 0; i < m->nmemo; i++)
-		if (m->memo[i].param == param && !strcmp(m->memo[i].fn, key))
+		if (m->memo[i].param == param && m->memo[i].release_mask == release_mask && !strcmp(m->memo[i].fn, key))
 			memo = &m->memo[i];
-	if (memo) {
+	if (memo || an->summary_depth >= PG_MAX_SUMMARY_DEPTH) {
+		sum = memo ? memo->sum : PG_SUM_UNKNOWN;
 		free(key);
-		return memo->sum;
-	}
-	if (an->summary_depth >= PG_MAX_SUMMARY_DEPTH) {
-		free(key);
-		return PG_SUM_UNKNOWN;
+		pg_track_free(&t);
+		return sum;
 	}
 	PG_GROW(m->memo, m->cmemo, m->nmemo + 1);
-	m->memo[m->nmemo++] = (pg_summary_memo){key, param, PG_SUM_BUSY};
+	m->memo[m->nmemo++] = (pg_summary_memo){key, param, release_mask, PG_SUM_BUSY};
 
-	memset(&t, 0, sizeof(t));
-	push_name(&t.names, a, id);
 	an->summary_depth++;
 	rc = pg_build(an, m, SCOPE_SUMMARY, fn, &t, -1, &g);
 	if (rc == PG_OK && pg_cfg_search(&g, &r) == PG_OK)
@@ -320,7 +361,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 
 	/* the memo array may have moved while summarising nested helpers */
 	for (size_t i = 0; i < m->nmemo; i++)
-		if (m->memo[i].param == param && !strcmp(m->memo[i].fn, key))
+		if (m->memo[i].param == param && m->memo[i].release_mask == release_mask && !strcmp(m->memo[i].fn, key))
 			m->memo[i].sum = sum;
 	return sum;
 }

@@ -49,8 +49,15 @@ typedef enum {
 int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode node, pg_track *t,
              int err_flag, pg_cfg *g);
 
-/* How helper `fn` (defined in module m) treats a client passed as parameter `param`. */
-pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param);
+/*
+ * How helper `fn` (defined in module m) treats a client passed as parameter
+ * `param` (UINT32_MAX: the client itself is not passed) when the parameters
+ * in `release_mask` (bit i: parameter i) receive its release function
+ * (`done`, `client.release`): the same code inline would give the same.
+ */
+pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param, uint32_t release_mask);
+/* Does `fn` return its parameter `param` itself on some path (`return client`, `(c) => c`)? */
+int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param);
 
 /* Appends the module's findings (suppressions applied) to out. */
 int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out);

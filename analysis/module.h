@@ -62,7 +62,8 @@ typedef enum {
 
 typedef struct {
 	char *fn;
-	uint32_t param;
+	uint32_t param;        /* the client's parameter (UINT32_MAX: none) */
+	uint32_t release_mask; /* bit i: parameter i receives the release function */
 	pg_summary sum;
 } pg_summary_memo;
 

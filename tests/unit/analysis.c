@@ -33,6 +33,7 @@ static const file siblings[] = {
 	                      "  db: { done(c) { c.release(); }, keep: function (c) { c.query('y'); } } };\n"},
 	{"src/named_object.js", "const api = { put(c) { c.release(); }, look(c) { return c.query('x'); } };\n"
 	                        "module.exports = api;\n"},
+	{"src/cbhelpers.js", "exports.stop = function (c) {\n  c.query('ROLLBACK', () => c.release());\n};\n"},
 	{"src/notpool.js", "import { Pool } from 'undici';\nexport const pool = new Pool('http://x');\n"},
 	{NULL, NULL},
 };
@@ -368,6 +369,53 @@ static void test_helpers_through_objects(void)
 #undef USE
 }
 
+/* Issue 9 item 4 (semantics v2 §7): a helper's summary is what the same
+ * code inline would give; a helper that returns its parameter keeps the
+ * client with the caller, and the kept result is the same client. */
+static void test_summaries_equal_inline(void)
+{
+#define CB_BEGIN "function f() {\n  pool.connect((err, client, done) => {\n    if (err) return;\n" \
+	"    client.query('BEGIN', (e) => {\n"
+	/* the release function given to a helper that releases through a completion callback */
+	expect("src/a.js", PG "function commit(client, done) {\n  client.query('COMMIT', (err) => { done(err); });\n}\n"
+	       CB_BEGIN "      if (e) { done(e); return; }\n      commit(client, done);\n    });\n  });\n}\n", "");
+	expect("src/a.js", PG "function rollback(client, done) {\n  client.query('ROLLBACK', done);\n}\n"
+	       CB_BEGIN "      if (e) { rollback(client, done); return; }\n      done();\n    });\n  });\n}\n", "");
+	expect("src/a.js", PG "function finish(done) {\n  done();\n}\n"
+	       CB_BEGIN "      finish(done);\n    });\n  });\n}\n", "");
+	/* twins: the helper ignores the release function, or releases on one path only */
+	expect("src/a.js", PG "function commit(client, done) {\n  client.query('COMMIT', (err) => { log(err); });\n}\n"
+	       CB_BEGIN "      if (e) { done(e); return; }\n      commit(client, done);\n    });\n  });\n}\n", "7:g");
+	expect("src/a.js", PG "function finish(done, ok) {\n  if (ok) done();\n}\n"
+	       CB_BEGIN "      finish(done, e);\n    });\n  });\n}\n", "7:g");
+	/* a helper releasing through a promise chain on the client, as inline */
+	expect("src/a.js", PG "function end(c) {\n  return c.query('COMMIT').finally(() => c.release());\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  await end(c);\n}\n", "");
+	expect("src/a.js", PG "function end(c) {\n  return c.query('COMMIT').then(() => c.release());\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  await end(c);\n}\n", "7:g");
+	/* the release as a completion callback inside a helper of another file */
+	expect("src/a.js", "const pool = require('./cjs');\nconst { stop } = require('./cbhelpers');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  stop(c);\n}\n", "");
+	/* a helper returning its parameter: the caller still owns it, the result is the same client */
+	expect("src/a.js", PG "function debug(client) {\n  console.log('got one');\n  return client;\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  const c2 = debug(c);\n  await c2.query('x');\n}\n",
+	       "8:n");
+	expect("src/a.js", PG "function debug(client) {\n  console.log('got one');\n  return client;\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  try {\n    const c2 = debug(c);\n"
+	       "    await c2.query('x');\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* the kept result is the client: releasing it releases (the call itself may throw, §3) */
+	expect("src/a.js", PG "const tap = (c) => c;\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  const d = tap(c);\n  d.release();\n}\n", "5:g:e:6");
+	expect("src/a.js", PG "const tap = (c) => c;\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  const d = tap(c);\n  d.query('x');\n}\n", "5:n");
+	expect("src/a.js", PG "const tap = (c) => c;\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  try {\n    await tap(c).query('x');\n  } finally {\n    tap(c).release();\n  }\n}\n", "5:g:e:9");
+	/* returning the helper's result hands the same client over (once the call is made) */
+	expect("src/a.js", PG "const tap = (c) => c;\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  try {\n    return tap(c);\n  } catch (e) {\n    c.release();\n    throw e;\n  }\n}\n", "");
+#undef CB_BEGIN
+}
+
 static void test_pool_proofs(void)
 {
 	expect("src/a.js", "import { pool } from './db.js';\nasync function f() {\n  await pool.connect();\n}\n", "3:d");
@@ -503,6 +551,7 @@ int main(void)
 	RUN(test_handovers);
 	RUN(test_helpers);
 	RUN(test_helpers_through_objects);
+	RUN(test_summaries_equal_inline);
 	RUN(test_pool_proofs);
 	RUN(test_typed_pools);
 	RUN(test_top_level_and_names);
