@@ -6,7 +6,10 @@
  * functions, which are units of their own) are candidates.  A candidate is
  * an acquisition when R is proven a pool (same file, through a relative
  * import, or configured) or when the acquired value is used as a pool
- * client.  Its form (awaited into a variable, possibly as one branch of
+ * client.  A `this.connect()` (or `self.connect()`, `db.connect()`) that
+ * names a function of the code's own is judged by that function instead
+ * (v2 §4): a client it stores in the instance is not the caller's, a fresh
+ * checkout it returns is.  Its form (awaited into a variable, possibly as one branch of
  * `?:`, `||`, `&&` or `??`, destructured, a promise
  * chain, a callback, or discarded) decides the scope whose graph is built
  * and searched.  What leaks becomes a finding with its witness exit, a
@@ -267,6 +270,189 @@ static int used_as_client(pg_analysis *an, const pg_module *m, TSNode root, cons
 	}
 	pg_walk_done(&w);
 	return found;
+}
+
+/* ---- v2 §4: a `connect` that is the code's own method ------------------- */
+
+typedef enum { OWN_NONE = 0, OWN_FRESH, OWN_STORED, OWN_OTHER } own_kind;
+
+#define PG_MAX_UP 256 /* ancestors looked at for `this` and its aliases */
+
+static int is_this_alias(const pg_ast *a, TSNode id)
+{
+	uint32_t len;
+	const char *name = pg_text(a, id, &len);
+	TSNode n = ts_node_parent(id);
+	for (int up = 0; up < PG_MAX_UP && !ts_node_is_null(n); up++, n = ts_node_parent(n)) {
+		TSNode body;
+		if (!pg_nk_is_function(pg_nk_of(a, n)))
+			continue;
+		body = pg_field_of(a, n, F_BODY);
+		if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+			continue;
+		/* `const self = this` among the statements of an enclosing function */
+		for (uint32_t i = 0, ns = ts_node_named_child_count(body); i < ns; i++) {
+			TSNode s = ts_node_named_child(body, i);
+			pg_nk sk = pg_nk_of(a, s);
+			if (sk != NK_LEXICAL_DECLARATION && sk != NK_VARIABLE_DECLARATION)
+				continue;
+			for (uint32_t j = 0, nd = ts_node_named_child_count(s); j < nd; j++) {
+				TSNode d = ts_node_named_child(s, j), dn = pg_field_of(a, d, F_NAME);
+				uint32_t l;
+				const char *t;
+				if (pg_nk_of(a, d) != NK_VARIABLE_DECLARATOR || pg_nk_of(a, dn) != NK_IDENTIFIER)
+					continue;
+				t = pg_text(a, dn, &l);
+				if (l == len && !memcmp(t, name, len))
+					return pg_nk_of(a, pg_unwrap(a, pg_field_of(a, d, F_VALUE))) == NK_THIS;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The method (or function-valued field) `name` of the class around `n`. */
+static TSNode class_member_fn(const pg_ast *a, TSNode n, const char *name, uint32_t len)
+{
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	for (int up = 0; up < PG_MAX_UP && !ts_node_is_null(n); up++, n = ts_node_parent(n)) {
+		if (pg_nk_of(a, n) != NK_CLASS_BODY)
+			continue;
+		for (uint32_t i = 0, nc = ts_node_named_child_count(n); i < nc; i++) {
+			TSNode c = ts_node_named_child(n, i), key, v = c;
+			uint32_t l;
+			const char *t;
+			if (pg_nk_of(a, c) == NK_METHOD) {
+				key = pg_field_of(a, c, F_NAME);
+			} else if (pg_nk_of(a, c) == NK_FIELD) {
+				key = pg_field_of(a, c, F_NAME);
+				if (ts_node_is_null(key))
+					key = pg_field_of(a, c, F_PROPERTY);
+				v = pg_unwrap(a, pg_field_of(a, c, F_VALUE));
+				if (!pg_nk_is_function(pg_nk_of(a, v)))
+					continue;
+			} else {
+				continue;
+			}
+			t = pg_text(a, key, &l);
+			if (l == len && !memcmp(t, name, len))
+				return v;
+		}
+		return null; /* the nearest class only */
+	}
+	return null;
+}
+
+/* Is `v` (await looked through) a checkout: `R.connect()` with any ?:, ||, .catch around it? */
+static int is_checkout_value(const pg_analysis *an, const pg_ast *a, TSNode v)
+{
+	pg_walk w;
+	TSNode n;
+	int found = 0;
+	v = pg_unwrap(a, v);
+	pg_walk_init(&w, v);
+	while (!found && unit_walk_next(&w, a, v, &n)) {
+		TSNode f;
+		uint32_t l;
+		const char *t;
+		int awaited;
+		if (pg_nk_of(a, n) != NK_CALL)
+			continue;
+		f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+		if (pg_nk_of(a, f) != NK_MEMBER)
+			continue;
+		t = pg_text(a, pg_field_of(a, f, F_PROPERTY), &l);
+		found = pg_strlist_has_n(&an->cfg->acquire, t, l) && ts_node_eq(pg_acq_top(a, n, &awaited), v);
+	}
+	pg_walk_done(&w);
+	return found;
+}
+
+/*
+ * How a `connect` of the code's own hands out its client: stored in the
+ * instance and returned (`this.client = await pool.connect(); return
+ * this.client`): the instance owns it; a fresh checkout returned (`return
+ * pool.connect()`, or a local holding one): the caller owns it; anything
+ * else: no client for the caller.
+ */
+static own_kind judge_own_connect(const pg_analysis *an, const pg_ast *a, TSNode fn)
+{
+	TSNode body = pg_field_of(a, fn, F_BODY), n;
+	pg_strlist stored = {0}, props = {0}, fresh = {0};
+	pg_walk w;
+	int st = 0, fr = 0;
+	if (ts_node_is_null(body))
+		return OWN_OTHER;
+	if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+		return is_checkout_value(an, a, body) ? OWN_FRESH : OWN_OTHER;
+	/* what is stored into the instance, and which locals hold a checkout */
+	pg_walk_init(&w, body);
+	while (unit_walk_next(&w, a, body, &n)) {
+		pg_nk k = pg_nk_of(a, n);
+		TSNode l = pg_field_of(a, n, k == NK_ASSIGNMENT ? F_LEFT : F_NAME);
+		TSNode r = pg_field_of(a, n, k == NK_ASSIGNMENT ? F_RIGHT : F_VALUE);
+		if ((k != NK_ASSIGNMENT && k != NK_VARIABLE_DECLARATOR) || ts_node_is_null(r))
+			continue;
+		if (pg_nk_of(a, l) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, l, F_OBJECT))) == NK_THIS) {
+			push_name(&props, a, pg_field_of(a, l, F_PROPERTY));
+			if (pg_nk_of(a, pg_unwrap(a, r)) == NK_IDENTIFIER)
+				push_name(&stored, a, pg_unwrap(a, r));
+		} else if (pg_nk_of(a, l) == NK_IDENTIFIER && is_checkout_value(an, a, r)) {
+			push_name(&fresh, a, l);
+		}
+	}
+	pg_walk_done(&w);
+	pg_walk_init(&w, body);
+	while (unit_walk_next(&w, a, body, &n)) {
+		TSNode v;
+		uint32_t len;
+		const char *t;
+		if (pg_nk_of(a, n) != NK_RETURN || !ts_node_named_child_count(n))
+			continue;
+		v = pg_unwrap(a, ts_node_named_child(n, 0));
+		if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
+			v = pg_unwrap(a, ts_node_named_child(v, 0));
+		if (pg_nk_of(a, v) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, v, F_OBJECT))) == NK_THIS) {
+			t = pg_text(a, pg_field_of(a, v, F_PROPERTY), &len);
+			st |= pg_strlist_has_n(&props, t, len);
+		} else if (pg_nk_of(a, v) == NK_IDENTIFIER) {
+			t = pg_text(a, v, &len);
+			st |= pg_strlist_has_n(&stored, t, len);
+			fr |= !pg_strlist_has_n(&stored, t, len) && pg_strlist_has_n(&fresh, t, len);
+		} else {
+			fr |= is_checkout_value(an, a, v);
+		}
+	}
+	pg_walk_done(&w);
+	pg_strlist_free(&stored);
+	pg_strlist_free(&props);
+	pg_strlist_free(&fresh);
+	return st ? OWN_STORED : fr ? OWN_FRESH : OWN_OTHER;
+}
+
+/* `this.connect()`, `self.connect()`, `db.connect()` that names a function of this file, judged by it. */
+static own_kind own_connect(pg_analysis *an, pg_module *m, TSNode call, TSNode recv)
+{
+	const pg_ast *a = &m->ast;
+	TSNode fn = pg_unwrap(a, pg_field_of(a, call, F_FUNCTION)), target = {{0, 0, 0, 0}, NULL, NULL};
+	TSNode prop = pg_field_of(a, fn, F_PROPERTY);
+	pg_module *where = m;
+	uint32_t len;
+	const char *name = pg_text(a, prop, &len);
+	if (pg_nk_of(a, recv) == NK_THIS || (pg_nk_of(a, recv) == NK_IDENTIFIER && is_this_alias(a, recv))) {
+		target = class_member_fn(a, call, name, len);
+	} else if (pg_nk_of(a, recv) == NK_IDENTIFIER) {
+		uint32_t rl;
+		const char *rt = pg_text(a, recv, &rl);
+		char *path = pg_xasprintf("%.*s.%.*s", (int)rl, rt, (int)len, name);
+		const pg_named_fn *nf = pg_modules_path_fn(an->ms, m, path, &where);
+		free(path);
+		if (nf && where)
+			target = nf->node;
+	}
+	if (ts_node_is_null(target) || !pg_nk_is_function(pg_nk_of(&where->ast, target)))
+		return OWN_NONE;
+	return judge_own_connect(an, &where->ast, target);
 }
 
 /* ---- §4: helper summaries ------------------------------------------------- */
@@ -581,6 +767,13 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 	pg_search_result r;
 
 	memset(&t, 0, sizeof(t));
+	if (!proven) {
+		/* the code's own connect (v2 §4): the caller owns only a fresh checkout it returns */
+		own_kind own = own_connect(an, m, call, recv);
+		if (own == OWN_STORED || own == OWN_OTHER)
+			goto skip;
+		proven = own == OWN_FRESH;
+	}
 	TSNode outer = through_passthrough(a, call, &handler, &has_then);
 	if (has_then) {
 		form = FORM_CHAIN;

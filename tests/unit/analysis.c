@@ -416,6 +416,41 @@ static void test_summaries_equal_inline(void)
 #undef CB_BEGIN
 }
 
+/* Issue 9 item 5 (semantics v2 §4): `this.connect()` that is the class's own
+ * method (or `x.connect()` a function of the file) is judged by it. */
+static void test_own_connect(void)
+{
+#define STORED "class R {\n  async connect() {\n    this.client = await pool.connect();\n    return this.client;\n  }\n"
+#define FRESH "class R {\n  connect() {\n    return pool.connect();\n  }\n"
+	/* stored in the instance and returned: the caller owns nothing */
+	expect("src/a.js", PG STORED "  async run(sql) {\n    const c = await this.connect();\n    return c.query(sql);\n  }\n}\n", "");
+	expect("src/a.js", PG STORED "  async run(sql) {\n    const self = this;\n    const c = await self.connect();\n"
+	       "    return c.query(sql);\n  }\n}\n", "");
+	expect("src/a.js", PG "class R {\n  async connect() {\n    if (!this.client) {\n      const c = await pool.connect();\n"
+	       "      this.client = c;\n    }\n    return this.client;\n  }\n  async run() {\n"
+	       "    const c = await this.connect();\n    await c.query('x');\n  }\n}\n", "");
+	/* a fresh checkout returned: the caller owns it */
+	expect("src/a.js", PG FRESH "  async run(sql) {\n    const c = await this.connect();\n    return c.query(sql);\n  }\n}\n",
+	       "8:n");
+	expect("src/a.js", PG FRESH "  async run(sql) {\n    const c = await this.connect();\n    try {\n"
+	       "      return await c.query(sql);\n    } finally {\n      c.release();\n    }\n  }\n}\n", "");
+	expect("src/a.js", PG FRESH "  async ping() {\n    await this.connect();\n  }\n}\n", "8:d");
+	expect("src/a.js", PG "class R {\n  async connect() {\n    const c = await pool.connect();\n    return c;\n  }\n"
+	       "  async run() {\n    const c = await this.connect();\n    await c.query('x');\n  }\n}\n", "9:n");
+	/* a function of the same file reached through an object */
+	expect("src/a.js", PG "const db = { connect: () => pool.connect() };\nasync function f() {\n"
+	       "  const c = await db.connect();\n  await c.query('x');\n}\n", "5:n");
+	expect("src/a.js", PG "const db = { connect: () => pool.connect() };\nasync function f() {\n"
+	       "  const c = await db.connect();\n  try {\n    await c.query('x');\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* the nearest class decides; a connect that hands out no client is no acquisition */
+	expect("src/a.js", PG FRESH "}\n" STORED "  async run() {\n    const c = await this.connect();\n"
+	       "    await c.query('x');\n  }\n}\n", "");
+	expect("src/a.js", PG "class W {\n  async connect() {\n    await this.raw.connect();\n  }\n  async run() {\n"
+	       "    const c = await this.connect();\n    await c.query('x');\n  }\n}\n", "");
+#undef STORED
+#undef FRESH
+}
+
 static void test_pool_proofs(void)
 {
 	expect("src/a.js", "import { pool } from './db.js';\nasync function f() {\n  await pool.connect();\n}\n", "3:d");
@@ -552,6 +587,7 @@ int main(void)
 	RUN(test_helpers);
 	RUN(test_helpers_through_objects);
 	RUN(test_summaries_equal_inline);
+	RUN(test_own_connect);
 	RUN(test_pool_proofs);
 	RUN(test_typed_pools);
 	RUN(test_top_level_and_names);
