@@ -364,6 +364,10 @@ static void test_helpers_through_objects(void)
 	       "async function g() {\n  const c = await pool.connect();\n  api.other.r(c);\n}\n"
 	       "async function h() {\n  const c = await pool.connect();\n  api.m(c);\n}\n"
 	       "async function k() {\n  const c = await pool.connect();\n  api.look(c);\n}\n", "19:n");
+	/* a parameter named like the module's object is another value (scope): not resolved, a hand-over */
+	expect("src/a.js", PG "const api = { look(c) { return c.query('x'); } };\nasync function f(api) {\n"
+	       "  const c = await pool.connect();\n  api.look(c);\n}\nasync function g() {\n"
+	       "  const c = await pool.connect();\n  api.look(c);\n}\n", "9:n");
 	/* an unknown member is still a hand-over */
 	expect("src/a.js", PG "const api = {};\nasync function f() {\n  const c = await pool.connect();\n  api.store(c);\n}\n", "");
 #undef USE
