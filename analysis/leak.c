@@ -731,8 +731,9 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 	pg_search_result r;
 
 	memset(&t, 0, sizeof(t));
-	if (!proven) {
-		/* the code's own connect (v2 §4): the caller owns only a fresh checkout it returns */
+	if (!proven && !(nargs && is_fn(a, last))) {
+		/* the code's own connect (v2 §4): the caller owns only a fresh checkout it returns;
+		 * with a callback, what the method returns says nothing of what the callback gets */
 		own_kind own = own_connect(an, m, call, recv);
 		if (own == OWN_STORED || own == OWN_OTHER)
 			goto skip;

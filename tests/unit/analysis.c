@@ -451,6 +451,9 @@ static void test_own_connect(void)
 	       "    await c.query('x');\n  }\n}\n", "");
 	expect("src/a.js", PG "class W {\n  async connect() {\n    await this.raw.connect();\n  }\n  async run() {\n"
 	       "    const c = await this.connect();\n    await c.query('x');\n  }\n}\n", "");
+	/* with a callback, the callback's client is the caller's to release, whatever connect returns */
+	expect("src/a.js", PG STORED "  run() {\n    this.connect((err, c) => {\n      if (err) return;\n"
+	       "      c.query('x');\n    });\n  }\n}\n", "9:n");
 #undef STORED
 #undef FRESH
 }
