@@ -74,6 +74,16 @@ typedef struct {
 	int32_t bind; /* the variable or function declaration that names it */
 } local_helper;
 
+/* A local that holds a guard's test (`const shouldRelease = !client`): flag `flag`, true when `pol` > 0. */
+typedef struct {
+	const char *name; /* into the source */
+	uint32_t len;
+	int32_t bind;
+	int flag, pol;
+} guard_alias;
+
+#define PG_MAX_GUARD_ALIASES 8
+
 typedef struct {
 	pg_analysis *an;
 	pg_module *m;
@@ -92,6 +102,8 @@ typedef struct {
 	uint32_t threw_at;   /* the open node when the last exception edge was added */
 	local_helper *helpers;
 	size_t nhelpers, chelpers;
+	guard_alias aliases[PG_MAX_GUARD_ALIASES];
+	int naliases;
 } builder;
 
 static void stmt(builder *b, TSNode n);
@@ -1294,11 +1306,22 @@ static int flag_test(builder *b, TSNode n, int *fi)
 {
 	TSNode x;
 	int s;
+	n = pg_unwrap(b->a, n);
 	if ((*fi = flag_index(b, n)) >= 0)
 		return 1;
 	s = nullish_test(b->a, n, &x);
 	if (s && (*fi = flag_index(b, x)) >= 0)
 		return s;
+	if (pg_nk_of(b->a, n) == NK_IDENTIFIER && b->naliases) {
+		uint32_t len;
+		const char *t = pg_text(b->a, n, &len);
+		int32_t bind = pg_scope_resolve(b->m, n);
+		for (int i = 0; i < b->naliases; i++)
+			if (b->aliases[i].len == len && !memcmp(b->aliases[i].name, t, len) && b->aliases[i].bind == bind) {
+				*fi = b->aliases[i].flag;
+				return b->aliases[i].pol;
+			}
+	}
 	return 0;
 }
 
@@ -1673,6 +1696,55 @@ static void collect_guards(builder *b)
 	}
 }
 
+/* A guard's test with any `!` around it: the flag and its polarity, or 0. */
+static int guard_test(builder *b, TSNode v, int *fi)
+{
+	int neg = 0, s;
+	for (v = pg_unwrap(b->a, v); pg_nk_of(b->a, v) == NK_UNARY && pg_text_is(b->a, pg_field_of(b->a, v, F_OPERATOR), "!");)
+		v = pg_unwrap(b->a, pg_field_of(b->a, v, F_ARGUMENT)), neg = !neg;
+	s = flag_test(b, v, fi);
+	return neg ? -s : s;
+}
+
+/*
+ * Locals declared as a guard's test (`const shouldRelease = !client`) and
+ * never assigned again stand for that guard's flag, so that `if
+ * (shouldRelease) c.release()` follows the path that acquired.
+ */
+static void collect_guard_aliases(builder *b, TSNode root)
+{
+	const pg_ast *a = b->a;
+	pg_walk w;
+	TSNode n;
+	pg_walk_init(&w, root);
+	while (pg_walk_next(&w, &n) && b->naliases < PG_MAX_GUARD_ALIASES) {
+		TSNode id = pg_field_of(a, n, F_NAME);
+		int fi, pol;
+		if (pg_nk_of(a, n) != NK_VARIABLE_DECLARATOR || pg_nk_of(a, id) != NK_IDENTIFIER)
+			continue;
+		if ((pol = guard_test(b, pg_field_of(a, n, F_VALUE), &fi)) == 0 || flag_index(b, id) >= 0)
+			continue;
+		guard_alias *g = &b->aliases[b->naliases++];
+		g->name = pg_text(a, id, &g->len);
+		g->bind = pg_scope_resolve(b->m, id);
+		g->flag = fi;
+		g->pol = pol;
+	}
+	pg_walk_done(&w);
+	/* an alias assigned anywhere is not the test it was declared with */
+	pg_walk_init(&w, root);
+	while (pg_walk_next(&w, &n) && b->naliases) {
+		int fi;
+		if ((pg_nk_of(a, n) == NK_ASSIGNMENT || pg_nk_of(a, n) == NK_AUGMENTED_ASSIGNMENT) &&
+		    pg_nk_of(a, pg_field_of(a, n, F_LEFT)) == NK_IDENTIFIER && flag_test(b, pg_field_of(a, n, F_LEFT), &fi) &&
+		    flag_index(b, pg_field_of(a, n, F_LEFT)) < 0)
+			for (int i = 0; i < b->naliases; i++)
+				if (b->aliases[i].bind == pg_scope_resolve(b->m, pg_field_of(a, n, F_LEFT)))
+					b->aliases[i--] = b->aliases[--b->naliases];
+	}
+	pg_walk_done(&w);
+}
+
 /* Flags: boolean locals assigned a literal true/false in the scope (plus err). */
 static void collect_flags(builder *b, TSNode root)
 {
@@ -1741,6 +1813,8 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 		collect_flags(&b, nl ? links[nl - 1].call : n);
 	} else {
 		collect_guards(&b);
+		if (t->nflags)
+			collect_guard_aliases(&b, body);
 		collect_flags(&b, body);
 	}
 

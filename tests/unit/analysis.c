@@ -221,6 +221,17 @@ static void test_acquisition_in_expressions(void)
 	       "  await c.query('y');\n" TRY_Q "    c.release();\n  }\n}\n", "4:g:e:6");
 	expect("src/a.js", PG "async function f(a1, a2) {\n  const c = a1 ? a1 : (a2 || await pool.connect());\n" TRY_Q
 	       "    if (a1 && !a2) c.release();\n  }\n}\n", "4:n:r:6");
+	/* the test kept in a local (`const shouldRelease = !client`), before or after the checkout */
+	expect("src/a.js", PG "async function f(client) {\n  const db = client || await pool.connect();\n"
+	       "  const shouldRelease = !client;\n  try {\n    return await db.query('x');\n  } finally {\n"
+	       "    if (shouldRelease) db.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(client) {\n  const own = client == null;\n  const db = client ?? await pool.connect();\n"
+	       "  try {\n    return await db.query('x');\n  } finally {\n    if (own) db.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(client) {\n  const given = !!client;\n  const db = client || await pool.connect();\n"
+	       "  try {\n    return await db.query('x');\n  } finally {\n    if (given) db.release();\n  }\n}\n", "5:n:r:7");
+	/* reassigned, the local no longer stands for the test */
+	expect("src/a.js", PG "async function f(client, x) {\n  let own = !client;\n  const db = client || await pool.connect();\n"
+	       "  own = x;\n  try {\n    return await db.query('x');\n  } finally {\n    if (own) db.release();\n  }\n}\n", "5:g");
 	/* no release at all; a discarded one in an expression statement */
 	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n  return c.query('x');\n}\n",
 	       "4:n");
