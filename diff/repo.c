@@ -77,6 +77,7 @@ int pg_git_open(pg_git *g)
 	memset(g, 0, sizeof(*g));
 	if (git_libgit2_init() < 0)
 		return pg_git_error("cannot initialise libgit2");
+	git_error_clear(); /* "failed to load CA certificates": none are wanted (hook/notls.c) */
 	/*
 	 * libgit2 re-hashes every object it reads to check it against its id
 	 * (most of the hook's time in a large repository).  We only read
