@@ -522,9 +522,18 @@ static void fix_write(const pg_ast *a, TSNode root, const plan *pl, pg_buf *out)
 	pg_buf_put(out, s + pl->close_line, len - pl->close_line);
 }
 
+/*
+ * Where a rewrite moved lines, in lines of the text it was applied to: the
+ * declaration's line, the release's first and last, the `}` line, and the
+ * indent unit's length (what a line inside the try block gained).
+ */
+typedef struct {
+	uint32_t decl, rel_first, rel_last, close, unit;
+} moved;
+
 /* Plans on `src` and writes the rewrite into *out: 1, or 0 with *reason set (caller frees). */
 static int fix_one(pg_lang lang, const pg_config *cfg, const char *src, size_t len, size_t off, pg_buf *out,
-                   char **reason, int *had_error)
+                   char **reason, int *had_error, moved *mv)
 {
 	pg_ast a;
 	planner p;
@@ -545,6 +554,13 @@ static int fix_one(pg_lang lang, const pg_config *cfg, const char *src, size_t l
 	ok = fix_plan(&p, root, off, &pl);
 	if (ok && out)
 		fix_write(&a, root, &pl, out);
+	if (ok && mv) {
+		mv->decl = line_of(src, pl.decl_line);
+		mv->rel_first = line_of(src, pl.rel_line);
+		mv->rel_last = line_of(src, pl.rel_next - 1);
+		mv->close = line_of(src, pl.close_line);
+		mv->unit = (uint32_t)pl.unit.len;
+	}
 	*reason = p.reason;
 	pg_buf_free(&pl.unit);
 	pg_ast_free(&a);
@@ -555,7 +571,7 @@ int pg_fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t 
                     uint32_t column, char **reason)
 {
 	char *why = NULL;
-	int ok = fix_one(lang, cfg, src, len, offset_of(src, len, line, column), NULL, &why, NULL);
+	int ok = fix_one(lang, cfg, src, len, offset_of(src, len, line, column), NULL, &why, NULL, NULL);
 	if (reason)
 		*reason = why;
 	else
@@ -583,6 +599,20 @@ static const pg_finding *finding_at(const pg_findings *fs, uint32_t line, uint32
 	return NULL;
 }
 
+/* Where the position line:column of the text before rewrite `m` is after it. */
+static void move_position(const moved *m, uint32_t *line, uint32_t *column)
+{
+	uint32_t l = *line;
+	if (l <= m->decl)
+		return;
+	if (l >= m->close) {
+		*line = l + 3; /* the try, finally and closing lines */
+		return;
+	}
+	*column += m->unit;
+	*line = l < m->rel_first ? l + 1 : l + 1 - (m->rel_last - m->rel_first + 1);
+}
+
 static void result_push(pg_fix_results *r, const pg_finding *f, char *reason)
 {
 	PG_GROW(r->items, r->cap, r->len + 1);
@@ -599,7 +629,9 @@ int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const ch
 	pg_lang lang = pg_lang_from_path(path);
 	pg_findings first, now;
 	pg_buf next = PG_BUF_INIT;
-	size_t first_result = results->len;
+	size_t first_result = results->len, nmoves = 0, cap = 0;
+	moved *moves = NULL, mv;
+	size_t *applied_after = NULL; /* per result: how many rewrites came after it */
 	int rc;
 
 	pg_findings_init(&first);
@@ -618,7 +650,7 @@ int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const ch
 		if (only_line && f->line != only_line)
 			continue;
 		if (!fix_one(lang, cfg, out->data, out->len, offset_of(out->data, out->len, f->line, f->column), &next,
-		             &reason, &had_error)) {
+		             &reason, &had_error, &mv)) {
 			result_push(results, f, reason);
 			continue;
 		}
@@ -641,6 +673,39 @@ int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const ch
 		pg_buf_clear(out);
 		pg_buf_put(out, next.data, next.len);
 		result_push(results, f, NULL);
+		PG_GROW(moves, cap, nmoves + 1);
+		moves[nmoves++] = mv;
+	}
+	/*
+	 * Positions are told in the text as it is after the fixes.  A result was
+	 * made before the rewrites of the acquisitions above it: it moves through
+	 * those, in the order they were made.  A refusal's reason is made again
+	 * on the final text, so that the lines it names are that text's too.
+	 */
+	applied_after = pg_xcalloc(results->len - first_result + 1, sizeof(*applied_after));
+	{
+		size_t done_moves = 0;
+		for (size_t r = first_result; r < results->len; r++) {
+			/* results were pushed in processing order; moves too, only for fixed ones */
+			applied_after[r - first_result] = done_moves;
+			if (!results->items[r].reason)
+				done_moves++;
+		}
+		for (size_t r = first_result; r < results->len; r++) {
+			pg_fix_result *res = &results->items[r];
+			size_t from = applied_after[r - first_result] + (res->reason ? 0 : 1);
+			for (size_t m = from; m < nmoves; m++)
+				move_position(&moves[m], &res->line, &res->column);
+			if (res->reason) {
+				char *again = NULL;
+				if (!pg_fix_possible(lang, cfg, out->data, out->len, res->line, res->column, &again) && again) {
+					free(res->reason);
+					res->reason = again;
+				} else {
+					free(again);
+				}
+			}
+		}
 	}
 	/* Reported in the file's order, as the findings are. */
 	for (size_t a = first_result, b = results->len; b > a + 1; a++, b--) {
@@ -657,6 +722,8 @@ int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const ch
 			pg_findings_push_copy(left, &now.items[i]);
 	}
 done:
+	free(moves);
+	free(applied_after);
 	pg_findings_free(&first);
 	pg_findings_free(&now);
 	pg_buf_free(&next);
