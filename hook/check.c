@@ -459,7 +459,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	pg_source src = {read_disk, &dc, fingerprint_disk};
 	pg_findings fs;
 	pg_engine *e = NULL;
-	pg_report_opts ro = {o->format, 0, 0};
+	pg_report_opts ro = {o->format, 0, 0, !o->fix};
 	size_t checked = 0;
 	int errors = 0, rc;
 

@@ -226,6 +226,29 @@ test_fix_of_a_clean_file_changes_nothing() {
 	cmp -s db.js before.js || fail "a clean file was rewritten"
 }
 
+# Item 4: the hook's message offers the fix, only for a finding it can fix;
+# the command it shows, run as shown, fixes the file and the commit goes through.
+test_hook_offers_the_fix_and_it_works() {
+	source "$ROOT/tests/hook_lib.sh"
+	new_repo || return 1
+	mkdir -p src && fixable_js "src/order db.js" && git add "src/order db.js"
+	commit_blocked || return 1
+	assert_contains "$OUT" "fix: \`pgleak-hook check --fix 'src/order db.js'\`" || return 1
+	local cmd; cmd=$(printf '%s\n' "$OUT" | sed -n "s/.*fix: \`pgleak-hook \(check --fix .*\)\` moves.*/\1/p")
+	[ -n "$cmd" ] || fail "no command in: $OUT" || return 1
+	eval "\"\$PGLEAK_BIN\" $cmd" 2>/dev/null || fail "the offered command failed: $cmd" || return 1
+	git add "src/order db.js" && commit_ok
+}
+
+test_hook_offers_no_fix_for_what_it_cannot_fix() {
+	source "$ROOT/tests/hook_lib.sh"
+	new_repo || return 1
+	{ js_pool_header; js_leaky_fn addUser; } >>users.js && git add users.js
+	commit_blocked || return 1
+	assert_contains "$OUT" "hint:" || return 1
+	assert_not_contains "$OUT" "check --fix"
+}
+
 CORPUS=$SHARED/corpus
 if [ -f "$CORPUS/expected.tsv" ]; then
 # Every leaking acquisition of the corpus: fixed ones check clean afterwards
