@@ -193,6 +193,16 @@ if text != open(want).read():
 PY
 }
 
+# The code action through a real client: Neovim asks for it and applies its
+# WorkspaceEdit itself (tests/lsp/nvim_fix.lua); the buffer then holds what --fix writes.
+test_neovim_applies_the_code_action() {
+	command -v nvim >/dev/null || { fail "nvim is needed (apt-get install neovim; install.sh does it)"; return 1; }
+	fixable_js a.js && cp a.js fixed.js && "$PGLEAK_BIN" check --fix --quiet fixed.js 2>/dev/null
+	PGLEAK_NVIM_FILE=a.js PGLEAK_NVIM_OUT=buffer.txt timeout 60 \
+		nvim --headless --clean -c "luafile $ROOT/tests/lsp/nvim_fix.lua" >nvim.log 2>&1 || { fail "nvim failed: $(cat nvim.log)"; return 1; }
+	cmp -s buffer.txt fixed.js || fail "the buffer after the code action differs from check --fix: $(diff -u fixed.js buffer.txt)"
+}
+
 # pubs_of FILE NAME: the number of diagnostics in each publication for the URI ending in NAME.
 pubs_of() {
 	messages "$1" | python3 -c '
