@@ -5,8 +5,10 @@
  * appends nodes to an "open" node (b->cur; NONE when the code is
  * unreachable).  Calls, `await` and `new` may throw: each adds an abrupt
  * edge to the innermost handler, except the calls semantics v2 §5 takes
- * not to throw (timers, console, a few built-ins whose name the file does
- * not rebind, the client's listener methods).  Jumps (return, throw, break, continue)
+ * not to throw (timers, console, a few built-ins whose name no declaration
+ * binds where they are called, the client's listener methods).  The tracked
+ * client, its release functions, flags and local helpers are variables
+ * resolved by scope (scope.h), so a shadowing inner name is another one.  Jumps (return, throw, break, continue)
  * are resolved against a stack of contexts (try/catch, try/finally, loops,
  * labels, and function boundaries for inlined callbacks); a jump that
  * leaves a `try` with a `finally` enters a copy of the finally block made
@@ -63,8 +65,7 @@ typedef struct {
 
 typedef struct {
 	TSNode fn;
-	const char *name;
-	uint32_t len;
+	int32_t bind; /* the variable or function declaration that names it */
 } local_helper;
 
 typedef struct {
@@ -84,8 +85,6 @@ typedef struct {
 	uint32_t threw_at;   /* the open node when the last exception edge was added */
 	local_helper *helpers;
 	size_t nhelpers, chelpers;
-	int globals_known;   /* the scan of builtin_globals has run */
-	unsigned globals_rebound; /* bit i: builtin_globals[i] may not be the built-in */
 } builder;
 
 static void stmt(builder *b, TSNode n);
@@ -301,32 +300,37 @@ static void may_throw(builder *b, uint32_t line, pg_raise raise)
 
 /* ---- what the tracked client looks like -------------------------------- */
 
-static int is_name(const pg_strlist *l, const pg_ast *a, TSNode n)
+/* Is n an identifier naming one of the set's variables (by scope, not by name alone)? */
+static int is_name(builder *b, const pg_scope_set *set, TSNode n)
 {
-	uint32_t len;
-	const char *t;
-	if (pg_nk_of(a, n) != NK_IDENTIFIER)
-		return 0;
-	t = pg_text(a, n, &len);
-	return pg_strlist_has_n(l, t, len);
+	return pg_nk_of(b->a, n) == NK_IDENTIFIER && pg_scope_set_has(b->m, set, n);
 }
 
 static int is_client(builder *b, TSNode n)
 {
-	return is_name(&b->t->names, b->a, pg_unwrap(b->a, n));
+	return is_name(b, &b->t->names, pg_unwrap(b->a, n));
 }
 
 static int flag_index(builder *b, TSNode n)
 {
 	uint32_t len;
 	const char *t;
+	int32_t bind = PG_NO_BINDING;
+	int resolved = 0;
 	n = pg_unwrap(b->a, n);
 	if (pg_nk_of(b->a, n) != NK_IDENTIFIER)
 		return -1;
 	t = pg_text(b->a, n, &len);
-	for (int i = 0; i < b->t->nflags; i++)
-		if (strlen(b->t->flags[i]) == len && !memcmp(b->t->flags[i], t, len))
+	for (int i = 0; i < b->t->nflags; i++) {
+		if (strlen(b->t->flags[i]) != len || memcmp(b->t->flags[i], t, len))
+			continue;
+		if (!resolved) {
+			bind = pg_scope_resolve(b->m, n);
+			resolved = 1;
+		}
+		if (bind == b->t->flag_bind[i])
 			return i;
+	}
 	return -1;
 }
 
@@ -339,7 +343,7 @@ static int mentions_client(builder *b, TSNode root)
 	pg_walk_init(&w, root);
 	while (!found && pg_walk_next(&w, &n))
 		found = pg_nk_of(b->a, n) == NK_IDENTIFIER &&
-		        (is_name(&b->t->names, b->a, n) || is_name(&b->t->release_fns, b->a, n));
+		        (is_name(b, &b->t->names, n) || is_name(b, &b->t->release_fns, n));
 	pg_walk_done(&w);
 	return found;
 }
@@ -358,13 +362,12 @@ static int is_capturing_closure(builder *b, TSNode n)
 
 static const local_helper *find_helper(builder *b, TSNode callee)
 {
-	uint32_t len;
-	const char *t;
-	if (pg_nk_of(b->a, callee) != NK_IDENTIFIER)
+	int32_t bind;
+	if (pg_nk_of(b->a, callee) != NK_IDENTIFIER || !b->nhelpers)
 		return NULL;
-	t = pg_text(b->a, callee, &len);
+	bind = pg_scope_resolve(b->m, callee);
 	for (size_t i = b->nhelpers; i-- > 0;)
-		if (b->helpers[i].len == len && !memcmp(b->helpers[i].name, t, len))
+		if (bind != PG_NO_BINDING && b->helpers[i].bind == bind)
 			return &b->helpers[i];
 	return NULL;
 }
@@ -373,7 +376,7 @@ static void add_helper(builder *b, TSNode name, TSNode fn)
 {
 	PG_GROW(b->helpers, b->chelpers, b->nhelpers + 1);
 	b->helpers[b->nhelpers].fn = pg_unwrap(b->a, fn);
-	b->helpers[b->nhelpers].name = pg_text(b->a, name, &b->helpers[b->nhelpers].len);
+	b->helpers[b->nhelpers].bind = pg_scope_resolve(b->m, name);
 	b->nhelpers++;
 }
 
@@ -471,7 +474,7 @@ static int is_release_ref(builder *b, TSNode h)
 	uint32_t len;
 	const char *t;
 	h = pg_unwrap(b->a, h);
-	if (is_name(&b->t->release_fns, b->a, h))
+	if (is_name(b, &b->t->release_fns, h))
 		return 1;
 	if (pg_nk_of(b->a, h) != NK_MEMBER || !is_client(b, pg_field_of(b->a, h, F_OBJECT)))
 		return 0;
@@ -535,7 +538,7 @@ static const char *const no_throw_fns[] = {
 
 /*
  * Built-ins taken not to throw (semantics v2 §5).  The name must be the
- * global, so it is checked against the whole file: see globals_scan.  An
+ * global where it is called: see is_builtin_global.  An
  * entry with a NULL method is called itself (Number(x)); "*" is any static
  * method.  Their arguments are walked as expressions before, so a throwing
  * argument keeps its own exception edge.
@@ -543,9 +546,6 @@ static const char *const no_throw_fns[] = {
 typedef struct {
 	const char *global, *method;
 } builtin_call;
-
-static const char *const builtin_globals[] = { "Date", "Object", "Array", "Math", "Number", "String",
-	"Boolean", "Symbol", "crypto", NULL };
 
 static const builtin_call builtin_calls[] = {
 	{ "Date", "now" }, { "Object", "*" }, { "Array", "isArray" }, { "Math", "*" }, { "Number", NULL },
@@ -565,61 +565,22 @@ static int in_list(const pg_ast *a, TSNode n, const char *const *list)
 }
 
 /* `crypto` bound by require('crypto') / import from 'crypto' is still the built-in module. */
-static int is_crypto_module(builder *b, const char *name, uint32_t len)
+static int is_crypto_module(builder *b, TSNode id)
 {
-	const pg_import *imp = pg_module_import(b->m, name, len);
+	const pg_import *imp = pg_module_import_of(b->m, id);
 	return imp && (!strcmp(imp->spec, "crypto") || !strcmp(imp->spec, "node:crypto")) &&
 	       (!strcmp(imp->imported, "*") || !strcmp(imp->imported, "=") || !strcmp(imp->imported, "default"));
 }
 
-/*
- * Which built-in names this file may rebind.  Without a scope resolver the
- * rule is conservative: any use of the name other than as a callee, the
- * object of a member, a constructor or an argument (a declaration, a
- * parameter, an import, a destructuring, an assignment, any other
- * reference) counts as a possible rebinding, so `Math.max` in such a file may throw.  One walk of
- * the tree, only when a candidate call is met.
- */
-static void globals_scan(builder *b)
-{
-	const pg_ast *a = b->a;
-	pg_walk w;
-	TSNode n;
-	b->globals_known = 1;
-	pg_walk_init(&w, ts_tree_root_node(a->tree));
-	while (pg_walk_next(&w, &n)) {
-		TSNode p;
-		pg_nk pk;
-		int i;
-		if (pg_nk_of(a, n) != NK_IDENTIFIER && pg_nk_of(a, n) != NK_SHORTHAND_PATTERN)
-			continue;
-		for (i = 0; builtin_globals[i] && !pg_text_is(a, n, builtin_globals[i]); i++)
-			;
-		if (!builtin_globals[i] || (b->globals_rebound & (1u << i)))
-			continue;
-		p = ts_node_parent(n);
-		pk = pg_nk_of(a, p);
-		if ((pk == NK_MEMBER && ts_node_eq(pg_field_of(a, p, F_OBJECT), n)) ||
-		    (pk == NK_CALL && ts_node_eq(pg_field_of(a, p, F_FUNCTION), n)) ||
-		    (pk == NK_NEW && ts_node_eq(pg_field_of(a, p, F_CONSTRUCTOR), n)) || pk == NK_ARGUMENTS)
-			continue;
-		if (!strcmp(builtin_globals[i], "crypto") && is_crypto_module(b, "crypto", 6))
-			continue;
-		b->globals_rebound |= 1u << i;
-	}
-	pg_walk_done(&w);
-}
-
+/* Is `n` the built-in global `name`: no declaration of the file binds it there (a
+ * local `Math` or a parameter `Date` is not the built-in), or crypto's own module. */
 static int is_builtin_global(builder *b, TSNode n, const char *name)
 {
-	int i;
 	if (pg_nk_of(b->a, n) != NK_IDENTIFIER || !pg_text_is(b->a, n, name))
 		return 0;
-	if (!b->globals_known)
-		globals_scan(b);
-	for (i = 0; builtin_globals[i] && strcmp(builtin_globals[i], name); i++)
-		;
-	return builtin_globals[i] && !(b->globals_rebound & (1u << i));
+	if (pg_scope_resolve(b->m, n) == PG_NO_BINDING)
+		return 1;
+	return !strcmp(name, "crypto") && is_crypto_module(b, n);
 }
 
 static int is_builtin_call(builder *b, TSNode fn)
@@ -695,12 +656,13 @@ static void pass_client(builder *b, TSNode call, TSNode fn, int argi)
 	} else if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
 		uint32_t len;
 		const char *name = pg_text(a, fn, &len);
-		const pg_named_fn *nf = pg_module_fn(b->m, name, len);
-		const pg_import *imp = nf ? NULL : pg_module_import(b->m, name, len);
+		/* the function the name is bound to where it is called, or the import it refers to */
+		TSNode target = pg_scope_function(b->m, fn);
+		const pg_import *imp = ts_node_is_null(target) ? pg_module_import_of(b->m, fn) : NULL;
 		if (pg_strlist_has_n(&b->an->cfg->release_helpers, name, len)) {
 			sum = PG_SUM_ALL;
-		} else if (nf) {
-			sum = pg_helper_summary(b->an, b->m, nf->node, (uint32_t)argi);
+		} else if (!ts_node_is_null(target)) {
+			sum = pg_helper_summary(b->an, b->m, target, (uint32_t)argi);
 		} else if (imp) {
 			pg_module *where = NULL;
 			const pg_named_fn *f2 = pg_modules_import_fn(b->an->ms, b->m, imp, &where);
@@ -828,7 +790,7 @@ static void call(builder *b, TSNode n)
 			expr(b, prop);
 	} else if (fk == NK_IDENTIFIER) {
 		const local_helper *h;
-		if (is_name(&b->t->release_fns, a, fn)) {
+		if (is_name(b, &b->t->release_fns, fn)) {
 			args(b, n);
 			emit(b, CN_RELEASE, 0, 0, line);
 			return;
@@ -909,12 +871,7 @@ static void assign_value(builder *b, TSNode target, TSNode value, int is_decl)
 		return;
 	if (is_client(b, v)) {
 		if (pg_nk_of(a, target) == NK_IDENTIFIER && is_decl) {
-			uint32_t len;
-			const char *t = pg_text(a, target, &len);
-			char *name = pg_xstrndup(t, len);
-			if (!pg_strlist_has(&b->t->names, name))
-				pg_strlist_push(&b->t->names, name);
-			free(name);
+			pg_scope_set_add(b->m, &b->t->names, target);
 		} else if (!is_client(b, target)) {
 			emit(b, CN_HANDOVER, 0, 0, pg_line(value));
 		}
@@ -1064,9 +1021,7 @@ static void expr(builder *b, TSNode n)
 				expr(b, v);
 				stored |= is_client(b, v) || is_capturing_closure(b, v);
 			} else if (ck == NK_SHORTHAND_PROPERTY) {
-				stored |= is_name(&b->t->names, a, c) ||
-				          pg_strlist_has_n(&b->t->names, ts_node_start_byte(c) + a->src,
-				                           ts_node_end_byte(c) - ts_node_start_byte(c));
+				stored |= pg_scope_set_has(b->m, &b->t->names, c);
 			} else if (ck == NK_METHOD) {
 				stored |= mentions_client(b, c);
 			} else {
@@ -1502,8 +1457,10 @@ static void collect_flags(builder *b, TSNode root)
 		}
 		if (!ts_node_is_null(value) && pg_nk_of(a, target) == NK_IDENTIFIER &&
 		    (pg_nk_of(a, pg_unwrap(a, value)) == NK_TRUE || pg_nk_of(a, pg_unwrap(a, value)) == NK_FALSE) &&
-		    flag_index(b, target) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS)
+		    flag_index(b, target) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
+			b->t->flag_bind[b->t->nflags] = pg_scope_resolve(b->m, target);
 			b->t->flags[b->t->nflags++] = pg_text_dup(a, target, 0);
+		}
 	}
 	pg_walk_done(&w);
 }

@@ -24,8 +24,8 @@
 
 void pg_track_free(pg_track *t)
 {
-	pg_strlist_free(&t->names);
-	pg_strlist_free(&t->release_fns);
+	pg_scope_set_free(&t->names);
+	pg_scope_set_free(&t->release_fns);
 	for (int i = 0; i < t->nflags; i++)
 		free(t->flags[i]);
 	memset(t, 0, sizeof(*t));
@@ -76,14 +76,6 @@ uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max)
 	return n;
 }
 
-static void push_name(pg_strlist *l, const pg_ast *a, TSNode n)
-{
-	char *s = pg_text_dup(a, n, 0);
-	if (!pg_strlist_has(l, s))
-		pg_strlist_push(l, s);
-	free(s);
-}
-
 /* Pre-order over the unit's own code: nested functions and classes are other units. */
 static int unit_walk_next(pg_walk *w, const pg_ast *a, TSNode root, TSNode *out)
 {
@@ -95,45 +87,11 @@ static int unit_walk_next(pg_walk *w, const pg_ast *a, TSNode root, TSNode *out)
 	return 1;
 }
 
-/* The parameter of function `fn` named `name`, or a null node; `ps` is the
- * caller's room for the (at most 32) parameters. */
-static TSNode param_named(const pg_ast *a, TSNode fn, const char *name, uint32_t len, TSNode ps[32])
+/* Is the variable `id` refers to declared by the unit's own code (not an outer function's, not a global)? */
+static int declared_here(const pg_module *m, const pg_unit_info *u, TSNode id)
 {
-	uint32_t np = pg_fn_params(a, fn, ps, 32);
-	for (uint32_t i = 0; i < np; i++) {
-		TSNode id = param_name(a, ps[i]);
-		uint32_t l;
-		const char *t;
-		if (ts_node_is_null(id))
-			continue;
-		t = pg_text(a, id, &l);
-		if (l == len && !memcmp(t, name, len))
-			return ps[i];
-	}
-	return (TSNode){0};
-}
-
-/* Does the unit declare `name` (parameter, let/const/var, function)? */
-static int declares(const pg_module *m, const pg_unit_info *u, const char *name, uint32_t len)
-{
-	const pg_ast *a = &m->ast;
-	pg_walk w;
-	TSNode n, ps[32];
-	int found = 0;
-	if (u->parent >= 0 && !ts_node_is_null(param_named(a, u->node, name, len, ps)))
-		return 1;
-	pg_walk_init(&w, u->body);
-	while (!found && unit_walk_next(&w, a, u->body, &n)) {
-		pg_nk k = pg_nk_of(a, n);
-		if (k == NK_VARIABLE_DECLARATOR || k == NK_FUNCTION_DECLARATION) {
-			TSNode id = pg_field_of(a, n, F_NAME);
-			uint32_t l;
-			const char *t = pg_text(a, id, &l);
-			found = pg_nk_of(a, id) == NK_IDENTIFIER && l == len && !memcmp(t, name, len);
-		}
-	}
-	pg_walk_done(&w);
-	return found;
+	int32_t b = pg_scope_resolve(m, id);
+	return b != PG_NO_BINDING && ts_node_eq(pg_scope_owner(m, b), u->node);
 }
 
 /* ---- §1: is the receiver a pool? ----------------------------------------- */
@@ -173,29 +131,49 @@ static int type_is_pg_pool(const pg_module *m, TSNode ty)
 	return imp && pg_is_pg_package(imp->spec) && !strcmp(imp->imported, "Pool");
 }
 
-/* The nearest parameter named like `id` of the functions around it (walking
- * up, so an inner parameter shadows an outer one) is typed as pg's Pool. */
-static int param_typed_pool(const pg_module *m, TSNode id)
+/* Issue 9 item 7: the variable `id` refers to (a parameter, `const db: Pool = ...`,
+ * `let p: pg.Pool`) is declared with pg's Pool as its type. */
+static int typed_pool(const pg_module *m, TSNode id)
 {
 	const pg_ast *a = &m->ast;
-	uint32_t len;
-	const char *name = pg_text(a, id, &len);
-	for (TSNode n = ts_node_parent(id); !ts_node_is_null(n); n = ts_node_parent(n)) {
-		TSNode ps[32], p;
-		switch (pg_nk_of(a, n)) {
-		case NK_ARROW:
-		case NK_FUNCTION_EXPRESSION:
-		case NK_FUNCTION_DECLARATION:
-		case NK_GENERATOR_FUNCTION:
-		case NK_GENERATOR_DECLARATION:
-		case NK_METHOD:
-			break;
-		default:
+	int32_t b = pg_scope_resolve(m, id);
+	TSNode decl, p;
+	pg_nk k;
+	if (b == PG_NO_BINDING)
+		return 0;
+	decl = pg_scope_decl(m, b);
+	p = ts_node_parent(decl);
+	k = pg_nk_of(a, p);
+	if (k == NK_VARIABLE_DECLARATOR ? !ts_node_eq(pg_field_of(a, p, F_NAME), decl)
+	    : k == NK_REQUIRED_PARAMETER || k == NK_OPTIONAL_PARAMETER ? !ts_node_eq(pg_field_of(a, p, F_PATTERN), decl)
+	    : 1)
+		return 0;
+	return type_is_pg_pool(m, ts_node_child_by_field_name(p, "type", 4));
+}
+
+/* A variable proven a pool: bound to `new Pool()` here, typed Pool, or imported from a module exporting one. */
+static int identifier_proven(pg_analysis *an, const pg_module *m, TSNode id)
+{
+	const pg_import *imp;
+	if (pg_module_is_pool_var(m, id) || typed_pool(m, id))
+		return 1;
+	imp = pg_module_import_of(m, id);
+	return imp && pg_modules_import_is_pool(an->ms, m, imp, NULL);
+}
+
+/* `this.X` (or `this.#X`): the class sets it to `new Pool()`, declares it with
+ * pg's Pool as its type (a field or a constructor parameter property), or
+ * assigns it a variable proven a pool (`this.pool = pool`). */
+static int field_proven(pg_analysis *an, const pg_module *m, const char *name, uint32_t len)
+{
+	if (pg_strlist_has_n(&m->pool_fields, name, len))
+		return 1;
+	for (size_t i = 0; i < m->nfield_cands; i++) {
+		const pg_field_cand *c = &m->field_cands[i];
+		if (strlen(c->name) != len || memcmp(c->name, name, len))
 			continue;
-		}
-		p = param_named(a, n, name, len, ps);
-		if (!ts_node_is_null(p))
-			return type_is_pg_pool(m, ts_node_child_by_field_name(p, "type", 4));
+		if (c->is_type ? type_is_pg_pool(m, c->value) : identifier_proven(an, m, c->value))
+			return 1;
 	}
 	return 0;
 }
@@ -208,23 +186,16 @@ static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 	if (pg_strlist_has_n(&an->cfg->pools, t, len))
 		return 1;
 	switch (pg_nk_of(a, recv)) {
-	case NK_IDENTIFIER: {
-		const pg_import *imp;
-		if (pg_strlist_has_n(&m->pool_vars, t, len) || param_typed_pool(m, recv))
-			return 1;
-		imp = pg_module_import(m, t, len);
-		return imp && pg_modules_import_is_pool(an->ms, m, imp, NULL);
-	}
+	case NK_IDENTIFIER:
+		return identifier_proven(an, m, recv);
 	case NK_MEMBER: {
 		TSNode obj = pg_unwrap(a, pg_field_of(a, recv, F_OBJECT));
 		TSNode prop = pg_field_of(a, recv, F_PROPERTY);
 		const char *pt = pg_text(a, prop, &len);
 		if (pg_nk_of(a, obj) == NK_THIS)
-			return pg_strlist_has_n(&m->pool_fields, pt, len);
+			return field_proven(an, m, pt, len);
 		if (pg_nk_of(a, obj) == NK_IDENTIFIER) {
-			uint32_t ol;
-			const char *ot = pg_text(a, obj, &ol);
-			const pg_import *imp = pg_module_import(m, ot, ol);
+			const pg_import *imp = pg_module_import_of(m, obj);
 			if (imp) {
 				char *member = pg_xstrndup(pt, len);
 				int yes = pg_modules_import_is_pool(an->ms, m, imp, member);
@@ -240,7 +211,7 @@ static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 }
 
 /* §1.3: the acquired value is used as a pool client within `root`. */
-static int used_as_client(pg_analysis *an, const pg_module *m, TSNode root, const pg_track *t)
+static int used_as_client(pg_analysis *an, pg_module *m, TSNode root, const pg_track *t)
 {
 	const pg_ast *a = &m->ast;
 	pg_walk w;
@@ -252,16 +223,14 @@ static int used_as_client(pg_analysis *an, const pg_module *m, TSNode root, cons
 		if (k == NK_MEMBER) {
 			TSNode obj = pg_unwrap(a, pg_field_of(a, n, F_OBJECT));
 			TSNode prop = pg_field_of(a, n, F_PROPERTY);
-			uint32_t ol, pl;
-			const char *ot = pg_text(a, obj, &ol), *pt = pg_text(a, prop, &pl);
-			found = pg_nk_of(a, obj) == NK_IDENTIFIER && pg_strlist_has_n(&t->names, ot, ol) &&
+			uint32_t pl;
+			const char *pt = pg_text(a, prop, &pl);
+			found = pg_nk_of(a, obj) == NK_IDENTIFIER && pg_scope_set_has(m, &t->names, obj) &&
 			        ((pl == 5 && !memcmp(pt, "query", 5)) || (pl == 3 && !memcmp(pt, "sql", 3)) ||
 			         pg_strlist_has_n(&an->cfg->release, pt, pl));
 		} else if (k == NK_CALL) {
 			TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-			uint32_t fl;
-			const char *ft = pg_text(a, f, &fl);
-			found = pg_nk_of(a, f) == NK_IDENTIFIER && pg_strlist_has_n(&t->release_fns, ft, fl);
+			found = pg_nk_of(a, f) == NK_IDENTIFIER && pg_scope_set_has(m, &t->release_fns, f);
 		}
 	}
 	pg_walk_done(&w);
@@ -308,7 +277,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 	m->memo[m->nmemo++] = (pg_summary_memo){key, param, PG_SUM_BUSY};
 
 	memset(&t, 0, sizeof(t));
-	push_name(&t.names, a, id);
+	pg_scope_set_add(m, &t.names, id);
 	an->summary_depth++;
 	rc = pg_build(an, m, SCOPE_SUMMARY, fn, &t, -1, &g);
 	if (rc == PG_OK && pg_cfg_search(&g, &r) == PG_OK)
@@ -355,8 +324,9 @@ static int suppressed(const pg_module *m, uint32_t line)
 
 typedef enum { FORM_VAR, FORM_DESTRUCTURED, FORM_CHAIN, FORM_CALLBACK, FORM_DISCARDED } acq_form;
 
-static int count_queries(const pg_ast *a, TSNode root, const pg_track *t)
+static int count_queries(pg_module *m, TSNode root, const pg_track *t)
 {
+	const pg_ast *a = &m->ast;
 	pg_walk w;
 	TSNode n;
 	int count = 0;
@@ -367,9 +337,7 @@ static int count_queries(const pg_ast *a, TSNode root, const pg_track *t)
 		TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
 		if (pg_nk_of(a, f) == NK_MEMBER && pg_text_is(a, pg_field_of(a, f, F_PROPERTY), "query")) {
 			TSNode obj = pg_unwrap(a, pg_field_of(a, f, F_OBJECT));
-			uint32_t l;
-			const char *o = pg_text(a, obj, &l);
-			if (pg_strlist_has_n(&t->names, o, l))
+			if (pg_nk_of(a, obj) == NK_IDENTIFIER && pg_scope_set_has(m, &t->names, obj))
 				count++;
 		} else if (pg_nk_of(a, f) == NK_IDENTIFIER && pg_text_is(a, f, "query")) {
 			count++;
@@ -551,7 +519,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 			TSNode id = param_name(a, ps[0]);
 			if (ts_node_is_null(id))
 				goto skip;
-			push_name(&t.names, a, id);
+			pg_scope_set_add(m, &t.names, id);
 			/* the scope is the whole chain: the outermost call of it */
 			TSNode top = call, arg;
 			int method;
@@ -569,11 +537,12 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		form = FORM_CALLBACK;
 		if (np < 2 || ts_node_is_null(param_name(a, ps[1])))
 			goto skip;
-		push_name(&t.names, a, param_name(a, ps[1]));
+		pg_scope_set_add(m, &t.names, param_name(a, ps[1]));
 		if (np >= 3 && !ts_node_is_null(param_name(a, ps[2])))
-			push_name(&t.release_fns, a, param_name(a, ps[2]));
+			pg_scope_set_add(m, &t.release_fns, param_name(a, ps[2]));
 		if (!ts_node_is_null(param_name(a, ps[0]))) {
 			t.flags[0] = pg_text_dup(a, param_name(a, ps[0]), 0);
+			t.flag_bind[0] = pg_scope_resolve(m, param_name(a, ps[0]));
 			t.nflags = 1;
 			err_flag = 0;
 		}
@@ -597,7 +566,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 				goto skip;
 			if (pg_nk_of(a, name) == NK_IDENTIFIER) {
 				form = FORM_VAR;
-				push_name(&t.names, a, name);
+				pg_scope_set_add(m, &t.names, name);
 			} else if (pg_nk_of(a, name) == NK_OBJECT_PATTERN) {
 				uint32_t nc = ts_node_named_child_count(name);
 				form = FORM_DESTRUCTURED;
@@ -614,7 +583,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 					uint32_t kl;
 					const char *kt = pg_text(a, key, &kl);
 					if (pg_strlist_has_n(&an->cfg->release, kt, kl)) {
-						push_name(&t.release_fns, a, val);
+						pg_scope_set_add(m, &t.release_fns, val);
 						evidence = 1;
 					} else if ((kl == 5 && !memcmp(kt, "query", 5)) || (kl == 3 && !memcmp(kt, "sql", 3))) {
 						evidence = 1;
@@ -627,15 +596,12 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		}
 		case NK_ASSIGNMENT: {
 			TSNode left = pg_field_of(a, q, F_LEFT);
-			uint32_t ll;
-			const char *lt;
 			if (!awaited || !ts_node_eq(pg_field_of(a, q, F_RIGHT), child2) || pg_nk_of(a, left) != NK_IDENTIFIER)
 				goto skip; /* stored into a property: handed over */
-			lt = pg_text(a, left, &ll);
-			if (!declares(m, u, lt, ll))
+			if (!declared_here(m, u, left))
 				goto skip; /* stored into an outer variable: handed over */
 			form = FORM_VAR;
-			push_name(&t.names, a, left);
+			pg_scope_set_add(m, &t.names, left);
 			break;
 		}
 		default:
@@ -660,7 +626,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		rc = pg_cfg_search(&g, &r);
 	if (rc == PG_OK && r.leaks)
 		add_finding(an, m, u, call, recv, *order, r.released_some ? PG_KIND_NOT_GUARANTEED : PG_KIND_NEVER_RELEASED,
-		            &r, form, count_queries(a, scope, &t), out);
+		            &r, form, count_queries(m, scope, &t), out);
 	else if (rc != PG_OK)
 		notice(an, m, u, call);
 	(*order)++;

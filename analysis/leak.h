@@ -13,6 +13,7 @@
 
 #include "cfg.h"
 #include "module.h"
+#include "scope.h"
 
 typedef struct {
 	pg_modules *ms;
@@ -24,9 +25,10 @@ typedef struct {
 
 /* What the graph is built for. */
 typedef struct {
-	pg_strlist names;       /* identifiers that hold the client */
-	pg_strlist release_fns; /* identifiers whose call releases it (destructured release, done) */
+	pg_scope_set names;       /* variables that hold the client */
+	pg_scope_set release_fns; /* variables whose call releases it (destructured release, done) */
 	char *flags[PG_CFG_MAX_FLAGS];
+	int32_t flag_bind[PG_CFG_MAX_FLAGS]; /* each flag's binding (scope.h) */
 	int nflags;
 	TSNode acquire;         /* the acquisition call inside the scope, or a null node */
 } pg_track;

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "module.h"
+#include "scope.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,8 @@ static void add_import(pg_module *m, const char *local, size_t nlocal, const cha
 	imp->local = pg_xstrndup(local, nlocal);
 	imp->spec = pg_xstrdup(spec);
 	imp->imported = pg_xstrndup(imported, nimported);
+	/* every local name is a slice of the source: its offset is where it is declared */
+	imp->at = local >= m->ast.src && local < m->ast.src + m->ast.len ? (uint32_t)(local - m->ast.src) : 0;
 }
 
 static pg_export *add_export(pg_module *m, const char *exported, size_t nexp)
@@ -116,10 +119,65 @@ const pg_import *pg_module_import(const pg_module *m, const char *local, size_t 
 	return NULL;
 }
 
+const pg_import *pg_module_import_of(const pg_module *m, TSNode id)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, id, &len);
+	for (size_t i = 0; i < m->nimports; i++)
+		if (strlen(m->imports[i].local) == len && !memcmp(m->imports[i].local, t, len) &&
+		    pg_scope_refers(m, id, m->imports[i].at))
+			return &m->imports[i];
+	return NULL;
+}
+
+int pg_module_is_pool_var(const pg_module *m, TSNode id)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, id, &len);
+	for (size_t i = 0; i < m->pool_vars.len; i++)
+		if (strlen(m->pool_vars.items[i]) == len && !memcmp(m->pool_vars.items[i], t, len) &&
+		    pg_scope_refers(m, id, m->pool_var_at[i]))
+			return 1;
+	return 0;
+}
+
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
 {
 	size_t *i = pg_strmap_get(&m->fn_index, name, n);
 	return i ? &m->fns[*i] : NULL;
+}
+
+static void add_field_cand(pg_module *m, TSNode name, TSNode value, int is_type)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, name, &len);
+	if (ts_node_is_null(value) || !len)
+		return;
+	PG_GROW(m->field_cands, m->cfield_cands, m->nfield_cands + 1);
+	m->field_cands[m->nfield_cands++] = (pg_field_cand){pg_xstrndup(t, len), value, is_type};
+}
+
+/* `constructor(private pool: Pool)`: a parameter property declares the field too. */
+static void collect_param_properties(pg_module *m, TSNode method)
+{
+	const pg_ast *a = &m->ast;
+	TSNode ps = pg_field_of(a, method, F_PARAMETERS);
+	uint32_t n = ts_node_is_null(ps) ? 0 : ts_node_named_child_count(ps);
+	if (!pg_text_is(a, pg_field_of(a, method, F_NAME), "constructor"))
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode p = ts_node_named_child(ps, i), id = pg_field_of(a, p, F_PATTERN);
+		TSNode ty = ts_node_child_by_field_name(p, "type", 4);
+		uint32_t nc = ts_node_child_count(p);
+		int property = 0;
+		for (uint32_t j = 0; j < nc && !property; j++) {
+			const char *k = ts_node_type(ts_node_child(p, j));
+			property = !strcmp(k, "accessibility_modifier") || !strcmp(k, "readonly") ||
+			           !strcmp(k, "override_modifier");
+		}
+		if (property && pg_nk_of(a, id) == NK_IDENTIFIER)
+			add_field_cand(m, id, ty, 1);
+	}
 }
 
 static void note_new(pending_list *news, const char *target, size_t n, TSNode ctor)
@@ -608,6 +666,9 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		TSNode left = pg_field_of(a, n, F_LEFT), right = pg_field_of(a, n, F_RIGHT);
 		TSNode v = pg_unwrap(a, right);
 		collect_cjs_export(m, left, right, news);
+		if (pg_nk_of(a, left) == NK_MEMBER && pg_nk_of(a, pg_field_of(a, left, F_OBJECT)) == NK_THIS &&
+		    pg_nk_of(a, v) == NK_IDENTIFIER)
+			add_field_cand(m, pg_field_of(a, left, F_PROPERTY), v, 0); /* this.pool = pool */
 		if (pg_nk_of(a, v) != NK_NEW)
 			break;
 		if (pg_nk_of(a, left) == NK_IDENTIFIER) {
@@ -628,6 +689,8 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		TSNode name = pg_field_of(a, n, F_NAME), value = pg_unwrap(a, pg_field_of(a, n, F_VALUE));
 		if (ts_node_is_null(name))
 			name = pg_field_of(a, n, F_PROPERTY);
+		if (!ts_node_is_null(name))
+			add_field_cand(m, name, ts_node_child_by_field_name(n, "type", 4), 1); /* pool: Pool */
 		if (!ts_node_is_null(name) && pg_nk_is_function(pg_nk_of(a, value))) {
 			t = pg_text(a, name, &len);
 			char *key = pg_xasprintf("this.%.*s", (int)len, t);
@@ -655,6 +718,8 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		/* methods are helpers too, called as this.name(...): kept as "this.name" */
 		TSNode name = pg_field_of(a, n, F_NAME);
 		if (!ts_node_is_null(name) && pg_nk_of(a, ts_node_parent(n)) == NK_CLASS_BODY) {
+			if (m->lang != PG_LANG_JS)
+				collect_param_properties(m, n);
 			t = pg_text(a, name, &len);
 			char *key = pg_xasprintf("this.%.*s", (int)len, t);
 			add_fn(m, key, strlen(key), n);
@@ -695,6 +760,13 @@ static int ctor_is_pg_pool(const pg_module *m, TSNode ctor)
 	return 0;
 }
 
+static void add_pool_var(pg_module *m, const char *name, uint32_t at)
+{
+	PG_GROW(m->pool_var_at, m->cpool_var_at, m->pool_vars.len + 1);
+	m->pool_var_at[m->pool_vars.len] = at;
+	pg_strlist_push(&m->pool_vars, name);
+}
+
 static void resolve_pools(pg_module *m, pending_list *news)
 {
 	for (size_t i = 0; i < m->nimports; i++) {
@@ -722,7 +794,7 @@ static void resolve_pools(pg_module *m, pending_list *news)
 		else if (!strncmp(target, "export:", 7))
 			add_export(m, target + 7, strlen(target + 7))->is_pool = 1;
 		else
-			pg_strlist_push(&m->pool_vars, target);
+			add_pool_var(m, target, ts_node_start_byte(news->items[i].ctor));
 	}
 }
 
@@ -868,13 +940,18 @@ void pg_module_free(pg_module *m)
 {
 	if (!m)
 		return;
+	pg_scope_free(m->scope);
 	pg_ast_free(&m->ast);
 	pg_buf_free(&m->src);
 	free(m->path);
 	pg_strlist_free(&m->pg_ctors);
 	pg_strlist_free(&m->pg_namespaces);
 	pg_strlist_free(&m->pool_vars);
+	free(m->pool_var_at);
 	pg_strlist_free(&m->pool_fields);
+	for (size_t i = 0; i < m->nfield_cands; i++)
+		free(m->field_cands[i].name);
+	free(m->field_cands);
 	for (size_t i = 0; i < m->nimports; i++) {
 		free(m->imports[i].local);
 		free(m->imports[i].spec);
@@ -1024,6 +1101,22 @@ pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char 
 
 #define PG_MAX_REEXPORT_HOPS 8
 
+/* Is `name` a pool bound at the module's top level (not a function's local of the same name)? */
+static int module_pool_var(const pg_module *m, const char *name)
+{
+	size_t len = strlen(name);
+	TSNode root = ts_tree_root_node(m->ast.tree);
+	for (size_t i = 0; i < m->pool_vars.len; i++) {
+		int32_t b;
+		if (strcmp(m->pool_vars.items[i], name))
+			continue;
+		b = pg_scope_resolve_at(m, name, (uint32_t)len, m->pool_var_at[i]);
+		if (b == PG_NO_BINDING || ts_node_eq(pg_scope_owner(m, b), root))
+			return 1;
+	}
+	return 0;
+}
+
 /* Does module `m` export a pool under `name` ("=" / "default" are interchangeable)? */
 static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 {
@@ -1048,7 +1141,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		}
 		if (!hit->local)
 			return 0;
-		if (pg_strlist_has(&m->pool_vars, hit->local))
+		if (module_pool_var(m, hit->local))
 			return 1;
 		const pg_import *imp = pg_module_import(m, hit->local, strlen(hit->local));
 		if (!imp || imp->spec[0] != '.')

@@ -20,6 +20,7 @@ typedef struct {
 	char *local;    /* the name bound in this file */
 	char *spec;     /* the module specifier as written */
 	char *imported; /* exported name, "default", "*" (namespace) or "=" (require's whole value) */
+	uint32_t at;    /* byte offset of the local name's declaration (its scope: scope.h) */
 } pg_import;
 
 typedef struct {
@@ -44,6 +45,13 @@ typedef struct {
 	char *name;
 	TSNode node;      /* a function node */
 } pg_named_fn;
+
+/* Item 7 (issue 9): what may make class field X a pool besides `this.X = new Pool()`. */
+typedef struct {
+	char *name;   /* "X" or "#X" */
+	TSNode value; /* the field's declared type (is_type), or the identifier assigned to this.X */
+	int is_type;
+} pg_field_cand;
 
 /* A memoised helper summary: how function `fn` treats its parameter `param`. */
 typedef enum {
@@ -74,7 +82,10 @@ typedef struct pg_module {
 	pg_strlist pg_ctors;      /* identifiers that name a pg Pool constructor */
 	pg_strlist pg_namespaces; /* identifiers bound to a pg package itself */
 	pg_strlist pool_vars;     /* identifiers bound to a pool */
+	uint32_t *pool_var_at;    /* per pool_vars entry: byte offset of the `new Pool` it is bound to */
+	size_t cpool_var_at;
 	pg_strlist pool_fields;   /* class fields (this.X / this.#X) holding a pool: "X", "#X" */
+	pg_field_cand *field_cands; size_t nfield_cands, cfield_cands; /* typed or assigned fields */
 	pg_import *imports; size_t nimports, cimports;
 	pg_export *exports; size_t nexports, cexports;
 	pg_named_fn *fns; size_t nfns, cfns;
@@ -86,6 +97,7 @@ typedef struct pg_module {
 	uint32_t *unit_site_start; /* per unit + 1: its sites are by_unit[start[u] .. start[u+1]) */
 	uint32_t *by_unit;         /* site indices grouped by unit, in source order */
 	int maybe_acquires;       /* the text holds an acquire method name at all */
+	struct pg_scope *scope;   /* the binding table (scope.c), built on first use */
 } pg_module;
 
 /* Builds a module from bytes it takes a copy of. */
@@ -97,6 +109,10 @@ int pg_module_build_from(pg_module **out, const char *path, pg_lang lang, const 
 void pg_module_free(pg_module *m);
 
 const pg_import *pg_module_import(const pg_module *m, const char *local, size_t n);
+/* The import that identifier `id` refers to (by JavaScript's scoping), or NULL. */
+const pg_import *pg_module_import_of(const pg_module *m, TSNode id);
+/* Is identifier `id` bound to one of the module's pools (`new Pool(...)` assigned to it)? */
+int pg_module_is_pool_var(const pg_module *m, TSNode id);
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n);
 
 /* The modules of one run, loaded on demand and kept until the end. */

@@ -330,9 +330,82 @@ static void test_typed_pools(void)
 	/* the safe twin */
 	expect("src/t.ts", "import { Pool } from 'pg';\n\nexport async function f(db: Pool) {\n  const c = await db.connect();\n"
 	       "  try {\n    await c.foo();\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* item 7, fields and variables: the declared type proves the receiver; each with its twin */
+	static const struct { const char *decl, *recv, *want; } fields[] = {
+		{"  private pool: Pool;\n", "this.pool", "5:n:x:7"},
+		{"  private pool: Socket;\n", "this.pool", ""},
+		{"  #pool: Pool;\n", "this.#pool", "5:n:x:7"},
+		{"  constructor(private readonly db: Pool) {}\n", "this.db", "5:n:x:7"},
+		{"  constructor(db: Pool) {}\n", "this.db", ""},
+		{"  constructor(pool: Pool) { this.pool = pool; }\n", "this.pool", "5:n:x:7"},
+		{"  constructor(pool: Socket) { this.pool = pool; }\n", "this.pool", ""},
+		{NULL, NULL, NULL},
+	};
+	for (int i = 0; fields[i].decl; i++) {
+		char src[512];
+		snprintf(src, sizeof(src), "import { Pool } from 'pg';\nexport class R {\n%s  async f() {\n"
+		         "    const c = await %s.connect();\n    await c.foo();\n  }\n}\n", fields[i].decl, fields[i].recv);
+		expect("src/t.ts", src, fields[i].want);
+	}
+	expect("src/t.ts", "import { Pool } from 'pg';\nconst db: Pool = make();\nexport async function f() {\n"
+	       "  const c = await db.connect();\n  await c.foo();\n}\n", "4:n");
+	expect("src/t.ts", "import { Pool } from 'pg';\nconst db: Broker = make();\nexport async function f() {\n"
+	       "  const c = await db.connect();\n  await c.foo();\n}\n", "");
+	expect("src/t.ts", "import * as pg from 'pg';\nlet p: pg.Pool;\nexport async function f() {\n"
+	       "  const c = await p.connect();\n  await c.foo();\n}\n", "4:n");
+	expect("src/t.ts", "import * as pg from 'pg';\nlet p: pg.Client;\nexport async function f() {\n"
+	       "  const c = await p.connect();\n  await c.foo();\n}\n", "");
 	/* an inner untyped parameter shadows the typed outer one */
 	expect("src/t.ts", "import { Pool } from 'pg';\n\nexport function f(db: Pool) {\n  return async (db) => {\n"
 	       "    const c = await db.connect();\n    await c.foo();\n  };\n}\n", "");
+}
+
+/* Issue 9 item 2: names are resolved by JavaScript's scoping, each case with its twin. */
+static void test_scope(void)
+{
+	/* a parameter `pool` shadows the module's pool: not a proven pool */
+	expect("src/a.js", PG "async function f(pool) {\n  const c = await pool.connect();\n  await c.foo();\n}\n", "");
+	expect("src/a.js", PG "async function f(db) {\n  const c = await pool.connect();\n  await c.foo();\n}\n", "4:n");
+	/* an import shadowed by a parameter */
+	expect("src/a.js", "import db from './db';\nasync function f(db) {\n  const c = await db.connect();\n  await c.foo();\n}\n", "");
+	expect("src/a.js", "import db from './db';\nasync function f(x) {\n  const c = await db.connect();\n  await c.foo();\n}\n", "3:n");
+	/* the query callback's `err` is not the connect callback's */
+	expect("src/a.js", PG "function f(cb) {\n  pool.connect((err, c, done) => {\n    if (err) return cb(err);\n"
+	       "    c.query('x', (err, r) => {\n      if (err) return cb(err);\n      done();\n      cb(null, r);\n    });\n  });\n}\n",
+	       "4:g");
+	expect("src/a.js", PG "function f(cb) {\n  pool.connect((err, c, done) => {\n    if (err) return cb(err);\n"
+	       "    c.query('x', (err, r) => {\n      done();\n      if (err) return cb(err);\n      cb(null, r);\n    });\n  });\n}\n",
+	       "");
+	/* an inner `const c` is another variable */
+	expect("src/a.js", PG "async function f(other) {\n  const c = await pool.connect();\n  await c.query('x');\n  {\n"
+	       "    const c = other;\n    c.release();\n  }\n}\n", "4:n");
+	expect("src/a.js", PG "async function f(other) {\n  const c = await pool.connect();\n  await c.query('x');\n  {\n"
+	       "    const d = other;\n    c.release();\n  }\n}\n", "4:g:e:5");
+	/* a catch parameter named like the client is the error */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  try {\n    await c.query('x');\n"
+	       "  } catch (c) {\n    c.release();\n    throw c;\n  }\n  c.release();\n}\n", "4:g:t:9");
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n  try {\n    await c.query('x');\n"
+	       "  } catch (e) {\n    c.release();\n    throw e;\n  }\n  c.release();\n}\n", "");
+	/* var is hoisted to its function, let stays in its block */
+	expect("src/a.js", PG "async function f() {\n  {\n    var c = await pool.connect();\n  }\n  c.release();\n}\n", "");
+	expect("src/a.js", PG "async function f() {\n  {\n    let c = await pool.connect();\n  }\n  c.release();\n}\n", "5:n");
+	/* a closure whose own parameter is named like the client does not capture it */
+	expect("src/a.js", PG "async function f(other) {\n  const c = await pool.connect();\n  const done = (c) => c.release();\n"
+	       "  await c.query('x');\n  done(other);\n}\n", "4:n");
+	expect("src/a.js", PG "async function f(other) {\n  const c = await pool.connect();\n  const done = (c) => c.release();\n"
+	       "  try {\n    await c.query('x');\n  } finally {\n    done(c);\n  }\n}\n", "");
+	/* a helper is the function its name is bound to where it is called */
+	expect("src/a.js", PG "function outer() {\n  function done(c) {}\n  return done;\n}\nfunction done(c) {\n  c.release();\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  try {\n    await c.query('x');\n  } finally {\n    done(c);\n  }\n}\n",
+	       "");
+	expect("src/a.js", PG "function done(c) {\n  c.release();\n}\nasync function f() {\n  function done(c) {}\n"
+	       "  const c = await pool.connect();\n  try {\n    await c.query('x');\n  } finally {\n    done(c);\n  }\n}\n",
+	       "8:n");
+	/* a built-in is the global only where no declaration binds its name */
+	expect("src/a.js", PG "function g(Math) {\n  return Math;\n}\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  const n = Math.max(1, 2);\n  c.release();\n  return n;\n}\n", "");
+	expect("src/a.js", PG "async function f(Math) {\n  const c = await pool.connect();\n"
+	       "  const n = Math.max(1, 2);\n  c.release();\n  return n;\n}\n", "4:g:e:5");
 }
 
 static void test_top_level_and_names(void)
@@ -416,6 +489,7 @@ int main(void)
 	RUN(test_helpers);
 	RUN(test_pool_proofs);
 	RUN(test_typed_pools);
+	RUN(test_scope);
 	RUN(test_top_level_and_names);
 	RUN(test_suppression);
 	RUN(test_calls_that_do_not_throw);
