@@ -49,7 +49,7 @@ SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo
 # A new source folder must also go into package.json's "files", or the npm
 # package's source build misses it (tests/npm.sh builds from the packed sources).
 LIB_SRC := $(wildcard analysis/*.c) $(wildcard cache/*.c) $(wildcard diff/*.c) \
-	$(filter-out hook/main.c,$(wildcard hook/*.c))
+	$(filter-out hook/main.c hook/notls.c,$(wildcard hook/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
 GRAMMAR_OBJ := $(OUT)/grammar/js_parser.o $(OUT)/grammar/js_scanner.o \
 	$(OUT)/grammar/ts_parser.o $(OUT)/grammar/ts_scanner.o \
@@ -109,7 +109,8 @@ $(OUT)/libpgleak.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(OUT)/hook/main.o $(OUT)/libpgleak.a
+# hook/notls.o: libgit2 loads no TLS certificates at start-up (see its header).
+$(BIN): $(OUT)/hook/main.o $(OUT)/hook/notls.o $(OUT)/libpgleak.a
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/libpgleak.a
@@ -153,8 +154,11 @@ static: $(STATIC_BIN)
 $(OUT)/packaging/nogss.o: packaging/static/nogss.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_OWN) -c $< -o $@
-$(STATIC_BIN): $(OUT)/hook/main.o $(OUT)/libpgleak.a $(OUT)/packaging/nogss.o
-	$(CC) -static -o $@ $^ $$(pkg-config --static --libs libgit2 libssh2) -lxxhash -ltree-sitter -lpthread
+$(OUT)/packaging/notls-wrap.o: hook/notls.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_OWN) -DPG_NOTLS_WRAP -c $< -o $@
+$(STATIC_BIN): $(OUT)/hook/main.o $(OUT)/libpgleak.a $(OUT)/packaging/nogss.o $(OUT)/packaging/notls-wrap.o
+	$(CC) -static -Wl,--wrap=mbedtls_x509_crt_parse_file -o $@ $^ $$(pkg-config --static --libs libgit2 libssh2) -lxxhash -ltree-sitter -lpthread
 
 # `make npm-pack`: the npm packages (packaging/npm/pack.sh says what each
 # holds) as tarballs in $(OUT)/npm: pgleak-hook (a JS launcher, no checker

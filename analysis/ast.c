@@ -153,6 +153,44 @@ void pg_ast_thread_done(void)
 	}
 }
 
+/* The row and byte column of offset `at`. */
+static TSPoint point_at(const char *src, uint32_t at)
+{
+	TSPoint pt = {0, 0};
+	uint32_t line_start = 0;
+	for (const char *p = src, *end = src + at; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+		pt.row++;
+		line_start = (uint32_t)(p - src) + 1;
+	}
+	pt.column = at - line_start;
+	return pt;
+}
+
+/*
+ * The edit that turns prev's text into src: the bytes between their common
+ * start and common end, applied to a copy of prev's tree, which tree-sitter
+ * then reuses for all that is outside it.
+ */
+static TSTree *edited_copy(const pg_ast *prev, const char *src, uint32_t len)
+{
+	uint32_t pre = 0, suf = 0, max = prev->len < len ? prev->len : len;
+	TSInputEdit ed;
+	TSTree *t;
+	while (pre < max && prev->src[pre] == src[pre])
+		pre++;
+	while (suf < max - pre && prev->src[prev->len - 1 - suf] == src[len - 1 - suf])
+		suf++;
+	ed.start_byte = pre;
+	ed.old_end_byte = prev->len - suf;
+	ed.new_end_byte = len - suf;
+	ed.start_point = point_at(src, pre);
+	ed.old_end_point = point_at(prev->src, ed.old_end_byte);
+	ed.new_end_point = point_at(src, ed.new_end_byte);
+	t = ts_tree_copy(prev->tree);
+	ts_tree_edit(t, &ed);
+	return t;
+}
+
 /*
  * Parses with a time limit; NULL when it is exceeded.  tree-sitter 0.25
  * (grammar ABI 15) deprecates the parser's timeout and 0.26 removes it, so
@@ -183,7 +221,7 @@ static bool past_deadline(TSParseState *st)
 	       (now.tv_sec == in->deadline.tv_sec && now.tv_nsec >= in->deadline.tv_nsec);
 }
 
-static TSTree *parse_within(TSParser *p, const char *src, uint32_t len, uint64_t budget_us)
+static TSTree *parse_within(TSParser *p, const TSTree *old, const char *src, uint32_t len, uint64_t budget_us)
 {
 	parse_input in = {src, len, {0, 0}};
 	TSInput input = {&in, input_read, TSInputEncodingUTF8, NULL};
@@ -195,19 +233,25 @@ static TSTree *parse_within(TSParser *p, const char *src, uint32_t len, uint64_t
 		in.deadline.tv_sec++;
 		in.deadline.tv_nsec -= 1000000000L;
 	}
-	return ts_parser_parse_with_options(p, NULL, input, opts);
+	return ts_parser_parse_with_options(p, old, input, opts);
 }
 #else
-static TSTree *parse_within(TSParser *p, const char *src, uint32_t len, uint64_t budget_us)
+static TSTree *parse_within(TSParser *p, const TSTree *old, const char *src, uint32_t len, uint64_t budget_us)
 {
 	ts_parser_set_timeout_micros(p, budget_us);
-	return ts_parser_parse_string(p, NULL, src, len);
+	return ts_parser_parse_string(p, old, src, len);
 }
 #endif
 
 int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
 {
+	return pg_ast_parse_from(out, lang, src, len, NULL);
+}
+
+int pg_ast_parse_from(pg_ast *out, pg_lang lang, const char *src, uint32_t len, const pg_ast *prev)
+{
 	const pg_lang_info *li = pg_ast_lang(lang);
+	TSTree *old = NULL;
 	TSParser *p;
 	memset(out, 0, sizeof(*out));
 	if (!li)
@@ -223,7 +267,11 @@ int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
 	 * seen taking minutes and 600 MB): the parse gets 2 s plus 10 us a byte (0.1 MB/s,
 	 * twenty times slower than usual), and a file that needs more is not analysed. */
 	uint64_t budget_us = 2000000u + (uint64_t)len * 10u;
-	out->tree = parse_within(p, src, len, budget_us);
+	if (prev && prev->tree && prev->li == li)
+		old = edited_copy(prev, src, len);
+	out->tree = parse_within(p, old, src, len, budget_us);
+	if (old)
+		ts_tree_delete(old);
 	if (!out->tree) {
 		ts_parser_reset(p); /* a timed-out parser would otherwise resume this parse next time */
 		return pg_error_set(PG_ELIMIT, "the parser gave up after %.1f s (the file defeats its error recovery)",
