@@ -26,7 +26,7 @@ test_dynamic_binary_loads_no_certificates() {
 }
 
 test_static_binary_loads_no_certificates() {
-	make -s -C "$ROOT" static OUT=build >build.log 2>&1 || fail "make static failed: $(grep -v 'statically linked' build.log | tail -n 5)" || return 1
+	make_plain -s -C "$ROOT" static OUT=build >build.log 2>&1 || fail "make static failed: $(grep -v 'statically linked' build.log | tail -n 5)" || return 1
 	traced_run "$ROOT/build/pgleak-hook-static"
 }
 

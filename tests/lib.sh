@@ -22,6 +22,14 @@ unset NO_COLOR PGLEAK_SKIP PGLEAK_CACHE_DIR GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
 
 fail() { echo "  $*" >&2; return 1; }
 
+# make_plain ARGS...: make ARGS for an ordinary build in build/ (make static,
+# make npm-pack), without what `make test SANITIZE=1` passes down in
+# MAKEFLAGS: otherwise SANITIZE=1 reaches this make too and puts
+# sanitizer-instrumented objects into build/, which a static link cannot use.
+make_plain() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@" SANITIZE=
+}
+
 # expect_exit CODE CMD... : runs CMD, fails unless it exits with CODE.
 expect_exit() {
 	local want=$1 got; shift

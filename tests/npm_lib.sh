@@ -23,7 +23,7 @@ sha512_of() { printf 'sha512-%s' "$(openssl dgst -sha512 -binary "$1" | openssl 
 # configuration (registry, an empty cache of this test's own) in the environment.
 npm_registry_up() {
 	command -v npm >/dev/null || { fail "npm is not installed (apt-get install npm)"; return 1; }
-	make -s -C "$ROOT" npm-pack OUT=build >npm-pack.log 2>&1 ||
+	make_plain -s -C "$ROOT" npm-pack OUT=build >npm-pack.log 2>&1 ||
 		{ fail "make npm-pack failed: $(grep -v -e 'statically linked' -e 'in function' npm-pack.log | tail -n 5)"; return 1; }
 	mkdir -p registry && cp "$ROOT"/build/npm/*.tgz "$ROOT"/build/grammars/tarballs/*.tgz registry/ || return 1
 	local name version integrity

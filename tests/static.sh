@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 STATIC=$ROOT/build/pgleak-hook-static
 
 build_static() {
-	make -s -C "$ROOT" static OUT=build >build.log 2>&1 || fail "make static failed: $(grep -v 'statically linked' build.log | tail -n 5)"
+	make_plain -s -C "$ROOT" static OUT=build >build.log 2>&1 || fail "make static failed: $(grep -v 'statically linked' build.log | tail -n 5)"
 }
 
 test_static_has_no_dynamic_dependencies() {
