@@ -54,4 +54,21 @@ test_pool_type_from_other_package_not_proven() {
 	agree_on load.ts 0
 }
 
+# item 8: a top-level client kept by an exported function commits; the commit
+# that removes the last exported use (no line of <module> itself changes) is
+# blocked by the hook as check reports it.
+test_module_client_last_use_removed_is_blocked() {
+	local out rc
+	new_repo || return 1
+	cp "$ROOT/tests/shapes/module_client_safe.js" m.js || return 1
+	git add m.js && commit_ok || return 1
+	sed -i -e 's/await client.query/await pool.query/' -e 's/^  client.release();$//' m.js
+	git add m.js
+	out=$("$PGLEAK_BIN" check m.js 2>&1); rc=$?
+	[ $rc -eq 1 ] || { fail "check: expected 1, got $rc: $out"; return 1; }
+	assert_contains "$out" "m.js:6:" || return 1
+	commit_blocked || return 1
+	assert_contains "$OUT" "<module>"
+}
+
 run_tests

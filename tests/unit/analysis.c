@@ -408,6 +408,28 @@ static void test_scope(void)
 	       "  const n = Math.max(1, 2);\n  c.release();\n  return n;\n}\n", "4:g:e:5");
 }
 
+/* Issue 9 item 8: a module-level client captured by exported functions is the module's. */
+static void test_module_lifetime(void)
+{
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport async function q(sql) {\n  return client.query(sql);\n}\n", "");
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport async function q(sql) {\n  return pool.query(sql);\n}\n", "3:n");
+	/* captured only by a function nobody outside can call */
+	expect("src/a.mjs", PG "const client = await pool.connect();\nasync function q(sql) {\n  return client.query(sql);\n}\n", "3:n");
+	/* a method of an exported class; CommonJS exports by name */
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport class Repo {\n  find(id) {\n    return client.query('x', [id]);\n  }\n}\n", "");
+	expect("src/a.js", PG "let client;\nasync function init() {\n  client = await pool.connect();\n}\n"
+	       "function q(s) {\n  return client.query(s);\n}\nmodule.exports = { init, q };\n", "");
+	/* a module-level `let` assigned at the top level: kept when an export reads it, a leak when nothing does */
+	expect("src/a.mjs", PG "let client;\nclient = await pool.connect();\nexport function q(s) {\n  return client.query(s);\n}\n", "");
+	expect("src/a.mjs", PG "let client;\nclient = await pool.connect();\nawait client.query('SET x');\n"
+	       "export function q(s) {\n  return pool.query(s);\n}\n", "4:n");
+	/* assigned in an init function: stored into an outer variable, a hand-over (§4) */
+	expect("src/a.mjs", PG "let client;\nexport async function init() {\n  client = await pool.connect();\n}\n"
+	       "export function q(s) {\n  return client.query(s);\n}\n", "");
+	/* still a leak when discarded */
+	expect("src/a.mjs", PG "await pool.connect();\nexport async function q(sql) {\n  return pool.query(sql);\n}\n", "3:d");
+}
+
 static void test_top_level_and_names(void)
 {
 	expect("src/a.mjs", PG "const c = await pool.connect();\nawait c.query('x');\nc.release();\n", "3:g:e");
@@ -490,6 +512,7 @@ int main(void)
 	RUN(test_pool_proofs);
 	RUN(test_typed_pools);
 	RUN(test_scope);
+	RUN(test_module_lifetime);
 	RUN(test_top_level_and_names);
 	RUN(test_suppression);
 	RUN(test_calls_that_do_not_throw);
