@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "module.h"
+#include "alias.h"
 #include "scope.h"
 
 #include <stdlib.h>
@@ -987,13 +988,55 @@ struct pg_modules {
 	pg_strmap index;    /* path -> entry */
 	size_t *log;        /* entries looked up since pg_modules_log_reset */
 	size_t nlog, clog;
+	pg_alias *alias;    /* tsconfig/jsconfig path aliases, read through src (logged like modules) */
 };
+
+/* The entry of a config file (alias.c reads tsconfig.json through here), read once. */
+static size_t config_entry(pg_modules *ms, const char *path, pg_buf *out, int *found)
+{
+	size_t *known = pg_strmap_get(&ms->index, path, strlen(path));
+	pg_buf b = PG_BUF_INIT;
+	size_t at;
+	if (known && !out)
+		return *known;
+	*found = ms->src->read(ms->src->ctx, path, out ? out : &b) == PG_OK;
+	if (known) {
+		at = *known;
+	} else {
+		PG_GROW(ms->items, ms->cap, ms->len + 1);
+		at = ms->len++;
+		ms->items[at].path = pg_xstrdup(path);
+		ms->items[at].mod = NULL;
+		ms->items[at].hash = *found ? pg_content_hash((out ? out : &b)->data, (out ? out : &b)->len) : 0;
+		pg_strmap_put(&ms->index, path, strlen(path), at);
+	}
+	pg_buf_free(&b);
+	return at;
+}
+
+static int config_read(void *ctx, const char *path, pg_buf *out)
+{
+	int found = 0;
+	config_entry(ctx, path, out, &found);
+	return found ? PG_OK : pg_error_set(PG_ENOTFOUND, "%s: no such file", path);
+}
+
+/* A result that used an alias depends on every config the mapping looked at. */
+static void config_note(void *ctx, const char *path)
+{
+	pg_modules *ms = ctx;
+	int found;
+	size_t at = config_entry(ms, path, NULL, &found);
+	PG_GROW(ms->log, ms->clog, ms->nlog + 1);
+	ms->log[ms->nlog++] = at;
+}
 
 pg_modules *pg_modules_new(const pg_source *src, const pg_config *cfg)
 {
 	pg_modules *ms = pg_xcalloc(1, sizeof(*ms));
 	ms->src = src;
 	ms->cfg = cfg;
+	ms->alias = pg_alias_new(config_read, config_note, ms);
 	return ms;
 }
 
@@ -1008,6 +1051,7 @@ void pg_modules_free(pg_modules *ms)
 	free(ms->items);
 	free(ms->log);
 	pg_strmap_free(&ms->index);
+	pg_alias_free(ms->alias);
 	free(ms);
 }
 
@@ -1058,18 +1102,13 @@ void pg_modules_log_at(const pg_modules *ms, size_t i, const char **path, uint64
 	*hash = e->hash;
 }
 
-pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+/* The module at a path without its extension: extensions, index files, './db.js' for db.ts. */
+static pg_module *resolve_base(pg_modules *ms, const char *base)
 {
 	static const char *const exts[] = {"", ".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".tsx", ".jsx",
 	                                   "/index.js", "/index.ts", "/index.mjs", "/index.cjs",
 	                                   "/index.tsx", "/index.jsx", NULL};
-	char *dir, *base;
 	pg_module *found = NULL;
-	if (spec[0] != '.')
-		return NULL;
-	dir = pg_path_dirname(from_path);
-	base = pg_path_join(dir, spec);
-	free(dir);
 	for (int i = 0; exts[i] && !found; i++) {
 		char *p = pg_xasprintf("%s%s", base, exts[i]);
 		found = load_exact(ms, p);
@@ -1089,7 +1128,20 @@ pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char 
 			}
 		}
 	}
-	free(base);
+	return found;
+}
+
+pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+{
+	pg_strlist bases = {0};
+	pg_module *found = NULL;
+	if (pg_is_pg_package(spec))
+		return NULL;
+	/* relative, or mapped by the nearest tsconfig/jsconfig (alias.c: the rule deps.c uses too) */
+	pg_alias_bases(ms->alias, from_path, spec, &bases);
+	for (size_t i = 0; i < bases.len && !found; i++)
+		found = resolve_base(ms, bases.items[i]);
+	pg_strlist_free(&bases);
 	return found;
 }
 
@@ -1138,7 +1190,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		if (module_pool_var(m, hit->local))
 			return 1;
 		const pg_import *imp = pg_module_import(m, hit->local, strlen(hit->local));
-		if (!imp || imp->spec[0] != '.')
+		if (!imp)
 			return 0;
 		name = imp->imported;
 		m = pg_modules_resolve(ms, m->path, imp->spec);
@@ -1149,10 +1201,8 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_import *imp,
                               const char *member)
 {
-	pg_module *m;
-	if (imp->spec[0] != '.')
-		return 0;
-	m = pg_modules_resolve(ms, from->path, imp->spec);
+	/* relative or aliased; a package is not of this repository */
+	pg_module *m = pg_modules_resolve(ms, from->path, imp->spec);
 	if (!m)
 		return 0;
 	if (!strcmp(imp->imported, "*") || (member && !strcmp(imp->imported, "=")))
@@ -1167,8 +1217,6 @@ const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, c
 {
 	pg_module *m;
 	const char *name;
-	if (imp->spec[0] != '.')
-		return NULL;
 	m = pg_modules_resolve(ms, from->path, imp->spec);
 	name = imp->imported;
 	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
@@ -1196,7 +1244,7 @@ const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, c
 			return fn;
 		}
 		const pg_import *next = pg_module_import(m, hit->local, strlen(hit->local));
-		if (!next || next->spec[0] != '.')
+		if (!next)
 			return NULL;
 		name = next->imported;
 		m = pg_modules_resolve(ms, m->path, next->spec);
