@@ -148,7 +148,9 @@ static int exported_statement(const pg_module *m, TSNode stmt)
 
 /*
  * A client held in a module-level variable is the module's (no finding) when
- * an exported function (or a method of an exported class) other than the one
+ * the variable itself is exported (`export const client = await
+ * pool.connect()`, `export { client }`: importers share it), or when an
+ * exported function (or a method of an exported class) other than the one
  * that acquires it reads that variable.  Every read of the variable is
  * looked at: one walk of the file, only for such checkouts.
  */
@@ -160,7 +162,7 @@ static int kept_by_module(const pg_module *m, const pg_unit_info *u, TSNode id)
 	uint32_t len;
 	const char *name = pg_text(a, id, &len);
 	pg_walk w;
-	int kept = 0;
+	int kept = exported_local(m, id);
 	pg_walk_init(&w, root);
 	while (!kept && pg_walk_next(&w, &n)) {
 		pg_nk k = pg_nk_of(a, n);

@@ -628,6 +628,10 @@ static void test_module_lifetime(void)
 	/* assigned in an init function: stored into an outer variable, a hand-over (§4) */
 	expect("src/a.mjs", PG "let client;\nexport async function init() {\n  client = await pool.connect();\n}\n"
 	       "export function q(s) {\n  return client.query(s);\n}\n", "");
+	/* the client variable itself exported: importers share it */
+	expect("src/a.mjs", PG "export const client = await pool.connect();\n", "");
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport { pool, client };\n", "");
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport { pool };\n", "3:n");
 	/* still a leak when discarded */
 	expect("src/a.mjs", PG "await pool.connect();\nexport async function q(sql) {\n  return pool.query(sql);\n}\n", "3:d");
 }
