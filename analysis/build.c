@@ -649,10 +649,12 @@ static int is_builtin_call(builder *b, TSNode fn)
 static int is_no_throw_callee(builder *b, TSNode fn)
 {
 	const pg_ast *a = b->a;
+	TSNode obj = pg_nk_of(a, fn) == NK_MEMBER ? pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)) : fn;
+	/* the timers and console are the globals only where no declaration binds their name */
 	if (pg_nk_of(a, fn) == NK_IDENTIFIER && in_list(a, fn, no_throw_fns))
-		return 1;
-	if (pg_nk_of(a, fn) == NK_MEMBER && pg_text_is(a, pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)), "console"))
-		return 1;
+		return pg_scope_resolve(b->m, fn) == PG_NO_BINDING;
+	if (pg_nk_of(a, fn) == NK_MEMBER && pg_nk_of(a, obj) == NK_IDENTIFIER && pg_text_is(a, obj, "console"))
+		return pg_scope_resolve(b->m, obj) == PG_NO_BINDING;
 	return is_builtin_call(b, fn);
 }
 

@@ -608,6 +608,13 @@ static void test_scope(void)
 	       "  const n = Math.max(1, 2);\n  c.release();\n  return n;\n}\n", "");
 	expect("src/a.js", PG "async function f(Math) {\n  const c = await pool.connect();\n"
 	       "  const n = Math.max(1, 2);\n  c.release();\n  return n;\n}\n", "4:g:e:5");
+	/* so are console and the timers */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n"
+	       "  console.log('x');\n  c.release();\n}\n", "");
+	expect("src/a.js", PG "async function f(console) {\n  const c = await pool.connect();\n"
+	       "  console.log('x');\n  c.release();\n}\n", "4:g:e:5");
+	expect("src/a.js", PG "async function f(setTimeout) {\n  const c = await pool.connect();\n"
+	       "  setTimeout(() => {}, 1);\n  c.release();\n}\n", "4:g:e:5");
 }
 
 /* Issue 9 item 8: a module-level client captured by exported functions is the module's. */
