@@ -724,7 +724,7 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
 			              : "the call", r->exit_line, r->raise == RAISE_AWAIT ? "rejects" : "throws");
 		else
 			pg_buf_printf(&path, "leaks when the %s ends at line %u", form == FORM_CHAIN ? "promise chain" :
-			              form == FORM_CALLBACK ? "callback" : "function", r->exit_line);
+			              form == FORM_CALLBACK ? "callback" : u->parent < 0 ? "module" : "function", r->exit_line);
 		if (form == FORM_CALLBACK)
 			pg_buf_printf(&hint, "call `done()` (or `client.release()`) on every path of the callback, "
 			              "including the query's error branch");
