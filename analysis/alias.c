@@ -16,7 +16,7 @@
  *
  * Config files are JSONC: comments and trailing commas are blanked out
  * here, so the strict JSON reader (json.c) stays strict for everyone else.
- * A config that still does not parse is ignored (no aliases), not an error:
+ * A config that still does not parse, or is over 1 MB, is ignored (no aliases), not an error:
  * it is the project's, and the check must go on.  The result is memoised
  * per folder, with the list of config paths it depended on.
  */
@@ -29,6 +29,8 @@
 
 #define PG_ALIAS_MAX_EXTENDS 8
 #define PG_ALIAS_MAX_LEVELS 64
+/* A tsconfig is a few hundred bytes; one this large is not read (no aliases from it). */
+#define PG_ALIAS_MAX_CONFIG_BYTES (1024u * 1024)
 
 typedef struct {
 	char *pattern;
@@ -153,7 +155,7 @@ static int read_layer(pg_alias *al, alias_cfg *c, const char *path, layer *out)
 	pg_buf b = PG_BUF_INIT;
 	int ok;
 	pg_strlist_push(&c->deps, path);
-	if (al->read(al->ctx, path, &b) != PG_OK) {
+	if (al->read(al->ctx, path, &b) != PG_OK || b.len > PG_ALIAS_MAX_CONFIG_BYTES) {
 		pg_buf_free(&b);
 		pg_error_clear();
 		return 0;
