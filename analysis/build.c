@@ -1054,6 +1054,10 @@ static int is_acquisition_value(builder *b, TSNode v)
 	TSNode guard;
 	int awaited;
 	v = pg_unwrap(a, v);
+	/* only what contains the checkout can pass it on; going up the tree costs, looking at bytes does not */
+	if (ts_node_is_null(b->t->acquire) || ts_node_start_byte(v) > ts_node_start_byte(b->t->acquire) ||
+	    ts_node_end_byte(v) < ts_node_end_byte(b->t->acquire))
+		return 0;
 	for (TSNode n = b->t->acquire; !ts_node_is_null(n); n = pg_acq_step(a, n, &awaited, &guard))
 		if (ts_node_eq(n, v))
 			return 1;
