@@ -1680,11 +1680,11 @@ static void stmt(builder *b, TSNode n)
  * one that did not apart (semantics v2 §1).  Negations and nullish
  * comparisons around the tested value are looked through.
  */
-static void collect_guards(builder *b)
+static int collect_guards(builder *b)
 {
 	const pg_ast *a = b->a;
 	TSNode n = b->t->acquire, g, x;
-	int awaited;
+	int awaited, added = 0;
 	while (!ts_node_is_null(n)) {
 		n = pg_acq_step(a, n, &awaited, &g);
 		if (ts_node_is_null(g))
@@ -1696,8 +1696,10 @@ static void collect_guards(builder *b)
 		if (is_simple_path(a, g) && !is_client(b, g) && flag_index(b, g) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
 			b->t->flag_bind[b->t->nflags] = path_binding(b, g);
 			b->t->flags[b->t->nflags++] = pg_text_dup(a, g, 0);
+			added++;
 		}
 	}
+	return added;
 }
 
 /* A guard's test with any `!` around it: the flag and its polarity, or 0. */
@@ -1816,8 +1818,7 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 		size_t nl = chain_links(a, n, links);
 		collect_flags(&b, nl ? links[nl - 1].call : n);
 	} else {
-		collect_guards(&b);
-		if (t->nflags)
+		if (collect_guards(&b))
 			collect_guard_aliases(&b, body);
 		collect_flags(&b, body);
 	}
