@@ -53,6 +53,7 @@ struct pg_engine {
 	size_t last_nunits;   /* units of the file check_buffer last parsed */
 	int last_parsed;      /* did it parse (or reuse) the file at all */
 	pg_buf reused_deps;   /* the dependency list of the file record last reused, if it was */
+	pg_module *last;      /* the module check_buffer last built: the next text of the same path reparses from it */
 };
 
 int pg_engine_new(pg_engine **out, const pg_config *cfg, const pg_source *src)
@@ -72,6 +73,7 @@ void pg_engine_free(pg_engine *e)
 	if (!e)
 		return;
 	pg_modules_free(e->an.ms);
+	pg_module_free(e->last);
 	pg_buf_free(&e->an.notices);
 	pg_strmap_free(&e->dep_hashes);
 	pg_buf_free(&e->reused_deps);
@@ -546,7 +548,9 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 		}
 	}
 
-	rc = pg_module_build(&m, path, lang, data, len, e->cfg);
+	/* An editor sends the same file again and again: tree-sitter reuses what did not change. */
+	rc = pg_module_build_from(&m, path, lang, data, len, e->cfg,
+	                          e->last && !strcmp(e->last->path, path) ? e->last : NULL);
 	if (rc == PG_ELIMIT) {
 		/* a file the parser cannot get through in its time is skipped, and said so */
 		e->stats.skipped++;
@@ -585,7 +589,8 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 	free(results);
 	pg_findings_free(&found);
 	pg_units_free(&all);
-	pg_module_free(m);
+	pg_module_free(e->last);
+	e->last = m;
 	return rc;
 }
 

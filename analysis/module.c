@@ -955,6 +955,12 @@ static int contains_acquire_word(const char *src, size_t len, const pg_config *c
 int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
                     const pg_config *cfg)
 {
+	return pg_module_build_from(out, path, lang, src, len, cfg, NULL);
+}
+
+int pg_module_build_from(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
+                         const pg_config *cfg, const pg_module *prev)
+{
 	pg_module *m;
 	pending_list news = {0};
 	TSTreeCursor cur;
@@ -971,7 +977,7 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 	m->lang = lang;
 	pg_buf_put(&m->src, src, len);
 	m->maybe_acquires = contains_acquire_word(src, len, cfg);
-	rc = pg_ast_parse(&m->ast, lang, m->src.data, (uint32_t)len);
+	rc = pg_ast_parse_from(&m->ast, lang, m->src.data, (uint32_t)len, prev && prev->lang == lang ? &prev->ast : NULL);
 	if (rc < 0) {
 		pg_module_free(m);
 		return rc;

@@ -111,6 +111,9 @@ typedef struct pg_module {
 /* Builds a module from bytes it takes a copy of. */
 int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
                     const pg_config *cfg);
+/* The same, parsing incrementally from `prev`, an earlier version of the same file (not changed). */
+int pg_module_build_from(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
+                         const pg_config *cfg, const pg_module *prev);
 void pg_module_free(pg_module *m);
 
 const pg_import *pg_module_import(const pg_module *m, const char *local, size_t n);
