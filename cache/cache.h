@@ -104,14 +104,14 @@ int pg_cache_verify(pg_cache *c);
 /* --- where the cache lives ------------------------------------------------ */
 
 /*
- * PGLEAK_CACHE_DIR; else <common git dir>/pgleak for the repository that
- * contains the current directory (GIT_DIR and GIT_COMMON_DIR honoured, so
- * linked worktrees share one cache); else $XDG_CACHE_HOME/pgleak; else
- * ~/.cache/pgleak.  Never NULL; owned by the caller.
+ * The cache's folder: PGLEAK_CACHE_DIR (a relative value taken from
+ * `workroot`, the work tree's root, when there is one); else
+ * `commondir`/pgleak (the repository's common git directory, shared by
+ * linked worktrees); else $XDG_CACHE_HOME/pgleak; else ~/.cache/pgleak.
+ * Either argument may be NULL (no repository, a bare one).  Never NULL;
+ * owned by the caller.
  */
-char *pg_cache_default_dir(void);
-/* The same for a repository the caller has open (git_repository_commondir). */
-char *pg_cache_dir_for_commondir(const char *commondir);
+char *pg_cache_dir_choose(const char *commondir, const char *workroot);
 
 /* PGLEAK_CACHE_MAX_BYTES parsed, or the default; PG_EINVALID on a bad value. */
 int pg_cache_max_bytes_from_env(uint64_t *out);

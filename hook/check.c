@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cache.h"
+#include "cachedir.h"
 #include "commands.h"
 #include "engine.h"
 #include "report.h"
@@ -455,12 +455,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	}
 	pg_signals_catch("check stopped");
 	/* The cache only ever saves work: a cache that cannot be used is said once and skipped. */
-	char *cache_dir = pg_cache_default_dir();
-	pg_cache *cache = NULL;
-	pg_cache_open(&cache, cache_dir, 0);
-	free(cache_dir);
-	if (pg_cache_warning(cache) && !o->quiet)
-		fprintf(stderr, "pgleak-hook: %s\n", pg_cache_warning(cache));
+	pg_cache *cache = pg_cachedir_open(NULL, "pgleak-hook", o->quiet);
 	pg_engine_set_cache(e, cache);
 	for (size_t i = 0; i < files->len; i++) {
 		const char *path = files->items[i].path;

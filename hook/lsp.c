@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
+#include "cachedir.h"
 #include "commands.h"
 #include "engine.h"
 #include "json.h"
@@ -401,11 +401,7 @@ int pg_lsp_serve(FILE *in, FILE *out, int use_cache)
 	s.out = out;
 	pg_config_init(&s.cfg);
 	if (use_cache) {
-		char *dir = pg_cache_default_dir();
-		pg_cache_open(&s.cache, dir, 0);
-		free(dir);
-		if (pg_cache_warning(s.cache))
-			fprintf(stderr, "pgleak-hook lsp: %s\n", pg_cache_warning(s.cache));
+		s.cache = pg_cachedir_open(NULL, "pgleak-hook lsp", 0);
 	}
 	while ((rc = lsp_read_frame(in, &body)) == 0)
 		if (lsp_dispatch(&s, body.data, body.len, &code))

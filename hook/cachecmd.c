@@ -1,12 +1,12 @@
 /*
- * cmd.c - `pgleak-hook cache stats|clear|path|verify [--format text|json]`.
+ * cachecmd.c - `pgleak-hook cache stats|clear|path|verify [--format text|json]`.
  *
  * `stats` opens the cache read-only, so asking for figures never creates
  * a cache directory or disturbs the recency of entries.  `clear` takes the
  * cache's exclusive lock and writes an empty segment, which other processes
  * using the cache at that moment survive (see cache.c).
  */
-#include "cache.h"
+#include "cachedir.h"
 #include "commands.h"
 #include "json.h"
 
@@ -22,7 +22,8 @@ static const char usage[] =
 	"  path    print the cache directory\n"
 	"  verify  check every record of the cache files\n"
 	"\n"
-	"The cache lives in $PGLEAK_CACHE_DIR, else pgleak/ in the repository's\n"
+	"The cache lives in $PGLEAK_CACHE_DIR (a relative one from the work tree's\n"
+	"root), else pgleak/ in the repository's\n"
 	"common git directory, else $XDG_CACHE_HOME/pgleak (~/.cache/pgleak).\n"
 	"Its size is limited to PGLEAK_CACHE_MAX_BYTES (default 64M; K, M, G\n"
 	"suffixes), evicting what was used least recently.\n";
@@ -107,7 +108,7 @@ int pg_cmd_cache(int argc, char **argv)
 		return 2;
 	}
 
-	dir = pg_cache_default_dir();
+	dir = pg_cachedir_path(NULL);
 	if (!strcmp(sub, "path")) {
 		if (json) {
 			pg_buf b = PG_BUF_INIT;
