@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
-#include "engine.h"
+#include "types.h"
 
 typedef enum {
 	NK_OTHER = 0,

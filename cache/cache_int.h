@@ -40,27 +40,6 @@
 /* A read refreshes an entry's recency at most this often (minutes). */
 #define PG_TOUCH_MINUTES 60u
 
-static inline void pg_le32_put(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline void pg_le64_put(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline uint32_t pg_le32_get(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t pg_le64_get(const uint8_t *p)
-{
-	return (uint64_t)pg_le32_get(p) | (uint64_t)pg_le32_get(p + 4) << 32;
-}
 
 static inline size_t pg_rec_size(uint32_t len)
 {

@@ -3,7 +3,8 @@
  * a JavaScript or TypeScript source that states what the analysis must find
  * in it (the format is in tests/cases/README.md).
  *
- * Every case is analysed as `src/NAME` by the engine, with no cache, through
+ * Every case is analysed as `src/NAME` by the analyser itself (no engine, no
+ * cache: analysis/analyser.h), through
  * a source that serves the other files of `src/` from tests/cases/modules/,
  * so relative imports ('./db.js') resolve to the shared sibling modules.
  * The findings are compared with the `// expect:` lines: the same count, and
@@ -20,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "analyser.h"
 #include "unit.h"
 
 #define UNIT_NAME "cases"
@@ -150,15 +151,15 @@ static int analyse(const char *name, const char *data, size_t len, pg_findings *
 	char *path = pg_xasprintf("src/%s", name);
 	pg_config cfg;
 	pg_source source = {read_module, NULL, NULL};
-	pg_engine *e = NULL;
+	pg_analyser *a = NULL;
 	int rc = 0;
 	pg_config_init(&cfg);
-	if (pg_engine_new(&e, &cfg, &source) || pg_engine_check_buffer(e, path, data, len, f, NULL)) {
+	if (pg_analyser_new(&a, &cfg, &source) || pg_analyser_check(a, path, data, len, f, NULL)) {
 		fprintf(stderr, "    %s: engine error: %s\n", name, pg_error_last());
 		rc = -1;
 	}
 	pg_findings_sort(f);
-	pg_engine_free(e);
+	pg_analyser_free(a);
 	pg_config_free(&cfg);
 	free(path);
 	return rc;

@@ -63,6 +63,29 @@ void pg_buf_vprintf(pg_buf *b, const char *fmt, va_list ap);
 /* Takes the bytes out of the buffer (never NULL); the buffer is left empty. */
 char *pg_buf_detach(pg_buf *b);
 
+/* Little-endian fixed-width integers, as every on-disk format here stores them. */
+static inline void pg_le32_put(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void pg_le64_put(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint32_t pg_le32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t pg_le64_get(const uint8_t *p)
+{
+	return (uint64_t)pg_le32_get(p) | (uint64_t)pg_le32_get(p + 4) << 32;
+}
+
 /* Reads a whole file.  PG_ENOTFOUND when it does not exist. */
 int pg_read_file(const char *path, pg_buf *out);
 

@@ -1,5 +1,5 @@
 /*
- * record.c - what the engine stores under a key: findings, units and an
+ * record.c - what the reuse layer stores under a key: findings, units and an
  * opaque blob, as bytes.
  *
  * Layout (little-endian): "PGF1", counts of findings and units, the blob's
@@ -10,9 +10,10 @@
  * PG_EINVALID, never as a crash or a huge allocation, so every count is
  * checked against the bytes that remain before anything is allocated.
  */
-#include "cache_int.h"
+#include "record.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define REC_MAGIC 0x31464750u /* "PGF1" */
 #define NULL_STR 0xffffffffu
@@ -40,7 +41,7 @@ static void put_str(pg_buf *b, const char *s)
 	pg_buf_put(b, s, n);
 }
 
-void pg_cache_record_encode(pg_buf *out, const pg_findings *f, const pg_units *u,
+void pg_record_encode(pg_buf *out, const pg_findings *f, const pg_units *u,
                             const void *extra, size_t extra_len)
 {
 	size_t nf = f ? f->len : 0, nu = u ? u->len : 0;
@@ -127,7 +128,7 @@ static uint32_t shifted(reader *r, uint32_t v, int64_t delta, int keep_zero)
 	return (uint32_t)x;
 }
 
-int pg_cache_record_decode(const void *data, size_t len, const pg_cache_shift *shift,
+int pg_record_decode(const void *data, size_t len, const pg_record_shift *shift,
                            pg_findings *f, pg_units *u, pg_buf *extra)
 {
 	reader r = {data, len, 0};

@@ -1,22 +1,15 @@
 /*
- * engine.h - the public face of the leak analysis.
- *
- * Everything outside analysis/ (the command line, the git diff, the cache)
- * talks to the analyser through this header only.  The engine is given a way
- * to read files (pg_source: from disk for `check`, from git blobs for `run`
- * and `diff`) and a configuration, and answers, for one file, the list of
- * its functions and the findings in them.
- *
- * Errors follow libgit2's style: functions return 0 on success and a
- * negative value on failure, and pg_error_last() holds the message.
+ * types.h - what every layer says to every other: languages, findings,
+ * units, and the way files are read (pg_source).  At the bottom with
+ * util.h, so that the analysis, the store and the commands share these
+ * without including each other's headers.
  */
-#ifndef PG_ENGINE_H
-#define PG_ENGINE_H
+#ifndef PG_TYPES_H
+#define PG_TYPES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "util.h"
 
 typedef enum {
@@ -116,44 +109,5 @@ typedef struct {
 	void *ctx;
 	pg_fingerprint_fn fingerprint; /* may be NULL */
 } pg_source;
-
-/* Counters of one engine's lifetime; summed into the report's "stats". */
-typedef struct {
-	size_t files;      /* files looked at */
-	size_t parsed;     /* files actually parsed */
-	size_t functions;  /* functions (units) in the files parsed or reused */
-	size_t analyzed;   /* functions holding an acquisition whose paths were analysed this run */
-	size_t cached;     /* functions whose result came from the cache (a reused file: all of them) */
-	size_t skipped;    /* files skipped (too large, not text) */
-	uint64_t bytes;    /* bytes of the files looked at */
-} pg_stats;
-
-typedef struct pg_engine pg_engine;
-
-/* The engine keeps pointers to cfg and src: both must outlive it. */
-int pg_engine_new(pg_engine **out, const pg_config *cfg, const pg_source *src);
-void pg_engine_free(pg_engine *e);
-
-/*
- * Analyses one file.  Appends its findings (suppressions already applied)
- * to `out`, and, when `units` is not NULL, appends the file's functions.
- * A file that does not parse cleanly is still analysed where it can be.
- * Returns 0, PG_ENOTFOUND, or another negative value on an internal error.
- */
-int pg_engine_check_file(pg_engine *e, const char *path, pg_findings *out, pg_units *units);
-
-/* Like pg_engine_check_file, on bytes the caller already has. */
-int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, size_t len,
-                           pg_findings *out, pg_units *units);
-
-const pg_stats *pg_engine_stats(const pg_engine *e);
-
-/*
- * Lets the engine reuse and store results in an on-disk cache (cache/cache.h).
- * The engine does not own it: the caller opens it before and closes it
- * after.  Without one, everything is analysed.
- */
-struct pg_cache;
-void pg_engine_set_cache(pg_engine *e, struct pg_cache *c);
 
 #endif
