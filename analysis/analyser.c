@@ -4,11 +4,10 @@
  * other files looked at (see analyser.h).
  *
  * A file is first scanned for a member call of an acquire method
- * (pg_may_acquire); a file without one cannot hold an acquisition and need
- * not be parsed (the callers skip it, so a commit that touches no file
- * naming an acquire method parses nothing).
+ * (pg_may_acquire, prescan.c); a file without one cannot hold an
+ * acquisition and need not be parsed (the callers skip it, so a commit that
+ * touches no file naming an acquire method parses nothing).
  */
-#define _GNU_SOURCE /* memmem */
 #include "analyser.h"
 
 #include <stdio.h>
@@ -40,61 +39,6 @@ void pg_analyser_free(pg_analyser *a)
 	pg_modules_free(a->an.ms);
 	pg_buf_free(&a->an.notices);
 	free(a);
-}
-
-/* ---- the pre-scan ------------------------------------------------------------ */
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* ASCII identifier characters only: a non-ASCII byte may be anything to the parser (even an
- * error it recovers from), and taking it as "not a name" only makes the scan accept more. */
-static int is_ident_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
-}
-
-/* The index of the last character before `at` that is not white space or inside a block comment. */
-static size_t skip_back(const char *data, size_t at)
-{
-	for (;;) {
-		while (at > 0 && is_space(data[at - 1]))
-			at--;
-		if (at >= 2 && data[at - 1] == '/' && data[at - 2] == '*') {
-			size_t k = at - 2;
-			while (k >= 2 && !(data[k - 2] == '/' && data[k - 1] == '*'))
-				k--;
-			if (k < 2)
-				return 0;
-			at = k - 2;
-			continue;
-		}
-		return at;
-	}
-}
-
-/*
- * The name, preceded by a dot (white space and block comments allowed
- * between) and not followed by a character that would make it a longer
- * name: `disconnect(`, `connectionString` and the bare word in prose do not
- * count; `pool.connect<T>(` does.
- */
-int pg_may_acquire(const pg_config *cfg, const char *data, size_t len)
-{
-	for (size_t i = 0; i < cfg->acquire.len; i++) {
-		const char *w = cfg->acquire.items[i];
-		size_t wl = strlen(w), at = 0;
-		const char *hit;
-		while (wl && at < len && (hit = memmem(data + at, len - at, w, wl)) != NULL) {
-			size_t pos = (size_t)(hit - data), before = skip_back(data, pos), after = pos + wl;
-			at = pos + 1;
-			if (before > 0 && data[before - 1] == '.' && (after >= len || !is_ident_char(data[after])))
-				return 1;
-		}
-	}
-	return 0;
 }
 
 /* ---- parsing and units ------------------------------------------------------- */

@@ -760,17 +760,6 @@ static void group_sites(pg_module *m)
 	free(fill);
 }
 
-static int contains_acquire_word(const char *src, size_t len, const pg_config *cfg)
-{
-	for (size_t i = 0; i < cfg->acquire.len; i++) {
-		const char *w = cfg->acquire.items[i];
-		size_t wl = strlen(w);
-		if (wl && len >= wl && memmem(src, len, w, wl))
-			return 1;
-	}
-	return 0;
-}
-
 int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
                     const pg_config *cfg)
 {
@@ -789,7 +778,7 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 	m->path = pg_xstrdup(path);
 	m->lang = lang;
 	pg_buf_put(&m->src, src, len);
-	m->maybe_acquires = contains_acquire_word(src, len, cfg);
+	m->maybe_acquires = pg_may_acquire(cfg, src, len);
 	rc = pg_ast_parse(&m->ast, lang, m->src.data, (uint32_t)len);
 	if (rc < 0) {
 		pg_module_free(m);

@@ -7,6 +7,7 @@
 #define PG_CACHE_INT_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -174,7 +175,8 @@ char *pg_cache_log_name(const pg_cache *c, uint64_t id);
 int pg_cache_write_replace(pg_cache *c, const char *name, const void *data, size_t len);
 /* Reads a file descriptor from offset 0, at most `max` bytes. */
 int pg_cache_read_fd(int fd, size_t max, pg_buf *out);
+/* pwrite(2) of all of `data` at `off`, retrying short writes: 0, or -1 with errno set. */
+int pg_cache_write_all(int fd, const void *data, size_t len, off_t off);
 
-int pg_stats_file_read(pg_cache *c, pg_stats_file *s);
 
 #endif

@@ -2,7 +2,7 @@
  * findings.c - the lists of findings and units the engine hands out, and
  * the names of kinds and exits as the JSON contract spells them.
  */
-#include "engine.h"
+#include "types.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,31 @@ const char *pg_via_name(pg_via via)
 	return "end";
 }
 
+int pg_is_declaration_file(const char *path)
+{
+	static const char *const ends[] = {".d.ts", ".d.mts", ".d.cts"};
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		size_t k = strlen(ends[i]);
+		if (n >= k && !strcmp(path + n - k, ends[i]))
+			return 1;
+	}
+	return 0;
+}
+
+int pg_folder_is_skipped(const char *name)
+{
+	return name[0] == '.' || !strcmp(name, "node_modules");
+}
+
+int pg_path_in_node_modules(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "node_modules")) != NULL; p++)
+		if ((p == path || p[-1] == '/') && (p[12] == '\0' || p[12] == '/'))
+			return 1;
+	return 0;
+}
+
 pg_lang pg_lang_from_path(const char *path)
 {
 	const char *dot = strrchr(path, '.');
@@ -36,13 +61,8 @@ pg_lang pg_lang_from_path(const char *path)
 		return PG_LANG_NONE;
 	if (!strcmp(dot, ".js") || !strcmp(dot, ".mjs") || !strcmp(dot, ".cjs") || !strcmp(dot, ".jsx"))
 		return PG_LANG_JS;
-	if (!strcmp(dot, ".ts") || !strcmp(dot, ".mts") || !strcmp(dot, ".cts")) {
-		/* declaration files hold no code */
-		size_t n = strlen(path);
-		if (n >= 5 && (!strcmp(path + n - 5, ".d.ts")))
-			return PG_LANG_NONE;
-		return PG_LANG_TS;
-	}
+	if (!strcmp(dot, ".ts") || !strcmp(dot, ".mts") || !strcmp(dot, ".cts"))
+		return pg_is_declaration_file(path) ? PG_LANG_NONE : PG_LANG_TS;
 	if (!strcmp(dot, ".tsx"))
 		return PG_LANG_TSX;
 	return PG_LANG_NONE;

@@ -19,8 +19,19 @@ typedef enum {
 	PG_LANG_TSX       /* .tsx */
 } pg_lang;
 
-/* Language by file name extension; PG_LANG_NONE when not JS/TS. */
+/*
+ * Language by file name extension; PG_LANG_NONE when not JS/TS, and for a
+ * declaration file (pg_is_declaration_file), which holds no code.  This is
+ * what "a source file" means everywhere: check's walk, the staged diff, the
+ * importer scan, the module resolution.
+ */
 pg_lang pg_lang_from_path(const char *path);
+/* .d.ts, .d.mts, .d.cts: TypeScript declarations, nothing to check (and no error to name one). */
+int pg_is_declaration_file(const char *path);
+/* A folder whose files are not the project's code for `check`: node_modules, and dot-folders (.git, .next). */
+int pg_folder_is_skipped(const char *name);
+/* Is one of the path's segments node_modules (the dependencies the git-side walks leave out)? */
+int pg_path_in_node_modules(const char *path);
 
 typedef enum {
 	PG_KIND_NEVER_RELEASED = 0,

@@ -9,8 +9,8 @@
  * resolves a pool or helper one module away.
  *
  * Only a file that names an acquire method can hold an acquisition, hence
- * a finding (the engine's own pre-filter, analysis/engine.c): any other
- * importer is dropped without a look at its specifiers.
+ * a finding (the analysis's pre-scan, pg_may_acquire, the one the engine
+ * uses): any other importer is dropped without a look at its specifiers.
  *
  * What the scan needs from a blob (does it name an acquire method; its
  * relative specifiers) depends only on the blob's bytes and the acquire
@@ -19,12 +19,12 @@
  * '0' (no acquire name: nothing else is kept) or '1', followed by the
  * specifiers, each ended by a NUL.
  */
-#define _GNU_SOURCE /* memmem */
 #include "deps.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyser.h"
 #include "cache.h"
 #include "repo.h"
 
@@ -54,24 +54,13 @@ static const char *key_name(const char *key)
 	return slash ? slash + 1 : key;
 }
 
-static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
-{
-	size_t i;
-	for (i = 0; i < cfg->acquire.len; i++) {
-		size_t n = strlen(cfg->acquire.items[i]);
-		if (n && memmem(data, len, cfg->acquire.items[i], n))
-			return 1;
-	}
-	return 0;
-}
-
 /* Builds the record (see the top of the file) of a blob's bytes into *rec. */
 static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config *cfg)
 {
 	size_t i;
 
 	pg_buf_clear(rec);
-	if (!mentions_acquire(cfg, text, len)) {
+	if (!pg_may_acquire(cfg, text, len)) {
 		pg_buf_putc(rec, '0');
 		return;
 	}
