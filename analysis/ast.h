@@ -51,9 +51,6 @@ typedef enum {
 
 typedef struct pg_lang_info pg_lang_info;
 
-/* The tables of one grammar; built once, never freed (they are static). */
-const pg_lang_info *pg_ast_lang(pg_lang lang);
-const TSLanguage *pg_ast_ts_language(const pg_lang_info *li);
 
 /* A parsed file: the tree and the bytes it points into (not owned). */
 typedef struct {

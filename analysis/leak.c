@@ -745,15 +745,6 @@ int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *
 	return job.rc;
 }
 
-int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out)
-{
-	int rc = PG_OK;
-	for (size_t u = 0; u < m->nunits && rc == PG_OK; u++)
-		if (pg_module_unit_has_sites(m, u))
-			rc = pg_leak_check_unit(an, m, u, out);
-	return rc;
-}
-
 int pg_module_unit_has_sites(const pg_module *m, size_t unit)
 {
 	return m->unit_site_start[unit + 1] > m->unit_site_start[unit];
