@@ -77,6 +77,11 @@ void pg_engine_set_cache(pg_engine *e, pg_cache *c)
 	e->cache = c && pg_cache_enabled(c) ? c : NULL;
 }
 
+int pg_engine_check_text(void *engine, const char *path, const char *data, size_t len, pg_findings *out)
+{
+	return pg_engine_check_buffer(engine, path, data, len, out, NULL);
+}
+
 const pg_stats *pg_engine_stats(const pg_engine *e)
 {
 	return &e->stats;
@@ -381,6 +386,7 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 		}
 	}
 
+	/* An editor sends the same file again and again: the analyser reparses from the last one. */
 	rc = pg_analyser_parse(e->an, path, lang, data, len, &m);
 	if (rc == PG_ELIMIT) {
 		/* a file the parser cannot get through in its time is skipped, and said so */
@@ -419,7 +425,7 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 	free(results);
 	pg_findings_free(&found);
 	pg_units_free(&all);
-	pg_module_free(m);
+	pg_analyser_done(e->an, m);
 	return rc;
 }
 

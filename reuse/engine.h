@@ -52,6 +52,9 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 
 const pg_stats *pg_engine_stats(const pg_engine *e);
 
+/* pg_engine_check_buffer without units, shaped as pg_fix_checker's check (ctx: the engine). */
+int pg_engine_check_text(void *engine, const char *path, const char *data, size_t len, pg_findings *out);
+
 /*
  * Lets the engine reuse and store results in an on-disk cache (cache/cache.h).
  * The engine does not own it: the caller opens it before and closes it
