@@ -16,10 +16,12 @@
 
 #include "leak.h"
 #include "module.h"
+#include "scope.h"
 
 struct pg_analyser {
 	pg_analysis an;
 	pg_source src;
+	pg_module *last; /* the file last done with: the next text of the same path reparses from it */
 };
 
 int pg_analyser_new(pg_analyser **out, const pg_config *cfg, const pg_source *src)
@@ -37,6 +39,7 @@ void pg_analyser_free(pg_analyser *a)
 	if (!a)
 		return;
 	pg_modules_free(a->an.ms);
+	pg_module_free(a->last);
 	pg_buf_free(&a->an.notices);
 	free(a);
 }
@@ -46,7 +49,15 @@ void pg_analyser_free(pg_analyser *a)
 int pg_analyser_parse(pg_analyser *a, const char *path, pg_lang lang, const char *data, size_t len,
                       pg_module **out)
 {
-	return pg_module_build(out, path, lang, data, len, a->an.cfg);
+	/* An editor sends the same file again and again: tree-sitter reuses what did not change. */
+	return pg_module_build_from(out, path, lang, data, len, a->an.cfg,
+	                            a->last && !strcmp(a->last->path, path) ? a->last : NULL);
+}
+
+void pg_analyser_done(pg_analyser *a, pg_module *m)
+{
+	pg_module_free(a->last);
+	a->last = m;
 }
 
 int pg_analyser_parsed_cleanly(const pg_module *m)
@@ -121,6 +132,13 @@ void pg_analyser_file_facts(const pg_module *m, pg_buf *out)
 	put_list(out, &m->pg_namespaces);
 	put_list(out, &m->pool_vars);
 	put_list(out, &m->pool_fields);
+	put_u64(out, m->nfield_cands);
+	for (size_t i = 0; i < m->nfield_cands; i++) {
+		uint32_t len;
+		const char *t = pg_text(&m->ast, m->field_cands[i].value, &len);
+		put_str(out, m->field_cands[i].name);
+		put_bytes(out, t, len);
+	}
 	put_u64(out, m->nimports);
 	for (size_t i = 0; i < m->nimports; i++) {
 		put_str(out, m->imports[i].local);
@@ -148,7 +166,7 @@ static void put_helpers(pg_buf *out, const pg_module *m, TSNode root)
 {
 	const pg_ast *a = &m->ast;
 	TSNode todo[PG_MAX_KEYED_HELPERS + 1];
-	const pg_named_fn *done[PG_MAX_KEYED_HELPERS];
+	TSNode done[PG_MAX_KEYED_HELPERS];
 	size_t ntodo = 0, ndone = 0, next = 0;
 	todo[ntodo++] = root;
 	while (next < ntodo) {
@@ -162,8 +180,10 @@ static void put_helpers(pg_buf *out, const pg_module *m, TSNode root)
 			uint32_t len;
 			const char *t = pg_text(a, f, &len);
 			const pg_named_fn *fn = NULL;
+			TSNode target = {{0, 0, 0, 0}, NULL, NULL};
 			if (pg_nk_of(a, f) == NK_IDENTIFIER) {
-				fn = pg_module_fn(m, t, len);
+				/* the function the name is bound to there, as the analysis resolves it */
+				target = pg_scope_function(m, f);
 			} else if (pg_nk_of(a, f) == NK_MEMBER &&
 			           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, f, F_OBJECT))) == NK_THIS) {
 				/* this.helper(...): the file's methods are keyed "this.name" */
@@ -171,16 +191,18 @@ static void put_helpers(pg_buf *out, const pg_module *m, TSNode root)
 				char *key = pg_xasprintf("this.%.*s", (int)len, t);
 				fn = pg_module_fn(m, key, strlen(key));
 				free(key);
+				if (fn)
+					target = fn->node;
 			}
-			int known = 0;
-			for (size_t i = 0; fn && i < ndone; i++)
-				known |= done[i] == fn;
-			if (fn && !known && ndone < PG_MAX_KEYED_HELPERS) {
+			int known = ts_node_is_null(target);
+			for (size_t i = 0; !known && i < ndone; i++)
+				known |= ts_node_eq(done[i], target);
+			if (!known && ndone < PG_MAX_KEYED_HELPERS) {
 				uint32_t bl;
-				const char *bytes = pg_text(a, fn->node, &bl);
-				done[ndone++] = fn;
+				const char *bytes = pg_text(a, target, &bl);
+				done[ndone++] = target;
 				put_bytes(out, bytes, bl);
-				todo[ntodo++] = fn->node;
+				todo[ntodo++] = target;
 			}
 		}
 		pg_walk_done(&w);
@@ -234,6 +256,6 @@ int pg_analyser_check(pg_analyser *a, const char *path, const char *data, size_t
 			rc = pg_analyser_check_unit(a, m, u, out);
 	if (rc == PG_OK && units)
 		pg_analyser_units(m, units);
-	pg_module_free(m);
+	pg_analyser_done(a, m);
 	return rc;
 }

@@ -40,6 +40,12 @@ int pg_may_acquire(const pg_config *cfg, const char *data, size_t len);
  */
 int pg_analyser_parse(pg_analyser *a, const char *path, pg_lang lang, const char *data, size_t len,
                       pg_module **out);
+/*
+ * Done with a parsed file: the analyser keeps it (until the next one, or
+ * its end) so that the next parse of the same path, an editor's next
+ * version of the buffer, reuses what did not change.  Or pg_module_free.
+ */
+void pg_analyser_done(pg_analyser *a, pg_module *m);
 void pg_module_free(pg_module *m);
 
 /* Did the file parse without an error (a function's bytes then decide its tree)? */
@@ -54,7 +60,8 @@ void pg_analyser_units(const pg_module *m, pg_units *out);
  * What the findings of one unit depend on inside its file, as bytes for a
  * key: the file-wide facts (imports, exports, pools; the same for every
  * unit), and the unit's own (its name, its bytes, the bytes of the
- * same-file functions and this.methods it calls, transitively, bounded).
+ * same-file functions and this.methods it calls as the scope resolver binds
+ * them, transitively, bounded).
  * Appended to `out`, each field length-prefixed.
  */
 void pg_analyser_file_facts(const pg_module *m, pg_buf *out);
