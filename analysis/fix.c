@@ -716,7 +716,7 @@ int pg_fix_buffer(const pg_fix_checker *chk, const pg_config *cfg, const char *p
 	if (left) {
 		pg_findings_free(&now);
 		pg_findings_init(&now);
-		rc = chk->check(chk->ctx, path, out->data ? out->data : "", out->len, &now);
+		rc = chk->check(chk->ctx, path, out->data, out->len, &now);
 		pg_findings_sort(&now);
 		for (size_t i = 0; rc == PG_OK && i < now.len; i++)
 			pg_findings_push_copy(left, &now.items[i]);

@@ -615,8 +615,7 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
 			pg_buf_printf(&msg, "the client checked out of `%s` is never released", rtext);
 		else
 			pg_buf_printf(&msg, "the client checked out of `%s` is not released on every path", rtext);
-		f.via = r->via == VIA_RETURN ? PG_VIA_RETURN : r->via == VIA_THROW ? PG_VIA_THROW
-		        : r->via == VIA_EXCEPTION ? PG_VIA_EXCEPTION : PG_VIA_END;
+		f.via = pg_edge_exit(r->via);
 		f.exit_line = r->exit_line;
 		if (r->lost)
 			pg_buf_printf(&path, "leaks when line %u checks out or assigns another client while this one is "
@@ -646,9 +645,9 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
 			              rtext);
 		break;
 	}
-	f.message = msg.data ? msg.data : "";
-	f.path_text = path.data ? path.data : "";
-	f.hint = hint.data ? hint.data : "";
+	f.message = msg.data;
+	f.path_text = path.data;
+	f.hint = hint.data;
 	pg_findings_push_copy(out, &f);
 	pg_buf_free(&msg);
 	pg_buf_free(&path);

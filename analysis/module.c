@@ -1129,7 +1129,7 @@ static pg_module *load_exact(pg_modules *ms, const char *path)
 		if (lang != PG_LANG_NONE && ms->src->read(ms->src->ctx, path, &b) == PG_OK) {
 			hash = pg_content_hash(b.data, b.len);
 			if (b.len <= ms->cfg->max_file_bytes && !(b.len && memchr(b.data, '\0', b.len)))
-				pg_module_build(&mod, path, lang, b.data ? b.data : "", b.len, ms->cfg);
+				pg_module_build(&mod, path, lang, b.data, b.len, ms->cfg);
 		}
 		pg_buf_free(&b);
 		PG_GROW(ms->items, ms->cap, ms->len + 1);

@@ -89,18 +89,18 @@ static int map_segment(pg_cache *c, const uint8_t **seg, size_t *size, pg_seg_hd
 	*seg = NULL;
 	*size = 0;
 	if (fd < 0)
-		return -1;
+		return PG_ERROR;
 	if (fstat(fd, &st) != 0 || st.st_size < PG_SEG_HDR || (uint64_t)st.st_size > SIZE_MAX / 2) {
 		close(fd);
-		return -1;
+		return PG_ERROR;
 	}
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED)
-		return -1;
+		return PG_ERROR;
 	if (pg_seg_hdr_read(m, (size_t)st.st_size, h) != 0) {
 		munmap(m, (size_t)st.st_size);
-		return -1;
+		return PG_ERROR;
 	}
 	*seg = m;
 	*size = (size_t)st.st_size;
@@ -149,10 +149,10 @@ static int mkdir_p(const char *dir)
 	if (rc == 0) {
 		struct stat st;
 		if (stat(dir, &st) != 0)
-			return -1;
+			return PG_ERROR;
 		if (!S_ISDIR(st.st_mode)) {
 			errno = ENOTDIR;
-			return -1;
+			return PG_ERROR;
 		}
 	}
 	return rc;
@@ -362,7 +362,7 @@ static int stats_copy_read(const uint8_t *p, pg_stats_file *s)
 {
 	if (memcmp(p, PG_STATS_MAGIC, 8) != 0 || pg_le32_get(p + 8) != PG_CACHE_FORMAT ||
 	    pg_le64_get(p + 64) != XXH3_64bits_withSeed(p, 64, PG_SEED_HDR))
-		return -1;
+		return PG_ERROR;
 	s->runs = pg_le64_get(p + 16);
 	s->last_hits = pg_le64_get(p + 24);
 	s->last_misses = pg_le64_get(p + 32);
@@ -381,7 +381,7 @@ static int stats_file_read(pg_cache *c, pg_stats_file *s)
 	free(path);
 	memset(s, 0, sizeof(*s));
 	if (fd < 0)
-		return -1;
+		return PG_ERROR;
 	if (pg_cache_read_fd(fd, 2 * PG_STATS_SIZE, &b) == 0) {
 		for (size_t off = 0; off + PG_STATS_SIZE <= b.len; off += PG_STATS_SIZE) {
 			pg_stats_file t;

@@ -34,14 +34,14 @@ int pg_cache_lock(pg_cache *c, int exclusive, int ms)
 {
 	long waited_us = 0, step = 200;
 	if (c->lock_fd < 0)
-		return -1;
+		return PG_ERROR;
 	for (;;) {
 		if (flock(c->lock_fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -1;
+			return PG_ERROR;
 		if (waited_us >= (long)ms * 1000)
-			return -1;
+			return PG_ERROR;
 		struct timespec ts = {0, step * 1000};
 		nanosleep(&ts, NULL);
 		waited_us += step;
@@ -85,7 +85,7 @@ int pg_cache_write_all(int fd, const void *data, size_t len, off_t off)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			return PG_ERROR;
 		}
 		p += n;
 		len -= (size_t)n;

@@ -120,25 +120,37 @@ void pg_grow(void **items, size_t *cap, size_t need, size_t elem)
 	*cap = n;
 }
 
+char pg_buf_empty[1];
+
 void pg_buf_free(pg_buf *b)
 {
-	free(b->data);
-	b->data = NULL;
+	if (b->cap)
+		free(b->data);
+	b->data = pg_buf_empty;
 	b->len = b->cap = 0;
 }
 
 void pg_buf_clear(pg_buf *b)
 {
 	b->len = 0;
-	if (b->data)
+	if (b->cap)
 		b->data[0] = '\0';
+	else
+		b->data = pg_buf_empty;
+}
+
+void pg_buf_reserve(pg_buf *b, size_t need)
+{
+	if (!b->cap)
+		b->data = NULL;
+	pg_grow((void **)&b->data, &b->cap, need, 1);
 }
 
 void pg_buf_put(pg_buf *b, const void *data, size_t len)
 {
 	if (len > SIZE_MAX - b->len - 1)
 		out_of_memory(SIZE_MAX);
-	pg_grow((void **)&b->data, &b->cap, b->len + len + 1, 1);
+	pg_buf_reserve(b, b->len + len + 1);
 	if (len)
 		memcpy(b->data + b->len, data, len);
 	b->len += len;
@@ -164,7 +176,7 @@ void pg_buf_vprintf(pg_buf *b, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		return;
-	pg_grow((void **)&b->data, &b->cap, b->len + (size_t)n + 1, 1);
+	pg_buf_reserve(b, b->len + (size_t)n + 1);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
@@ -179,10 +191,8 @@ void pg_buf_printf(pg_buf *b, const char *fmt, ...)
 
 char *pg_buf_detach(pg_buf *b)
 {
-	char *p = b->data;
-	if (!p)
-		p = pg_xstrdup("");
-	b->data = NULL;
+	char *p = b->cap ? b->data : pg_xstrdup("");
+	b->data = pg_buf_empty;
 	b->len = b->cap = 0;
 	return p;
 }
@@ -200,11 +210,11 @@ int pg_read_file(const char *path, pg_buf *out)
 	}
 	pg_buf_clear(out);
 	want = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 65536;
-	pg_grow((void **)&out->data, &out->cap, want + 1, 1);
+	pg_buf_reserve(out, want + 1);
 	for (;;) {
 		ssize_t n;
 		if (out->cap - out->len < 2)
-			pg_grow((void **)&out->data, &out->cap, out->len + 65536, 1);
+			pg_buf_reserve(out, out->len + 65536);
 		n = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;

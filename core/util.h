@@ -47,13 +47,22 @@ char *pg_xasprintf(const char *fmt, ...) PG_PRINTF(1, 2);
 void pg_grow(void **items, size_t *cap, size_t need, size_t elem);
 #define PG_GROW(ptr, cap, need) pg_grow((void **)&(ptr), &(cap), (need), sizeof(*(ptr)))
 
+/*
+ * A growable byte buffer, always NUL-terminated.  `data` is never NULL once
+ * the buffer was made with PG_BUF_INIT or went through any pg_buf_*
+ * function: an empty buffer points at a shared empty string (cap 0, never
+ * written), so readers pass b.data as a string without a guard.
+ */
 typedef struct {
-	char *data; /* always NUL-terminated when non-NULL */
-	size_t len, cap;
+	char *data;
+	size_t len, cap; /* cap 0: data is pg_buf_empty (or NULL in a zeroed struct never used) */
 } pg_buf;
 
-#define PG_BUF_INIT {NULL, 0, 0}
+extern char pg_buf_empty[1];
+#define PG_BUF_INIT {pg_buf_empty, 0, 0}
 void pg_buf_free(pg_buf *b);
+/* Room for at least `need` bytes in data (for a caller that writes into it directly). */
+void pg_buf_reserve(pg_buf *b, size_t need);
 void pg_buf_clear(pg_buf *b);
 void pg_buf_put(pg_buf *b, const void *data, size_t len);
 void pg_buf_puts(pg_buf *b, const char *s);

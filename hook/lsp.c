@@ -119,7 +119,7 @@ static int lsp_read_frame(FILE *in, pg_buf *body)
 	if ((unsigned long long)length > LSP_MAX_BODY)
 		return pg_error_set(PG_ELIMIT, "a message of %lld bytes (the limit is %u)", length, LSP_MAX_BODY);
 	pg_buf_clear(body);
-	PG_GROW(body->data, body->cap, (size_t)length + 1);
+	pg_buf_reserve(body, (size_t)length + 1);
 	if (fread(body->data, 1, (size_t)length, in) != (size_t)length)
 		return pg_error_set(PG_EINVALID, "end of input inside a message body");
 	body->len = (size_t)length;

@@ -487,7 +487,7 @@ int pg_engine_check_file(pg_engine *e, const char *path, pg_findings *out, pg_un
 	rc = e->src.read(e->src.ctx, path, &b);
 	if (rc == PG_OK) {
 		pg_analyser_deps_reset(e->an);
-		rc = pg_engine_check_buffer(e, path, b.data ? b.data : "", b.len, out, units);
+		rc = pg_engine_check_buffer(e, path, b.data, b.len, out, units);
 	}
 	if (rc == PG_OK && fast && b.len <= e->cfg->max_file_bytes) {
 		pg_findings mine = {out->items ? out->items + before : NULL, out->len - before, out->len - before};
