@@ -30,7 +30,7 @@ endif
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CFLAGS_OWN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(OPT) $(SANFLAGS) \
-	-D_POSIX_C_SOURCE=200809L -DPG_VERSION='"$(VERSION)"' -Ianalysis -Icache -Idiff -Ihook -I$(OUT)/gen -MMD -MP
+	-D_POSIX_C_SOURCE=200809L -DPG_VERSION='"$(VERSION)"' -Icore -Ianalysis -Icache -Ireuse -Idiff -Ihook -I$(OUT)/gen -MMD -MP
 # The grammars are generated code we do not own: built without our warnings.
 CFLAGS_GRAMMAR := -std=c11 -w -O2 $(SANFLAGS)
 LDLIBS := -lgit2 -lxxhash -ltree-sitter -lpthread
@@ -48,7 +48,8 @@ SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo
 
 # A new source folder must also go into package.json's "files", or the npm
 # package's source build misses it (tests/npm.sh builds from the packed sources).
-LIB_SRC := $(wildcard analysis/*.c) $(wildcard cache/*.c) $(wildcard diff/*.c) \
+LIB_SRC := $(wildcard core/*.c) $(wildcard analysis/*.c) $(wildcard cache/*.c) $(wildcard reuse/*.c) \
+	$(wildcard diff/*.c) \
 	$(filter-out hook/main.c hook/notls.c,$(wildcard hook/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
 GRAMMAR_OBJ := $(OUT)/grammar/js_parser.o $(OUT)/grammar/js_scanner.o \
@@ -96,12 +97,18 @@ $(OUT)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_OWN) -c $< -o $@
 
-# The analyser's identity: a digest of its sources, part of every cache key,
-# so a changed analysis never reuses results of the old one (even at one VERSION).
-$(OUT)/gen/analyser_id.h: $(wildcard analysis/*.c analysis/*.h) analysis/grammars/pins.txt
+# The analyser's identity: a digest of the sources that decide results, part
+# of every cache key, so a changed analysis never reuses results of the old
+# one (even at one VERSION).  That is the analysis, the pieces of core/ it
+# computes with, the reuse layer (what a reused result becomes) and the
+# grammars; not the JSON reader (the configuration's values have their own
+# digest), the store, the diff or the commands.
+ANALYSER_SRC := $(wildcard analysis/*.c analysis/*.h) core/util.c core/util.h core/types.h \
+	core/findings.c $(wildcard reuse/*.c reuse/*.h) analysis/grammars/pins.txt
+$(OUT)/gen/analyser_id.h: $(ANALYSER_SRC)
 	@mkdir -p $(@D)
 	@printf '#define PG_ANALYSER_ID "%s"\n' "$$(cat $^ | $(SHA256) | cut -c1-16)" >$@.tmp && mv $@.tmp $@
-$(OUT)/analysis/engine.o: $(OUT)/gen/analyser_id.h
+$(OUT)/reuse/engine.o: $(OUT)/gen/analyser_id.h
 # The files that compile PG_VERSION in: a new VERSION rebuilds them.
 $(OUT)/hook/main.o $(OUT)/hook/report.o $(OUT)/hook/lsp.o $(OUT)/cache/key.o: VERSION
 
@@ -140,7 +147,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/pgleak-hook
 
 clean:
-	rm -rf $(OUT)/*.a $(OUT)/pgleak-hook $(OUT)/analysis $(OUT)/cache $(OUT)/diff $(OUT)/hook $(OUT)/tests $(OUT)/grammar pgleak-hook
+	rm -rf $(OUT)/*.a $(OUT)/pgleak-hook $(OUT)/core $(OUT)/analysis $(OUT)/cache $(OUT)/reuse $(OUT)/diff $(OUT)/hook $(OUT)/tests $(OUT)/grammar pgleak-hook
 
 -include $(LIB_OBJ:.o=.d) $(OUT)/hook/main.d
 

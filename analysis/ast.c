@@ -129,17 +129,13 @@ static void build_all(void)
 	build_info(&infos[PG_LANG_TSX], tree_sitter_tsx());
 }
 
-const pg_lang_info *pg_ast_lang(pg_lang lang)
+/* The tables of one grammar; built once, never freed (they are static). */
+static const pg_lang_info *ast_lang(pg_lang lang)
 {
 	if (lang <= PG_LANG_NONE || lang > PG_LANG_TSX)
 		return NULL;
 	pthread_once(&once, build_all);
 	return &infos[lang];
-}
-
-const TSLanguage *pg_ast_ts_language(const pg_lang_info *li)
-{
-	return li->ts;
 }
 
 static _Thread_local TSParser *parsers[4];
@@ -250,7 +246,7 @@ int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
 
 int pg_ast_parse_from(pg_ast *out, pg_lang lang, const char *src, uint32_t len, const pg_ast *prev)
 {
-	const pg_lang_info *li = pg_ast_lang(lang);
+	const pg_lang_info *li = ast_lang(lang);
 	TSTree *old = NULL;
 	TSParser *p;
 	memset(out, 0, sizeof(*out));

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
-#include "engine.h"
+#include "types.h"
 
 typedef enum {
 	NK_OTHER = 0,
@@ -51,9 +51,6 @@ typedef enum {
 
 typedef struct pg_lang_info pg_lang_info;
 
-/* The tables of one grammar; built once, never freed (they are static). */
-const pg_lang_info *pg_ast_lang(pg_lang lang);
-const TSLanguage *pg_ast_ts_language(const pg_lang_info *li);
 
 /* A parsed file: the tree and the bytes it points into (not owned). */
 typedef struct {

@@ -34,7 +34,23 @@ typedef enum {
 	CN_EXIT           /* the end of the scope */
 } pg_cn_kind;
 
-typedef enum { VIA_NONE = 0, VIA_RETURN, VIA_THROW, VIA_EXCEPTION, VIA_END } pg_edge_via;
+/*
+ * An edge's label: normal flow, or the exit kind of a finding (pg_via,
+ * types.h) shifted by one, so that a zeroed edge is normal flow.  One set
+ * of exit kinds: pg_edge_exit turns a label back into the finding's.
+ */
+typedef enum {
+	VIA_NONE = 0,
+	VIA_RETURN = PG_VIA_RETURN + 1,
+	VIA_THROW = PG_VIA_THROW + 1,
+	VIA_EXCEPTION = PG_VIA_EXCEPTION + 1,
+	VIA_END = PG_VIA_END + 1
+} pg_edge_via;
+
+static inline pg_via pg_edge_exit(pg_edge_via v)
+{
+	return v == VIA_NONE ? PG_VIA_END : (pg_via)(v - 1);
+}
 
 typedef struct {
 	uint8_t kind, arg, val;

@@ -623,7 +623,7 @@ static void result_push(pg_fix_results *r, const pg_finding *f, char *reason)
 	r->len++;
 }
 
-int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const char *src, size_t len,
+int pg_fix_buffer(const pg_fix_checker *chk, const pg_config *cfg, const char *path, const char *src, size_t len,
                   uint32_t only_line, pg_buf *out, pg_fix_results *results, pg_findings *left)
 {
 	pg_lang lang = pg_lang_from_path(path);
@@ -638,7 +638,7 @@ int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const ch
 	pg_findings_init(&now);
 	pg_buf_clear(out);
 	pg_buf_put(out, src, len);
-	rc = pg_engine_check_buffer(e, path, src, len, &first, NULL);
+	rc = chk->check(chk->ctx, path, src, len, &first);
 	if (rc < 0)
 		goto done;
 	pg_findings_sort(&first);
@@ -661,7 +661,7 @@ int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const ch
 		}
 		pg_findings_free(&now);
 		pg_findings_init(&now);
-		rc = pg_engine_check_buffer(e, path, next.data, next.len, &now, NULL);
+		rc = chk->check(chk->ctx, path, next.data, next.len, &now);
 		if (rc < 0)
 			goto done;
 		const pg_finding *still = finding_at(&now, f->line, f->column);
@@ -716,7 +716,7 @@ int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const ch
 	if (left) {
 		pg_findings_free(&now);
 		pg_findings_init(&now);
-		rc = pg_engine_check_buffer(e, path, out->data ? out->data : "", out->len, &now, NULL);
+		rc = chk->check(chk->ctx, path, out->data, out->len, &now);
 		pg_findings_sort(&now);
 		for (size_t i = 0; rc == PG_OK && i < now.len; i++)
 			pg_findings_push_copy(left, &now.items[i]);

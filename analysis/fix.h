@@ -1,9 +1,10 @@
 /*
  * fix.h - automatic fixes (`check --fix`, the language server's code action).
  *
- * Part of the analyser's public face, next to engine.h: callers outside
- * analysis/ hand over a file's bytes and get the rewritten bytes back, never
- * a syntax tree.  One shape is fixed, the one whose meaning a rewrite keeps:
+ * Part of the analyser's public face, next to analyser.h: callers outside
+ * analysis/ hand over a file's bytes, and a way to have a text analysed
+ * (pg_fix_checker: the engine, with its cache, for the commands), and get
+ * the rewritten bytes back, never a syntax tree.  One shape is fixed, the one whose meaning a rewrite keeps:
  *
  *   const c = await R.connect();        const c = await R.connect();
  *   ...statements...               ->   try {
@@ -18,7 +19,7 @@
 #define PG_FIX_H
 
 #include "config.h"
-#include "engine.h"
+#include "types.h"
 
 /* What happened to one leaking acquisition. */
 typedef struct {
@@ -52,7 +53,13 @@ int pg_fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t 
  * acquisition considered, and `left` (may be NULL) the findings of the new
  * text.  Returns 0, or a negative value on an engine error.
  */
-int pg_fix_buffer(pg_engine *e, const pg_config *cfg, const char *path, const char *src, size_t len,
+typedef struct {
+	/* Appends the findings of `path` holding data/len; 0 or a negative error. */
+	int (*check)(void *ctx, const char *path, const char *data, size_t len, pg_findings *out);
+	void *ctx;
+} pg_fix_checker;
+
+int pg_fix_buffer(const pg_fix_checker *chk, const pg_config *cfg, const char *path, const char *src, size_t len,
                   uint32_t only_line, pg_buf *out, pg_fix_results *results, pg_findings *left);
 
 #endif

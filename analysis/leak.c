@@ -707,8 +707,7 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
 			pg_buf_printf(&msg, "the client checked out of `%s` is never released", rtext);
 		else
 			pg_buf_printf(&msg, "the client checked out of `%s` is not released on every path", rtext);
-		f.via = r->via == VIA_RETURN ? PG_VIA_RETURN : r->via == VIA_THROW ? PG_VIA_THROW
-		        : r->via == VIA_EXCEPTION ? PG_VIA_EXCEPTION : PG_VIA_END;
+		f.via = pg_edge_exit(r->via);
 		f.exit_line = r->exit_line;
 		if (r->lost)
 			pg_buf_printf(&path, "leaks when line %u checks out or assigns another client while this one is "
@@ -738,9 +737,9 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
 			              rtext);
 		break;
 	}
-	f.message = msg.data ? msg.data : "";
-	f.path_text = path.data ? path.data : "";
-	f.hint = hint.data ? hint.data : "";
+	f.message = msg.data;
+	f.path_text = path.data;
+	f.hint = hint.data;
 	pg_findings_push_copy(out, &f);
 	pg_buf_free(&msg);
 	pg_buf_free(&path);
@@ -1035,15 +1034,6 @@ int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *
 	if (job.rc < 0)
 		pg_error_set(job.rc, "%s", job.error);
 	return job.rc;
-}
-
-int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out)
-{
-	int rc = PG_OK;
-	for (size_t u = 0; u < m->nunits && rc == PG_OK; u++)
-		if (pg_module_unit_has_sites(m, u))
-			rc = pg_leak_check_unit(an, m, u, out);
-	return rc;
 }
 
 int pg_module_unit_has_sites(const pg_module *m, size_t unit)

@@ -2,7 +2,7 @@
  * leak.h - the acquire/release analysis of one file, and the pieces the
  * graph builder shares with it.
  *
- * pg_leak_check_module finds the acquisitions of every unit of a module
+ * pg_leak_check_unit finds the acquisitions of one unit of a module
  * (semantics §1), builds the graph of each one's scope (build.c), searches
  * it (search.c) and turns what leaks into findings (§5).  Helper summaries
  * (§4) are computed on demand with the same builder and search, memoised in
@@ -61,9 +61,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 /* Does `fn` return its parameter `param` itself on some path (`return client`, `(c) => c`)? */
 int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param);
 
-/* Appends the module's findings (suppressions applied) to out. */
-int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out);
-/* The same for one unit's own acquisitions. */
+/* Appends the findings of one unit's own acquisitions (suppressions applied) to out. */
 int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *out);
 /* Does the unit hold a candidate acquisition of its own? */
 int pg_module_unit_has_sites(const pg_module *m, size_t unit);

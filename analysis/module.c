@@ -942,17 +942,6 @@ static void group_sites(pg_module *m)
 	free(fill);
 }
 
-static int contains_acquire_word(const char *src, size_t len, const pg_config *cfg)
-{
-	for (size_t i = 0; i < cfg->acquire.len; i++) {
-		const char *w = cfg->acquire.items[i];
-		size_t wl = strlen(w);
-		if (wl && len >= wl && memmem(src, len, w, wl))
-			return 1;
-	}
-	return 0;
-}
-
 int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
                     const pg_config *cfg)
 {
@@ -977,7 +966,7 @@ int pg_module_build_from(pg_module **out, const char *path, pg_lang lang, const 
 	m->path = pg_xstrdup(path);
 	m->lang = lang;
 	pg_buf_put(&m->src, src, len);
-	m->maybe_acquires = contains_acquire_word(src, len, cfg);
+	m->maybe_acquires = pg_may_acquire(cfg, src, len);
 	rc = pg_ast_parse_from(&m->ast, lang, m->src.data, (uint32_t)len, prev && prev->lang == lang ? &prev->ast : NULL);
 	if (rc < 0) {
 		pg_module_free(m);
@@ -1190,7 +1179,7 @@ static pg_module *load_exact(pg_modules *ms, const char *path)
 		if (lang != PG_LANG_NONE && ms->src->read(ms->src->ctx, path, &b) == PG_OK) {
 			hash = pg_content_hash(b.data, b.len);
 			if (b.len <= ms->cfg->max_file_bytes && !(b.len && memchr(b.data, '\0', b.len)))
-				pg_module_build(&mod, path, lang, b.data ? b.data : "", b.len, ms->cfg);
+				pg_module_build(&mod, path, lang, b.data, b.len, ms->cfg);
 		}
 		pg_buf_free(&b);
 		PG_GROW(ms->items, ms->cap, ms->len + 1);

@@ -14,7 +14,7 @@
 #define PG_MODULE_H
 
 #include "ast.h"
-#include "engine.h"
+#include "analyser.h"
 
 typedef struct {
 	char *local;    /* the name bound in this file */

@@ -48,7 +48,7 @@ TIME=/usr/bin/time
 
 # The commit the figures belong to, taken before the (long) run.
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$top" diff --quiet HEAD -- analysis cache diff hook 2>/dev/null || commit="$commit (with uncommitted changes)"
+git -C "$top" diff --quiet HEAD -- core analysis cache reuse diff hook 2>/dev/null || commit="$commit (with uncommitted changes)"
 mkdir -p "$W/bin" "$W/lists"
 M=$(mktemp -d "$W/m.XXXXXX")   # this run's raw measurements
 CACHES="$W/caches"

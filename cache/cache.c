@@ -68,144 +68,12 @@
 /* The longest log a reader reads; anything past it is treated as torn. */
 #define PG_LOG_READ_MAX (16u << 20)
 
-char *pg_cache_file(const pg_cache *c, const char *name)
-{
-	return pg_path_join(c->dir, name);
-}
-
-char *pg_cache_log_name(const pg_cache *c, uint64_t id)
-{
-	char name[64];
-	snprintf(name, sizeof(name), PG_LOG_PREFIX "%016llx", (unsigned long long)id);
-	return pg_cache_file(c, name);
-}
-
 static void disable(pg_cache *c, const char *why)
 {
 	if (!c->warning)
 		c->warning = pg_xasprintf("cache: cannot use %s: %s; running without the cache",
 		                          c->dir, why);
 	c->disabled = 1;
-}
-
-int pg_cache_lock(pg_cache *c, int exclusive, int ms)
-{
-	long waited_us = 0, step = 200;
-	if (c->lock_fd < 0)
-		return -1;
-	for (;;) {
-		if (flock(c->lock_fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -1;
-		if (waited_us >= (long)ms * 1000)
-			return -1;
-		struct timespec ts = {0, step * 1000};
-		nanosleep(&ts, NULL);
-		waited_us += step;
-		if (step < 10000)
-			step *= 2;
-	}
-}
-
-void pg_cache_unlock(pg_cache *c)
-{
-	if (c->lock_fd >= 0)
-		flock(c->lock_fd, LOCK_UN);
-}
-
-int pg_cache_read_fd(int fd, size_t max, pg_buf *out)
-{
-	char chunk[65536];
-	off_t off = 0;
-	pg_buf_clear(out);
-	while (out->len < max) {
-		size_t want = max - out->len < sizeof(chunk) ? max - out->len : sizeof(chunk);
-		ssize_t n = pread(fd, chunk, want, off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return pg_error_set(PG_ERROR, "cache: read: %s", strerror(errno));
-		}
-		if (n == 0)
-			break;
-		pg_buf_put(out, chunk, (size_t)n);
-		off += n;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *data, size_t len, off_t off)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
-}
-
-int pg_cache_write_replace(pg_cache *c, const char *name, const void *data, size_t len)
-{
-	static unsigned counter;
-	char tmpname[64];
-	char *tmp, *dst;
-	int fd, rc = 0;
-
-	snprintf(tmpname, sizeof(tmpname), PG_TMP_PREFIX "%ld-%u", (long)getpid(), counter++);
-	tmp = pg_cache_file(c, tmpname);
-	dst = pg_cache_file(c, name);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		rc = pg_error_set(PG_ERROR, "cache: cannot create %s: %s", tmp, strerror(errno));
-	} else {
-		if (write_all(fd, data, len, 0) != 0)
-			rc = pg_error_set(PG_ERROR, "cache: cannot write %s: %s", tmp, strerror(errno));
-		if (close(fd) != 0 && rc == 0)
-			rc = pg_error_set(PG_ERROR, "cache: cannot write %s: %s", tmp, strerror(errno));
-		if (rc == 0 && rename(tmp, dst) != 0)
-			rc = pg_error_set(PG_ERROR, "cache: cannot rename to %s: %s", dst, strerror(errno));
-		if (rc != 0)
-			unlink(tmp);
-	}
-	free(tmp);
-	free(dst);
-	return rc;
-}
-
-size_t pg_log_scan(pg_cache *c, const pg_buf *buf, size_t from, pg_map *map)
-{
-	const uint8_t *p = (const uint8_t *)buf->data;
-	size_t off = from;
-	pg_rec r;
-	(void)c;
-	while (off < buf->len && pg_rec_read(p + off, buf->len - off, PG_MAX_VALUE, &r) == 0) {
-		if (map) {
-			pg_map_ent *e = pg_map_upsert(map, &r.key);
-			if (r.type == PG_REC_VALUE) {
-				e->kind = PG_MAP_VALUE;
-				e->src = PG_SRC_LOG;
-				e->off = off;
-				e->len = r.len;
-				e->stamp = r.stamp;
-			} else if (!e->kind) {
-				e->kind = PG_MAP_TOUCH;
-				e->src = PG_SRC_LOG;
-				e->stamp = r.stamp;
-			} else if (r.stamp > e->stamp) {
-				e->stamp = r.stamp;
-			}
-		}
-		off += pg_rec_size(r.len);
-	}
-	return off;
 }
 
 /* Maps cache.seg if it is a valid segment: 0, or -1 (and *exists says whether a file was there). */
@@ -221,18 +89,18 @@ static int map_segment(pg_cache *c, const uint8_t **seg, size_t *size, pg_seg_hd
 	*seg = NULL;
 	*size = 0;
 	if (fd < 0)
-		return -1;
+		return PG_ERROR;
 	if (fstat(fd, &st) != 0 || st.st_size < PG_SEG_HDR || (uint64_t)st.st_size > SIZE_MAX / 2) {
 		close(fd);
-		return -1;
+		return PG_ERROR;
 	}
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED)
-		return -1;
+		return PG_ERROR;
 	if (pg_seg_hdr_read(m, (size_t)st.st_size, h) != 0) {
 		munmap(m, (size_t)st.st_size);
-		return -1;
+		return PG_ERROR;
 	}
 	*seg = m;
 	*size = (size_t)st.st_size;
@@ -281,10 +149,10 @@ static int mkdir_p(const char *dir)
 	if (rc == 0) {
 		struct stat st;
 		if (stat(dir, &st) != 0)
-			return -1;
+			return PG_ERROR;
 		if (!S_ISDIR(st.st_mode)) {
 			errno = ENOTDIR;
-			return -1;
+			return PG_ERROR;
 		}
 	}
 	return rc;
@@ -494,7 +362,7 @@ static int stats_copy_read(const uint8_t *p, pg_stats_file *s)
 {
 	if (memcmp(p, PG_STATS_MAGIC, 8) != 0 || pg_le32_get(p + 8) != PG_CACHE_FORMAT ||
 	    pg_le64_get(p + 64) != XXH3_64bits_withSeed(p, 64, PG_SEED_HDR))
-		return -1;
+		return PG_ERROR;
 	s->runs = pg_le64_get(p + 16);
 	s->last_hits = pg_le64_get(p + 24);
 	s->last_misses = pg_le64_get(p + 32);
@@ -504,7 +372,7 @@ static int stats_copy_read(const uint8_t *p, pg_stats_file *s)
 	return 0;
 }
 
-int pg_stats_file_read(pg_cache *c, pg_stats_file *s)
+static int stats_file_read(pg_cache *c, pg_stats_file *s)
 {
 	char *path = pg_cache_file(c, PG_STATS_NAME);
 	pg_buf b = PG_BUF_INIT;
@@ -513,7 +381,7 @@ int pg_stats_file_read(pg_cache *c, pg_stats_file *s)
 	free(path);
 	memset(s, 0, sizeof(*s));
 	if (fd < 0)
-		return -1;
+		return PG_ERROR;
 	if (pg_cache_read_fd(fd, 2 * PG_STATS_SIZE, &b) == 0) {
 		for (size_t off = 0; off + PG_STATS_SIZE <= b.len; off += PG_STATS_SIZE) {
 			pg_stats_file t;
@@ -546,7 +414,7 @@ static int stats_file_write(pg_cache *c, pg_stats_file *s)
 	pg_le64_put(p + 48, s->total_misses);
 	pg_le64_put(p + 56, s->seq);
 	pg_le64_put(p + 64, XXH3_64bits_withSeed(p, 64, PG_SEED_HDR));
-	if (fd < 0 || write_all(fd, p, sizeof(p), (off_t)(s->seq % 2) * PG_STATS_SIZE) != 0)
+	if (fd < 0 || pg_cache_write_all(fd, p, sizeof(p), (off_t)(s->seq % 2) * PG_STATS_SIZE) != 0)
 		rc = pg_error_set(PG_ERROR, "cache: cannot write %s: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
@@ -585,7 +453,7 @@ static int write_locked(pg_cache *c, const uint8_t *extra, size_t extra_len)
 		pg_log_hdr_write(hdr, seg_ok ? h.id : 0);
 		pg_buf_clear(&log);
 		pg_buf_put(&log, hdr, sizeof(hdr));
-		if (ftruncate(fd, 0) != 0 || write_all(fd, hdr, sizeof(hdr), 0) != 0) {
+		if (ftruncate(fd, 0) != 0 || pg_cache_write_all(fd, hdr, sizeof(hdr), 0) != 0) {
 			rc = pg_error_set(PG_ERROR, "cache: cannot write %s: %s", path, strerror(errno));
 			goto out;
 		}
@@ -604,7 +472,7 @@ static int write_locked(pg_cache *c, const uint8_t *extra, size_t extra_len)
 	    (seg_ok ? seg_size : 0) + end + extra_len > c->max_bytes) {
 		rc = pg_cache_compact(c, seg_ok ? seg : NULL, &h, &log, extra, extra_len);
 	} else {
-		if (extra_len && write_all(fd, extra, extra_len, (off_t)end) != 0) {
+		if (extra_len && pg_cache_write_all(fd, extra, extra_len, (off_t)end) != 0) {
 			rc = pg_error_set(PG_ERROR, "cache: cannot write %s: %s", path, strerror(errno));
 			if (ftruncate(fd, (off_t)end) != 0) {
 				/* the torn tail is cut by the next writer */
@@ -655,7 +523,7 @@ int pg_cache_flush(pg_cache *c)
 	}
 	if (dh || dm) {
 		pg_stats_file s;
-		pg_stats_file_read(c, &s);
+		stats_file_read(c, &s);
 		if (!c->counted_run)
 			s.runs++;
 		c->counted_run = 1;
@@ -735,7 +603,7 @@ int pg_cache_stats_get(pg_cache *c, pg_cache_stats *out)
 	}
 	out->bytes = file_size(c, pg_cache_file(c, PG_SEG_NAME)) +
 	             file_size(c, pg_cache_log_name(c, c->seg_ok ? c->seg_hdr.id : 0));
-	pg_stats_file_read(c, &s);
+	stats_file_read(c, &s);
 	out->runs = s.runs;
 	out->last_hits = s.last_hits;
 	out->last_misses = s.last_misses;

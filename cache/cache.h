@@ -2,11 +2,11 @@
  * cache.h - the on-disk result cache: bytes stored under 128-bit keys,
  * shared by every run (and every linked worktree) of one repository.
  *
- * The engine computes a key (pg_cache_hasher: XXH3-128 over everything a
- * result depends on), asks pg_cache_get, and on a miss analyses and calls
- * pg_cache_put.  What it stores is opaque here; pg_cache_record_encode and
- * pg_cache_record_decode turn a function's or a file's findings and units
- * into such bytes and back.
+ * The reuse layer (reuse/engine.c) computes a key (pg_cache_hasher:
+ * XXH3-128 over everything a result depends on), asks pg_cache_get, and on
+ * a miss has the file analysed and calls pg_cache_put.  What it stores is
+ * opaque here (reuse/record.h turns findings and units into such bytes):
+ * this is a store of bytes, which knows nothing of the analysis or of git.
  *
  * The cache is an accelerator, never a source of truth: every failure
  * (unusable directory, corrupt file, lock held too long, full disk) turns
@@ -27,7 +27,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
 #include "util.h"
 
 /* Bumped whenever the files or the record encoding change; part of every key. */
@@ -104,14 +103,14 @@ int pg_cache_verify(pg_cache *c);
 /* --- where the cache lives ------------------------------------------------ */
 
 /*
- * PGLEAK_CACHE_DIR; else <common git dir>/pgleak for the repository that
- * contains the current directory (GIT_DIR and GIT_COMMON_DIR honoured, so
- * linked worktrees share one cache); else $XDG_CACHE_HOME/pgleak; else
- * ~/.cache/pgleak.  Never NULL; owned by the caller.
+ * The cache's folder: PGLEAK_CACHE_DIR (a relative value taken from
+ * `workroot`, the work tree's root, when there is one); else
+ * `commondir`/pgleak (the repository's common git directory, shared by
+ * linked worktrees); else $XDG_CACHE_HOME/pgleak; else ~/.cache/pgleak.
+ * Either argument may be NULL (no repository, a bare one).  Never NULL;
+ * owned by the caller.
  */
-char *pg_cache_default_dir(void);
-/* The same for a repository the caller has open (git_repository_commondir). */
-char *pg_cache_dir_for_commondir(const char *commondir);
+char *pg_cache_dir_choose(const char *commondir, const char *workroot);
 
 /* PGLEAK_CACHE_MAX_BYTES parsed, or the default; PG_EINVALID on a bad value. */
 int pg_cache_max_bytes_from_env(uint64_t *out);
@@ -133,35 +132,5 @@ void pg_cache_hasher_u64(pg_cache_hasher *h, uint64_t v);
 void pg_cache_hasher_key(pg_cache_hasher *h, const pg_cache_key *k); /* a dependency's key */
 /* Returns the key and frees the hasher. */
 pg_cache_key pg_cache_hasher_finish(pg_cache_hasher *h);
-
-/* --- what the engine stores ---------------------------------------------- */
-
-/*
- * Serialises findings and units (either may be NULL) and an opaque blob
- * (e.g. a helper's summary) into `out` (appended).
- */
-void pg_cache_record_encode(pg_buf *out, const pg_findings *f, const pg_units *u,
-                            const void *extra, size_t extra_len);
-
-/*
- * How a stored result is placed in the file it is used for: a function
- * keyed by its own bytes may have moved.  `path` (when not NULL) replaces
- * every finding's path; line_delta is added to every line, byte_delta to
- * every byte offset.
- */
-typedef struct {
-	const char *path;
-	int64_t line_delta;
-	int64_t byte_delta;
-} pg_cache_shift;
-
-/*
- * Appends the decoded findings to f and units to u (either may be NULL to
- * skip them) and the blob to `extra` (replacing its content; may be NULL).
- * PG_EINVALID on anything truncated, malformed or out of range, leaving
- * f, u and extra as they were.
- */
-int pg_cache_record_decode(const void *data, size_t len, const pg_cache_shift *shift,
-                           pg_findings *f, pg_units *u, pg_buf *extra);
 
 #endif

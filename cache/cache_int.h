@@ -7,6 +7,7 @@
 #define PG_CACHE_INT_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -40,27 +41,6 @@
 /* A read refreshes an entry's recency at most this often (minutes). */
 #define PG_TOUCH_MINUTES 60u
 
-static inline void pg_le32_put(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline void pg_le64_put(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static inline uint32_t pg_le32_get(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t pg_le64_get(const uint8_t *p)
-{
-	return (uint64_t)pg_le32_get(p) | (uint64_t)pg_le32_get(p + 4) << 32;
-}
 
 static inline size_t pg_rec_size(uint32_t len)
 {
@@ -80,7 +60,7 @@ typedef struct {
 void pg_rec_append(pg_buf *out, uint32_t type, const pg_cache_key *k, uint32_t stamp,
                    const void *v, uint32_t len);
 /*
- * Checks the record at p (avail bytes there): 0 and *r filled, or -1 when it
+ * Checks the record at p (avail bytes there): 0 and *r filled, or PG_EINVALID when it
  * is truncated, its checksum fails or a field is out of range.
  */
 int pg_rec_read(const uint8_t *p, size_t avail, uint32_t max_len, pg_rec *r);
@@ -95,7 +75,7 @@ typedef struct {
 } pg_seg_hdr;
 
 void pg_seg_hdr_write(uint8_t *p, const pg_seg_hdr *h);
-/* -1 unless p holds a header of this format that is consistent with file_size. */
+/* PG_EINVALID unless p holds a header of this format that is consistent with file_size. */
 int pg_seg_hdr_read(const uint8_t *p, size_t file_size, pg_seg_hdr *h);
 
 void pg_log_hdr_write(uint8_t *p, uint64_t id);
@@ -165,7 +145,7 @@ int pg_cache_lock(pg_cache *c, int exclusive, int ms);
 void pg_cache_unlock(pg_cache *c);
 
 /*
- * Looks *k up in a mapped segment: the verified record, or -1.  Sets
+ * Looks *k up in a mapped segment: the verified record, or PG_ENOTFOUND.  Sets
  * *damaged when a slot for this key leads to a record that does not check out.
  */
 int pg_seg_find(const uint8_t *seg, const pg_seg_hdr *h, const pg_cache_key *k,
@@ -195,7 +175,8 @@ char *pg_cache_log_name(const pg_cache *c, uint64_t id);
 int pg_cache_write_replace(pg_cache *c, const char *name, const void *data, size_t len);
 /* Reads a file descriptor from offset 0, at most `max` bytes. */
 int pg_cache_read_fd(int fd, size_t max, pg_buf *out);
+/* pwrite(2) of all of `data` at `off`, retrying short writes: 0, or PG_ERROR with errno set. */
+int pg_cache_write_all(int fd, const void *data, size_t len, off_t off);
 
-int pg_stats_file_read(pg_cache *c, pg_stats_file *s);
 
 #endif

@@ -182,7 +182,7 @@ int pg_cache_compact(pg_cache *c, const uint8_t *seg, const pg_seg_hdr *h,
 	}
 	slots = slots_for(keep);
 	size = PG_SEG_HDR + (size_t)slots * PG_SLOT_SIZE;
-	pg_grow((void **)&file.data, &file.cap, size + rec_bytes + 1, 1);
+	pg_buf_reserve(&file, size + rec_bytes + 1);
 	memset(file.data, 0, size);
 	file.len = size;
 	for (size_t i = 0; i < keep; i++) {

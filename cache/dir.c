@@ -1,62 +1,42 @@
 /*
- * dir.c - where the cache lives and how large it may grow.
+ * dir.c - where the cache lives and how large it may grow: the one place
+ * that decides both, from facts the caller gives (the store itself knows
+ * nothing of git: hook/cachedir.c finds the repository and passes its
+ * folders here).
  *
  * Inside a repository the cache goes into the common git directory, so that
  * linked worktrees (which share objects, hence blobs and results) share it
- * too, and `git clean` never touches it.  libgit2 finds the repository the
- * way git does: GIT_DIR when set, else upwards from the current directory
- * (stopping at GIT_CEILING_DIRECTORIES); GIT_COMMON_DIR, which libgit2 does
- * not read, is honoured here first.
+ * too, and `git clean` never touches it.  A relative PGLEAK_CACHE_DIR is
+ * taken from the work tree's root, not from the folder a command runs in,
+ * so `check` in a subfolder and the hook (which git runs at the root) use
+ * the same cache.
  */
 #include "cache_int.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <git2.h>
 #include <stdlib.h>
 
-char *pg_cache_dir_for_commondir(const char *commondir)
+/* `dir`/NAME, without doubling a trailing slash. */
+static char *join_trimmed(const char *dir, const char *name)
 {
-	size_t n = strlen(commondir);
-	char *base = pg_xstrndup(commondir, n);
-	char *dir;
+	size_t n = strlen(dir);
+	char *base = pg_xstrndup(dir, n);
+	char *out;
 	while (n > 1 && base[n - 1] == '/')
 		base[--n] = '\0';
-	dir = pg_path_join(base, "pgleak");
+	out = pg_path_join(base, name);
 	free(base);
-	return dir;
+	return out;
 }
 
-static char *from_git(void)
-{
-	const char *env = getenv("GIT_COMMON_DIR");
-	git_repository *repo = NULL;
-	char *dir = NULL;
-	int rc;
-
-	if (env && *env)
-		return pg_cache_dir_for_commondir(env);
-	git_libgit2_init();
-	env = getenv("GIT_DIR");
-	if (env && *env)
-		rc = git_repository_open_ext(&repo, env, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-	else
-		rc = git_repository_open_ext(&repo, ".", 0, getenv("GIT_CEILING_DIRECTORIES"));
-	if (rc == 0)
-		dir = pg_cache_dir_for_commondir(git_repository_commondir(repo));
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	return dir;
-}
-
-char *pg_cache_default_dir(void)
+char *pg_cache_dir_choose(const char *commondir, const char *workroot)
 {
 	const char *env = getenv("PGLEAK_CACHE_DIR");
-	char *dir;
 	if (env && *env)
-		return pg_xstrdup(env);
-	if ((dir = from_git()) != NULL)
-		return dir;
+		return env[0] != '/' && workroot && *workroot ? join_trimmed(workroot, env) : pg_xstrdup(env);
+	if (commondir && *commondir)
+		return join_trimmed(commondir, "pgleak");
 	env = getenv("XDG_CACHE_HOME");
 	/* The XDG spec says relative values are to be ignored. */
 	if (env && env[0] == '/')

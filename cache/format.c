@@ -51,20 +51,20 @@ int pg_rec_read(const uint8_t *p, size_t avail, uint32_t max_len, pg_rec *r)
 	static const uint8_t zeros[8];
 
 	if (avail < PG_REC_HDR)
-		return -1;
+		return PG_EINVALID;
 	type = pg_le32_get(p);
 	len = pg_le32_get(p + 4);
 	if ((type != PG_REC_VALUE && type != PG_REC_TOUCH) || pg_le32_get(p + 28) != 0)
-		return -1;
+		return PG_EINVALID;
 	if (len > max_len || (type == PG_REC_TOUCH && len != 0))
-		return -1;
+		return PG_EINVALID;
 	if (pg_rec_size(len) > avail)
-		return -1;
+		return PG_EINVALID;
 	for (size_t i = PG_REC_HDR + len; i < pg_rec_size(len); i++)
 		if (p[i] != 0)
-			return -1;
+			return PG_EINVALID;
 	if (rec_checksum(p, len ? p + PG_REC_HDR : zeros, len) != pg_le64_get(p + 32))
-		return -1;
+		return PG_EINVALID;
 	r->type = type;
 	r->len = len;
 	r->key.hi = pg_le64_get(p + 8);
@@ -97,23 +97,23 @@ void pg_seg_hdr_write(uint8_t *p, const pg_seg_hdr *h)
 int pg_seg_hdr_read(const uint8_t *p, size_t file_size, pg_seg_hdr *h)
 {
 	if (file_size < PG_SEG_HDR || memcmp(p, PG_SEG_MAGIC, 8) != 0)
-		return -1;
+		return PG_EINVALID;
 	if (pg_le64_get(p + 56) != XXH3_64bits_withSeed(p, 56, PG_SEED_HDR))
-		return -1;
+		return PG_EINVALID;
 	if (pg_le32_get(p + 8) != PG_CACHE_FORMAT || pg_le32_get(p + 12) != PG_SEG_HDR)
-		return -1;
+		return PG_EINVALID;
 	h->id = pg_le64_get(p + 16);
 	h->file_size = pg_le64_get(p + 24);
 	h->slots = pg_le32_get(p + 32);
 	h->entries = pg_le32_get(p + 36);
 	h->max_probe = pg_le32_get(p + 40);
 	if (h->file_size != file_size || h->id == 0)
-		return -1;
+		return PG_EINVALID;
 	if (h->slots < 8 || (h->slots & (h->slots - 1)) != 0 || h->entries >= h->slots ||
 	    h->max_probe > h->slots)
-		return -1;
+		return PG_EINVALID;
 	if ((uint64_t)PG_SEG_HDR + (uint64_t)h->slots * PG_SLOT_SIZE > file_size)
-		return -1;
+		return PG_EINVALID;
 	return 0;
 }
 
@@ -130,12 +130,12 @@ void pg_log_hdr_write(uint8_t *p, uint64_t id)
 int pg_log_hdr_read(const uint8_t *p, size_t avail, uint64_t id)
 {
 	if (avail < PG_LOG_HDR || memcmp(p, PG_LOG_MAGIC, 8) != 0)
-		return -1;
+		return PG_EINVALID;
 	if (pg_le64_get(p + 24) != XXH3_64bits_withSeed(p, 24, PG_SEED_HDR))
-		return -1;
+		return PG_EINVALID;
 	if (pg_le32_get(p + 8) != PG_CACHE_FORMAT || pg_le32_get(p + 12) != 0 ||
 	    pg_le64_get(p + 16) != id)
-		return -1;
+		return PG_EINVALID;
 	return 0;
 }
 
@@ -150,7 +150,7 @@ int pg_seg_find(const uint8_t *seg, const pg_seg_hdr *h, const pg_cache_key *k,
 		const uint8_t *s = seg + PG_SEG_HDR + (size_t)i * PG_SLOT_SIZE;
 		uint64_t off = (uint64_t)pg_le32_get(s + 8) * 8;
 		if (off == 0)
-			return -1;
+			return PG_ENOTFOUND;
 		if (pg_le64_get(s) != k->lo)
 			continue;
 		/* A slot is only a hint: the record itself must check out and carry the key. */
@@ -165,7 +165,7 @@ int pg_seg_find(const uint8_t *seg, const pg_seg_hdr *h, const pg_cache_key *k,
 		*slot_stamp = pg_le32_get(s + 12);
 		return 0;
 	}
-	return -1;
+	return PG_ENOTFOUND;
 }
 
 /* --- the map ------------------------------------------------------------- */

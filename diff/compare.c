@@ -87,7 +87,7 @@ static int analyse(pg_engine *e, const pg_git_side *side, const char *path, cons
 		return PG_OK;
 	}
 	if (rc == PG_OK) {
-		rc = pg_engine_check_buffer(e, path, b.data ? b.data : "", b.len, out, units);
+		rc = pg_engine_check_buffer(e, path, b.data, b.len, out, units);
 		if (rc < 0 && rc != PG_ENOTFOUND)
 			rc = pg_error_set(rc, "analysing %s: %s", path, pg_error_last());
 		else

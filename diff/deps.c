@@ -12,8 +12,8 @@
  * followed: the engine itself resolves a pool or helper one module away.
  *
  * Only a file that names an acquire method can hold an acquisition, hence
- * a finding (the engine's own pre-filter, analysis/engine.c): any other
- * importer is dropped without a look at its specifiers.
+ * a finding (the analysis's pre-scan, pg_may_acquire, the one the engine
+ * uses): any other importer is dropped without a look at its specifiers.
  *
  * What the scan needs from a blob (does it name an acquire method; its
  * relative specifiers) depends only on the blob's bytes and the acquire
@@ -22,7 +22,6 @@
  * '0' (no acquire name: nothing else is kept) or '1', followed by the
  * specifiers, each ended by a NUL.
  */
-#define _GNU_SOURCE /* memmem */
 #include "deps.h"
 
 #include <ctype.h>
@@ -30,6 +29,7 @@
 #include <string.h>
 
 #include "alias.h"
+#include "analyser.h"
 #include "cache.h"
 #include "repo.h"
 #include "source.h"
@@ -58,17 +58,6 @@ static const char *key_name(const char *key)
 {
 	const char *slash = strrchr(key, '/');
 	return slash ? slash + 1 : key;
-}
-
-static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
-{
-	size_t i;
-	for (i = 0; i < cfg->acquire.len; i++) {
-		size_t n = strlen(cfg->acquire.items[i]);
-		if (n && memmem(data, len, cfg->acquire.items[i], n))
-			return 1;
-	}
-	return 0;
 }
 
 static int word_char(char c)
@@ -103,7 +92,7 @@ static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config
 	size_t i;
 
 	pg_buf_clear(rec);
-	if (!mentions_acquire(cfg, text, len)) {
+	if (!pg_may_acquire(cfg, text, len)) {
 		pg_buf_putc(rec, '0');
 		return;
 	}

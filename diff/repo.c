@@ -385,7 +385,7 @@ int pg_git_config_load(pg_config *cfg, git_repository *repo, const git_oid *id)
 		return PG_OK;
 	rc = pg_git_blob_read(repo, id, &b);
 	if (rc == PG_OK)
-		rc = pg_config_parse(cfg, b.data ? b.data : "", b.len, ".pgleak.json");
+		rc = pg_config_parse(cfg, b.data, b.len, ".pgleak.json");
 	pg_buf_free(&b);
 	return rc;
 }

@@ -73,7 +73,7 @@ static int each_tree_cb(const char *root, const git_tree_entry *entry, void *pay
 	const each_ctx *c = payload;
 	const char *name = git_tree_entry_name(entry);
 	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE)
-		return strcmp(name, "node_modules") ? 0 : 1; /* 1: do not descend */
+		return pg_path_in_node_modules(name); /* 1: do not descend */
 	if (pg_git_is_file_mode(git_tree_entry_filemode(entry)) && pg_lang_from_path(name) != PG_LANG_NONE) {
 		char *p = pg_xasprintf("%s%s", root, name);
 		c->fn(p, git_tree_entry_id(entry), 0, c->payload);
@@ -90,8 +90,7 @@ int pg_git_side_each(const pg_git_side *side, pg_git_file_fn fn, void *payload)
 			const git_index_entry *e = git_index_get_byindex(side->index, i);
 			if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0 || !pg_git_is_file_mode(e->mode))
 				continue;
-			if (!strncmp(e->path, "node_modules/", 13) || strstr(e->path, "/node_modules/") ||
-			    pg_lang_from_path(e->path) == PG_LANG_NONE)
+			if (pg_path_in_node_modules(e->path) || pg_lang_from_path(e->path) == PG_LANG_NONE)
 				continue;
 			fn(e->path, &e->id, 1, payload); /* the index's own string: it outlives the call */
 		}

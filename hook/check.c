@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cache.h"
+#include "cachedir.h"
 #include "commands.h"
 #include "engine.h"
 #include "fixfile.h"
@@ -261,7 +261,7 @@ static int list_dir(const char *dir, pg_strlist *names)
 			continue;
 		if (e->d_type == DT_REG && pg_lang_from_path(e->d_name) == PG_LANG_NONE)
 			continue;
-		if (e->d_type == DT_DIR && (e->d_name[0] == '.' || !strcmp(e->d_name, "node_modules")))
+		if (e->d_type == DT_DIR && pg_folder_is_skipped(e->d_name))
 			continue;
 		pg_strlist_push(names, e->d_name);
 	}
@@ -296,7 +296,7 @@ static int walk(const char *top, file_list *out)
 			}
 			if (S_ISDIR(st.st_mode)) {
 				/* Dot-folders (.git, .next, .cache) and dependencies are not the project's code. */
-				if (name[0] != '.' && strcmp(name, "node_modules") != 0)
+				if (!pg_folder_is_skipped(name))
 					pg_strlist_push(&stack, path);
 				free(path);
 				continue;
@@ -345,9 +345,8 @@ static int collect(const pg_strlist *args, file_list *out)
 		} else if (pg_lang_from_path(a) != PG_LANG_NONE) {
 			files_push(out, pg_xstrdup(a), &st);
 		} else {
-			size_t n = strlen(a);
 			/* Declaration files are TypeScript but hold no code: nothing to check, no error. */
-			if (!(n >= 5 && !strcmp(a + n - 5, ".d.ts")) && !(n >= 6 && (!strcmp(a + n - 6, ".d.mts") || !strcmp(a + n - 6, ".d.cts")))) {
+			if (!pg_is_declaration_file(a)) {
 				fprintf(stderr, "pgleak-hook: check: %s: not a JavaScript or TypeScript file (supported: %s)\n",
 				        a, SUPPORTED);
 				bad++;
@@ -470,12 +469,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	}
 	pg_signals_catch("check stopped");
 	/* The cache only ever saves work: a cache that cannot be used is said once and skipped. */
-	char *cache_dir = pg_cache_default_dir();
-	pg_cache *cache = NULL;
-	pg_cache_open(&cache, cache_dir, 0);
-	free(cache_dir);
-	if (pg_cache_warning(cache) && !o->quiet)
-		fprintf(stderr, "pgleak-hook: %s\n", pg_cache_warning(cache));
+	pg_cache *cache = pg_cachedir_open(NULL, "pgleak-hook", o->quiet);
 	pg_engine_set_cache(e, cache);
 	for (size_t i = 0; i < files->len; i++) {
 		const char *path = files->items[i].path;

@@ -105,12 +105,12 @@ int pg_fixfile(pg_engine *e, const pg_config *cfg, const char *path, int dry_run
 	pg_fix_results res = {0};
 	int rc = pg_read_file(path, &src);
 	if (rc == PG_OK)
-		rc = pg_fix_buffer(e, cfg, path, src.data ? src.data : "", src.len, 0, &fixed, &res, left);
+		rc = pg_fix_buffer(&(pg_fix_checker){pg_engine_check_text, e}, cfg, path, src.data, src.len, 0, &fixed, &res, left);
 	for (size_t i = 0; rc == PG_OK && i < res.len; i++)
 		say(path, &res.items[i]);
 	if (rc == PG_OK && (fixed.len != src.len || (src.len && memcmp(fixed.data, src.data, src.len)))) {
 		if (dry_run) {
-			rc = pg_fixfile_diff(path, src.data ? src.data : "", src.len, fixed.data, fixed.len, &diff);
+			rc = pg_fixfile_diff(path, src.data, src.len, fixed.data, fixed.len, &diff);
 			if (rc == PG_OK && diff.len && fwrite(diff.data, 1, diff.len, stdout) != diff.len)
 				rc = pg_error_set(PG_ERROR, "cannot write the diff: %s", strerror(errno));
 		} else {

@@ -45,7 +45,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cache.h"
+#include "cachedir.h"
 #include "commands.h"
 #include "engine.h"
 #include "fix.h"
@@ -119,7 +119,7 @@ static int lsp_read_frame(FILE *in, pg_buf *body)
 	if ((unsigned long long)length > LSP_MAX_BODY)
 		return pg_error_set(PG_ELIMIT, "a message of %lld bytes (the limit is %u)", length, LSP_MAX_BODY);
 	pg_buf_clear(body);
-	PG_GROW(body->data, body->cap, (size_t)length + 1);
+	pg_buf_reserve(body, (size_t)length + 1);
 	if (fread(body->data, 1, (size_t)length, in) != (size_t)length)
 		return pg_error_set(PG_EINVALID, "end of input inside a message body");
 	body->len = (size_t)length;
@@ -572,7 +572,7 @@ static void lsp_code_action(lsp_server *s, const pg_json_doc *d, const pg_json_n
 		if ((long)f->line - 1 < first || (long)f->line - 1 > last)
 			continue;
 		c = lsp_ctx_for(s, path);
-		if (!c->e || pg_fix_buffer(c->e, &c->cfg, path, doc->text.data ? doc->text.data : "", doc->text.len,
+		if (!c->e || pg_fix_buffer(&(pg_fix_checker){pg_engine_check_text, c->e}, &c->cfg, path, doc->text.data ? doc->text.data : "", doc->text.len,
 		                           f->line, &fixed, &res, NULL) < 0) {
 			pg_fix_results_free(&res);
 			continue;
@@ -742,11 +742,7 @@ int pg_lsp_serve(FILE *in, FILE *out, int use_cache)
 	s.in = in;
 	s.out = out;
 	if (use_cache) {
-		char *dir = pg_cache_default_dir();
-		pg_cache_open(&s.cache, dir, 0);
-		free(dir);
-		if (pg_cache_warning(s.cache))
-			fprintf(stderr, "pgleak-hook lsp: %s\n", pg_cache_warning(s.cache));
+		s.cache = pg_cachedir_open(NULL, "pgleak-hook lsp", 0);
 	}
 	while ((rc = lsp_read_frame(in, &body)) == 0)
 		if (lsp_dispatch(&s, body.data, body.len, &code))

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cache.h"
+#include "cachedir.h"
 #include "commands.h"
 #include "compare.h"
 #include "deps.h"
@@ -100,23 +100,6 @@ static int parse_args(run_opts *o, int argc, char **argv, int is_diff)
 	return -1;
 }
 
-/*
- * The run's result cache: PGLEAK_CACHE_DIR, else the repository's common
- * directory, so that linked worktrees share it.  Never NULL (a disabled
- * handle when the directory cannot be used, with the warning shown).
- */
-static pg_cache *open_cache(git_repository *repo)
-{
-	const char *env = getenv("PGLEAK_CACHE_DIR");
-	char *dir = env && *env ? pg_xstrdup(env) : pg_cache_dir_for_commondir(git_repository_commondir(repo));
-	pg_cache *cache = NULL;
-	pg_cache_open(&cache, dir, 0);
-	free(dir);
-	if (pg_cache_warning(cache))
-		fprintf(stderr, "pgleak-hook: %s\n", pg_cache_warning(cache));
-	return cache;
-}
-
 static const char *mode_name(uint32_t mode)
 {
 	if (mode == GIT_FILEMODE_TREE)
@@ -181,7 +164,7 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 	 * it found in each blob, so a warm run reads no unchanged blob.
 	 */
 	if (rc == PG_OK && changes.len > 0)
-		cache = open_cache(new_side->repo);
+		cache = pg_cachedir_open(new_side->repo, "pgleak-hook", 0);
 	if (rc == PG_OK)
 		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg, cache);
 	if (rc == PG_OK)

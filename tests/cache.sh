@@ -62,6 +62,25 @@ test_path_in_repository_is_common_git_dir() {
 	assert_eq "$(cd repo && PGLEAK_CACHE_DIR=/x "$PGLEAK_BIN" cache path)" /x
 }
 
+# A relative PGLEAK_CACHE_DIR is taken from the work tree's root, not from
+# the folder a command runs in: the hook (which git runs at the root) and
+# check / cache in a subfolder share one cache.
+test_relative_env_dir_is_from_the_work_tree_root() {
+	local root
+	git init -q repo && mkdir -p repo/sub/deeper || return 1
+	root=$(git -C repo rev-parse --show-toplevel) || return 1
+	(cd repo && "$PGLEAK_BIN" install >/dev/null) || return 1
+	export PGLEAK_CACHE_DIR=.pgcache
+	assert_eq "$(cd repo/sub/deeper && "$PGLEAK_BIN" cache path)" "$root/.pgcache" || return 1
+	safe_js repo/sub/deeper/db.js
+	(cd repo/sub/deeper && git add db.js && git commit -q -m safe) || { fail "the commit from a subfolder failed"; return 1; }
+	[ -d repo/.pgcache ] || { fail "the hook's cache is not at the root"; return 1; }
+	(cd repo/sub/deeper && "$PGLEAK_BIN" check --quiet db.js) || return 1
+	[ ! -e repo/sub/deeper/.pgcache ] || { fail "check made a second cache in the subfolder"; return 1; }
+	(cd repo/sub/deeper && "$PGLEAK_BIN" cache stats --format json) >s.json || return 1
+	assert_eq "$(json_get 'd["total"]["runs"]' s.json)" 2
+}
+
 test_path_in_bare_repository() {
 	git init -q --bare b.git || return 1
 	assert_eq "$(GIT_DIR="$PWD/b.git" "$PGLEAK_BIN" cache path)" "$PWD/b.git/pgleak"

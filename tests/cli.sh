@@ -135,9 +135,23 @@ test_all_extensions_are_walked() {
 	for ext in js mjs cjs jsx ts mts cts tsx; do leak "src/f.$ext"; done
 	leak src/readme.md
 	leak src/types.d.ts
+	leak src/types.d.mts
+	leak src/types.d.cts
 	"$PGLEAK_BIN" check --format json src >out.json 2>err; [ $? = 1 ] || { cat err; fail "expected exit 1"; return 1; }
 	got=$(paths_of out.json | tr '\n' ' ')
 	assert_eq "$got" "src/f.cjs src/f.cts src/f.js src/f.jsx src/f.mjs src/f.mts src/f.ts src/f.tsx "
+}
+
+# Declaration files (.d.ts, .d.mts, .d.cts) hold no code: named on the command
+# line they are neither checked nor an error, and are not counted as checked.
+test_named_declaration_files_are_not_checked() {
+	local ext err
+	for ext in d.ts d.mts d.cts; do
+		leak "types.$ext"
+		err=$("$PGLEAK_BIN" check --format json "types.$ext" 2>&1 >out.json) || { fail "check types.$ext: exit $?: $err"; return 1; }
+		assert_eq "$(paths_of out.json)" "" || return 1
+		assert_eq "$(python3 -c 'import json,sys; print(json.load(open("out.json"))["stats"]["files"])')" 0 || return 1
+	done
 }
 
 test_walk_skips_node_modules_and_dot_folders() {

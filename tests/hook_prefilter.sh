@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tests/hook_prefilter.sh - the hook's pre-filter (analysis/engine.c,
-# mentions_acquire): a changed file that names no acquire method, on either
+# tests/hook_prefilter.sh - the hook's pre-filter (analysis/prescan.c, used by reuse/engine.c,
+# pg_may_acquire): a changed file that names no acquire method, on either
 # side, is not parsed; the json stats count the functions of the files
 # parsed or reused, so a commit of such files reports 0 functions.
 source "$(dirname "$0")/lib.sh"

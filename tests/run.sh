@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${PGLEAK_BIN:?run through make test}"
 passed=0 failed=0
 log=$(mktemp)
+# the analysis cases (tests/cases, run by tests/unit/cases.c)
+export PGLEAK_CASES_DIR="$here/cases"
 if [ -n "${PGLEAK_UNIT_DIR:-}" ] && [ -d "$PGLEAK_UNIT_DIR" ]; then
 	for u in "$PGLEAK_UNIT_DIR"/*; do
 		[ -x "$u" ] || continue

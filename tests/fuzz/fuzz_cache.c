@@ -3,7 +3,7 @@
  * arbitrary bytes.
  *
  * Byte 0 chooses what the rest is:
- *   0  a stored value, given to pg_cache_record_decode (findings, units and
+ *   0  a stored value, given to pg_record_decode (findings, units and
  *      a blob, with a shift); a value that decodes is encoded again and
  *      must decode to the same counts.
  *   1  the raw files: a 16-bit length, then that many bytes of cache.seg,
@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cache_int.h"
+#include "record.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -108,19 +109,19 @@ static void decode_value(const void *v, size_t n, int check_roundtrip)
 	pg_findings f;
 	pg_units u;
 	pg_buf extra = PG_BUF_INIT;
-	pg_cache_shift shift = {"moved/file.js", 3, -7};
+	pg_record_shift shift = {"moved/file.js", 3, -7};
 
 	pg_findings_init(&f);
 	pg_units_init(&u);
-	if (pg_cache_record_decode(v, n, n & 1 ? &shift : NULL, &f, &u, &extra) == PG_OK) {
+	if (pg_record_decode(v, n, n & 1 ? &shift : NULL, &f, &u, &extra) == PG_OK) {
 		if (check_roundtrip) {
 			pg_buf again = PG_BUF_INIT;
 			pg_findings f2;
 			pg_units u2;
 			pg_findings_init(&f2);
 			pg_units_init(&u2);
-			pg_cache_record_encode(&again, &f, &u, extra.data, extra.len);
-			if (pg_cache_record_decode(again.data, again.len, NULL, &f2, &u2, NULL) != PG_OK ||
+			pg_record_encode(&again, &f, &u, extra.data, extra.len);
+			if (pg_record_decode(again.data, again.len, NULL, &f2, &u2, NULL) != PG_OK ||
 			    f2.len != f.len || u2.len != u.len)
 				abort();
 			pg_findings_free(&f2);

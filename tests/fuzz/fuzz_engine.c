@@ -1,16 +1,18 @@
 /*
  * fuzz_engine.c - libFuzzer harness: the whole analysis of one file on
- * arbitrary bytes.  Built three times (FUZZ_EXT "js", "ts", "tsx") so each
- * grammar's parser and our walk over its trees are fuzzed.
+ * arbitrary bytes, through the analyser itself (analysis/analyser.h: no
+ * engine, no cache).  Built three times (FUZZ_EXT "js", "ts", "tsx") so
+ * each grammar's parser and our walk over its trees are fuzzed.
  *
- * Units are always asked for, so every input is parsed even without the
- * word "connect" (the engine's shortcut would otherwise skip most mutants).
+ * Every input is parsed and its units listed, even without the word
+ * "connect" (the pre-scan that callers use would skip most mutants).
  * A negative return is allowed (a documented limit, PG_ELIMIT) but must
  * come with a message; crashes, leaks, UB and hangs are what we look for.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "analyser.h"
 #include "fuzz_source.h"
 
 #ifndef FUZZ_EXT
@@ -25,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_source_ctx ctx = {path, (const char *)data, size};
 	pg_source src;
 	pg_config cfg;
-	pg_engine *e = NULL;
+	pg_analyser *a = NULL;
+	pg_module *m = NULL;
 	pg_findings f;
 	pg_units u;
 	size_t i;
@@ -38,9 +41,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pg_strlist_push(&cfg.release_helpers, "returnClient");
 	pg_findings_init(&f);
 	pg_units_init(&u);
-	if (pg_engine_new(&e, &cfg, &src) != PG_OK)
+	if (pg_analyser_new(&a, &cfg, &src) != PG_OK)
 		abort();
-	rc = pg_engine_check_buffer(e, path, (const char *)data, size, &f, &u);
+	rc = pg_analyser_parse(a, path, pg_lang_from_path(path), (const char *)data, size, &m);
+	if (rc == PG_OK) {
+		pg_analyser_units(m, &u);
+		for (i = 0; i < u.len && rc == PG_OK; i++)
+			if (u.items[i].has_acquisition)
+				rc = pg_analyser_check_unit(a, m, i, &f);
+		pg_module_free(m);
+	}
 	if (rc < 0 && (!pg_error_last() || !*pg_error_last()))
 		abort(); /* an error without a message is a bug */
 	for (i = 0; i < f.len; i++) {
@@ -56,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pg_findings_sort(&f);
 	pg_findings_free(&f);
 	pg_units_free(&u);
-	pg_engine_free(e);
+	pg_analyser_free(a);
 	pg_config_free(&cfg);
 	pg_error_clear();
 	return 0;

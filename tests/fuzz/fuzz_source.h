@@ -1,5 +1,5 @@
 /*
- * fuzz_source.h - a pg_source (analysis/engine.h) over a few fixed files in
+ * fuzz_source.h - a pg_source (core/types.h) over a few fixed files in
  * memory, shared by the harnesses that run the analysis.
  *
  * The analysed input is served too, under its own path, so that an input

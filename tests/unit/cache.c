@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "record.h"
 
 static double now_ms(void)
 {
@@ -311,13 +312,13 @@ static void record_encoding(void)
 	pg_findings f, g;
 	pg_units u, v;
 	pg_buf b = PG_BUF_INIT, extra = PG_BUF_INIT;
-	pg_cache_shift sh = {"src/b.ts", 5, -50};
+	pg_record_shift sh = {"src/b.ts", 5, -50};
 
 	sample_result(&f, &u);
-	pg_cache_record_encode(&b, &f, &u, "summary", 7);
+	pg_record_encode(&b, &f, &u, "summary", 7);
 	pg_findings_init(&g);
 	pg_units_init(&v);
-	CHECK(pg_cache_record_decode(b.data, b.len, &sh, &g, &v, &extra) == 0);
+	CHECK(pg_record_decode(b.data, b.len, &sh, &g, &v, &extra) == 0);
 	CHECK(g.len == 1 && v.len == 1);
 	if (g.len == 1 && v.len == 1) {
 		CHECK(!strcmp(g.items[0].path, "src/b.ts"));
@@ -333,14 +334,14 @@ static void record_encoding(void)
 
 	/* every truncation is refused and leaves the lists as they were */
 	for (size_t n = 0; n < b.len; n++) {
-		CHECK(pg_cache_record_decode(b.data, n, NULL, &g, &v, &extra) == PG_EINVALID);
+		CHECK(pg_record_decode(b.data, n, NULL, &g, &v, &extra) == PG_EINVALID);
 		CHECK(g.len == 1 && v.len == 1);
 	}
 	/* every flipped byte decodes to something well-formed or is refused; never a crash */
 	for (size_t n = 0; n < b.len; n++) {
 		size_t gl = g.len;
 		b.data[n] ^= 0x5a;
-		if (pg_cache_record_decode(b.data, b.len, NULL, &g, &v, NULL) == 0) {
+		if (pg_record_decode(b.data, b.len, NULL, &g, &v, NULL) == 0) {
 			CHECK(g.len == gl + 1);
 			CHECK(g.items[g.len - 1].kind <= PG_KIND_DISCARDED);
 		} else {
@@ -350,11 +351,11 @@ static void record_encoding(void)
 	}
 	/* a shift that would put a line before 1 is refused */
 	sh.line_delta = -100;
-	CHECK(pg_cache_record_decode(b.data, b.len, &sh, &g, &v, NULL) == PG_EINVALID);
+	CHECK(pg_record_decode(b.data, b.len, &sh, &g, &v, NULL) == PG_EINVALID);
 	/* counts that promise more than the bytes hold */
 	b.data[4] = (char)0xff;
 	b.data[5] = (char)0xff;
-	CHECK(pg_cache_record_decode(b.data, b.len, NULL, &g, &v, NULL) == PG_EINVALID);
+	CHECK(pg_record_decode(b.data, b.len, NULL, &g, &v, NULL) == PG_EINVALID);
 
 	pg_findings_free(&f);
 	pg_findings_free(&g);

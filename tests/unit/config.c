@@ -1,5 +1,5 @@
 /*
- * config.c - unit tests of the JSON reader (analysis/json.c) and the
+ * config.c - unit tests of the JSON reader (core/json.c) and the
  * configuration (analysis/config.c): values and positions, strictness,
  * nesting without recursion, config keys and their errors, the digest and
  * the ignore globs (including a pattern built to blow up a backtracking

@@ -73,7 +73,7 @@ static void check_one(const char *path)
 	pg_findings_init(&scratch);
 	CHECK(pg_read_file(path, &text) == PG_OK);
 	CHECK(pg_engine_new(&e, &cfg, &src) == PG_OK);
-	CHECK(pg_fix_buffer(e, &cfg, path, text.data ? text.data : "", text.len, 0, &fixed, &res, NULL) == PG_OK);
+	CHECK(pg_fix_buffer(&(pg_fix_checker){pg_engine_check_text, e}, &cfg, path, text.data, text.len, 0, &fixed, &res, NULL) == PG_OK);
 	for (size_t i = 0; i < res.len; i++)
 		nfixed += res.items[i].reason == NULL;
 	fixed_total += nfixed;
@@ -100,7 +100,7 @@ static void check_one(const char *path)
 				fprintf(stderr, "    %s: function %s changed though nothing in it was fixed\n", path, u->name);
 			CHECK(found);
 		}
-		CHECK(pg_fix_buffer(e, &cfg, path, fixed.data, fixed.len, 0, &again, &res2, NULL) == PG_OK);
+		CHECK(pg_fix_buffer(&(pg_fix_checker){pg_engine_check_text, e}, &cfg, path, fixed.data, fixed.len, 0, &again, &res2, NULL) == PG_OK);
 		CHECK(again.len == fixed.len && !memcmp(again.data, fixed.data, fixed.len));
 		for (size_t i = 0; i < res2.len; i++)
 			CHECK(res2.items[i].reason != NULL);

@@ -1,0 +1,12 @@
+// each form, with the release guarded by the same test: safe
+// expect: clean
+import { Pool } from 'pg';
+const pool = new Pool();
+async function f(held) {
+  const c = held ? held : await pool.connect();
+  try {
+    return await c.query('x');
+  } finally {
+    if (!held) c.release();
+  }
+}

@@ -1,0 +1,3 @@
+// expect: clean
+// only a comment
+/* and another */

@@ -1,0 +1,7 @@
+﻿// and another
+// expect: leak line 6 kind discarded
+import { Pool } from 'pg';
+const pool = new Pool();
+async function f() {
+  await pool.connect();
+}

@@ -1,0 +1,6 @@
+// expect: leak line 5 kind discarded
+import { Pool } from 'pg';
+const pool = new Pool();
+async function f() {
+  await pool.connect();
+}

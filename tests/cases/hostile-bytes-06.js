@@ -1,0 +1,4 @@
+// expect: clean
+import { Pool } from 'pg';
+const pool = new Pool();
+function ( {{{ [[[ 

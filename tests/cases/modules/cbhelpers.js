@@ -1,0 +1,3 @@
+exports.stop = function (c) {
+  c.query('ROLLBACK', () => c.release());
+};

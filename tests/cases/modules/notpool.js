@@ -1,0 +1,2 @@
+import { Pool } from 'undici';
+export const pool = new Pool('http://x');

@@ -1,0 +1,1 @@
+export { pool as db } from './db';

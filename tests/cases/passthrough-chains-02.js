@@ -1,0 +1,8 @@
+// expect: leak line 5 kind release-not-guaranteed via exception exit 6
+import { Pool } from 'pg';
+const pool = new Pool();
+async function f() {
+  const c = await pool.connect().catch((e) => { throw e; });
+  await c.query('x');
+  c.release();
+}

@@ -1,0 +1,6 @@
+// expect: clean
+import { Pool } from 'pg';
+const pool = new Pool();
+function f() {
+  return pool.connect().catch(() => null).then((c) => c.query('x').finally(() => c.release()));
+}

@@ -1,0 +1,13 @@
+// expect: clean
+import { Pool } from 'pg';
+const pool = new Pool();
+async function f() {
+  const c = await pool.connect();
+  try {
+    await c.query('x');
+  } catch (e) {
+    c.release();
+    throw e;
+  }
+  c.release();
+}

@@ -1,0 +1,6 @@
+// expect: clean
+import { Pool } from 'pg';
+const pool = new Pool();
+async function f() {
+  await pool.connect(); // pgleak-ignore
+}

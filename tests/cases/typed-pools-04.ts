@@ -1,0 +1,8 @@
+// a parameter typed as pg's Pool is a proven pool, the client used only with other methods
+// expect: leak line 6 kind never-released via end exit 8
+import pg from 'pg';
+
+export async function f(db: pg.Pool) {
+  const c = await db.connect();
+  await c.foo();
+}

@@ -1,0 +1,9 @@
+// expect: leak line 6 kind never-released via end exit 8
+import { Pool } from 'pg';
+export class R {
+  #pool: Pool;
+  async f() {
+    const c = await this.#pool.connect();
+    await c.foo();
+  }
+}
