@@ -3,6 +3,11 @@
  * exports, pools and named functions; and the run-wide module table that
  * answers cross-file questions.
  *
+ * Functions are also known by dotted paths: the members of the module's
+ * own object literals (`const api = { f }`: "api.f"), of `module.exports`
+ * and `export default` objects, so that a helper reached through an object
+ * (semantics v2 §6) resolves like a direct one (pg_modules_path_fn).
+ *
  * The walk uses a TSTreeCursor and an explicit stack of open units, so a
  * file nested 10,000 levels deep costs memory, not stack.  Facts that need
  * other facts (is `new X()` a pool? that depends on how X was imported)
@@ -759,7 +764,8 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 			note_new(news, t, len, pg_field_of(a, v, F_CONSTRUCTOR));
 		} else if (pg_nk_is_function(pg_nk_of(a, v))) {
 			add_fn(m, t, len, v);
-		} else if (pg_nk_of(a, v) == NK_OBJECT) {
+		} else if (pg_nk_of(a, v) == NK_OBJECT && unit == 0) {
+			/* helpers reached through an object: those of the module's own top level */
 			char *prefix = pg_xstrndup(t, len);
 			collect_object(m, prefix, v);
 			free(prefix);
