@@ -37,11 +37,16 @@ typedef struct {
 	pg_strlist targets; /* repository paths, '*' still in them */
 } alias_path;
 
+#define NO_ENTRY ((size_t)-1)
+
+/* One folder: the configs probed in it, and where its options come from. */
 typedef struct {
 	char *base_url; /* repository path of the effective baseUrl, or NULL */
 	alias_path *paths;
 	size_t npaths, cpaths;
-	pg_strlist deps; /* config paths this depends on, present or absent */
+	pg_strlist deps; /* config paths probed or read for this folder itself */
+	size_t from;     /* the folder entry whose config applies (itself when found here), or NO_ENTRY */
+	size_t up;       /* the parent folder's entry when none was found here, or NO_ENTRY */
 } alias_cfg;
 
 struct pg_alias {
@@ -272,27 +277,37 @@ static void read_chain(pg_alias *al, alias_cfg *c, const char *path)
 	}
 }
 
-/* The config that applies to files in `dir` (memoised). */
-static const alias_cfg *config_for(pg_alias *al, const char *dir)
+/* The entry of folder `dir`: probes tsconfig.json and jsconfig.json there and,
+ * when neither exists, takes its parent's (memoised, so each folder of a run
+ * is probed once however many files and specifiers ask). */
+static size_t dir_entry(pg_alias *al, const char *dir)
 {
 	static const char *const names[] = {"tsconfig.json", "jsconfig.json", NULL};
 	size_t *known = pg_strmap_get(&al->by_dir, dir, strlen(dir));
-	alias_cfg *c;
+	size_t first = al->ncfgs, anchor = NO_ENTRY;
 	char *d;
-	int found = 0;
 	if (known)
-		return &al->cfgs[*known];
-	PG_GROW(al->cfgs, al->ccfgs, al->ncfgs + 1);
-	c = &al->cfgs[al->ncfgs];
-	memset(c, 0, sizeof(*c));
+		return *known;
 	d = pg_xstrdup(dir);
-	for (int level = 0; level < PG_ALIAS_MAX_LEVELS && !found; level++) {
+	for (int level = 0; level < PG_ALIAS_MAX_LEVELS; level++) {
+		size_t *k = pg_strmap_get(&al->by_dir, d, strlen(d)), at;
+		alias_cfg *c;
+		int found = 0;
+		if (k) {
+			anchor = *k;
+			break;
+		}
+		PG_GROW(al->cfgs, al->ccfgs, al->ncfgs + 1);
+		at = al->ncfgs++;
+		c = &al->cfgs[at];
+		memset(c, 0, sizeof(*c));
+		c->from = c->up = NO_ENTRY;
+		pg_strmap_put(&al->by_dir, d, strlen(d), at);
 		for (int i = 0; names[i] && !found; i++) {
 			char *p = pg_path_join(d, names[i]);
 			pg_buf b = PG_BUF_INIT;
-			if (al->read(al->ctx, p, &b) == PG_OK)
-				found = 1;
-			else
+			found = al->read(al->ctx, p, &b) == PG_OK;
+			if (!found)
 				pg_error_clear();
 			pg_buf_free(&b);
 			if (found)
@@ -301,15 +316,38 @@ static const alias_cfg *config_for(pg_alias *al, const char *dir)
 				pg_strlist_push(&c->deps, p);
 			free(p);
 		}
+		if (found) {
+			c->from = at;
+			break;
+		}
 		if (!d[0] || !strcmp(d, "/") || !strcmp(d, "."))
 			break;
-		char *up = pg_path_dirname(d);
+		char *parent = pg_path_dirname(d);
 		free(d);
-		d = up;
+		d = parent;
 	}
 	free(d);
-	pg_strmap_put(&al->by_dir, dir, strlen(dir), al->ncfgs);
-	return &al->cfgs[al->ncfgs++];
+	/* the entries made here, nearest first: each without a config of its own takes the next one's */
+	for (size_t i = al->ncfgs; i-- > first;) {
+		alias_cfg *c = &al->cfgs[i];
+		if (c->from != NO_ENTRY)
+			continue;
+		c->up = i + 1 < al->ncfgs ? i + 1 : anchor;
+		c->from = c->up == NO_ENTRY ? NO_ENTRY : al->cfgs[c->up].from;
+	}
+	return first;
+}
+
+/* The options that apply to folder `dir` (NULL: no config), noting what they depend on. */
+static const alias_cfg *config_for(pg_alias *al, const char *dir)
+{
+	size_t e = dir_entry(al, dir), from = al->cfgs[e].from;
+	for (size_t i = e; al->note && i != NO_ENTRY; i = al->cfgs[i].up) {
+		const alias_cfg *c = &al->cfgs[i];
+		for (size_t j = 0; j < c->deps.len; j++)
+			al->note(al->ctx, c->deps.items[j]);
+	}
+	return from == NO_ENTRY ? NULL : &al->cfgs[from];
 }
 
 /* ---- mapping ------------------------------------------------------------- */
@@ -357,28 +395,37 @@ static size_t map_spec(const alias_cfg *c, const char *spec, pg_strlist *out)
 	return out->len - before;
 }
 
-static int is_relative(const char *spec)
+int pg_alias_is_relative(const char *spec)
 {
 	return spec[0] == '.' && (spec[1] == '/' || spec[1] == '\0' ||
 	                          (spec[1] == '.' && (spec[2] == '/' || spec[2] == '\0')));
 }
 
-size_t pg_alias_bases(pg_alias *al, const char *from_path, const char *spec, pg_strlist *out)
+int pg_alias_maps_bare(pg_alias *al, const char *dir)
 {
-	char *dir = pg_path_dirname(from_path);
-	size_t n = 0;
-	if (is_relative(spec)) {
+	const alias_cfg *c = config_for(al, dir);
+	return c && (c->npaths > 0 || c->base_url != NULL);
+}
+
+size_t pg_alias_bases_in(pg_alias *al, const char *dir, const char *spec, pg_strlist *out)
+{
+	if (pg_alias_is_relative(spec)) {
 		char *p = pg_path_join(dir, spec);
 		pg_strlist_push(out, p);
 		free(p);
-		n = 1;
-	} else if (spec[0] && spec[0] != '/' && al) {
-		const alias_cfg *c = config_for(al, dir);
-		if (al->note)
-			for (size_t i = 0; i < c->deps.len; i++)
-				al->note(al->ctx, c->deps.items[i]);
-		n = map_spec(c, spec, out);
+		return 1;
 	}
+	if (spec[0] && spec[0] != '/' && al) {
+		const alias_cfg *c = config_for(al, dir);
+		return c ? map_spec(c, spec, out) : 0;
+	}
+	return 0;
+}
+
+size_t pg_alias_bases(pg_alias *al, const char *from_path, const char *spec, pg_strlist *out)
+{
+	char *dir = pg_path_dirname(from_path);
+	size_t n = pg_alias_bases_in(al, dir, spec, out);
 	free(dir);
 	return n;
 }

@@ -134,12 +134,17 @@ static int imports_any(const char *path, const pg_buf *rec, const pg_strlist *ke
 {
 	pg_strlist targets = {0};
 	size_t at;
-	int found = 0;
+	int found = 0, bare = -1; /* bare: can this folder's config map a bare specifier (asked once) */
+	char *dir;
 
 	if (rec->data[0] != '1')
 		return 0;
+	dir = pg_path_dirname(path);
 	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
-		pg_alias_bases(alias, path, rec->data + at, &targets);
+		const char *spec = rec->data + at;
+		if (!pg_alias_is_relative(spec) && (bare < 0 ? (bare = pg_alias_maps_bare(alias, dir)) : bare) == 0)
+			continue;
+		pg_alias_bases_in(alias, dir, spec, &targets);
 		for (size_t i = 0; i < targets.len && !found; i++) {
 			char *key = module_key(targets.items[i]);
 			found = pg_strlist_has(keys, key);
@@ -147,6 +152,7 @@ static int imports_any(const char *path, const pg_buf *rec, const pg_strlist *ke
 		}
 		pg_strlist_free(&targets);
 	}
+	free(dir);
 	return found;
 }
 
