@@ -34,13 +34,14 @@
 #include "cache.h"
 #include "commands.h"
 #include "engine.h"
+#include "fixfile.h"
 #include "report.h"
 #include "signals.h"
 
 #define SUPPORTED ".js .mjs .cjs .jsx .ts .mts .cts .tsx"
 
 static const char usage[] =
-	"usage: pgleak-hook check [--format text|json|sarif] [--config FILE] [--quiet] PATH...\n"
+	"usage: pgleak-hook check [--format text|json|sarif] [--config FILE] [--quiet] [--fix [--dry-run]] PATH...\n"
 	"\n"
 	"Checks whole files and folders for pool clients that are not released on\n"
 	"every path.  Folders are walked recursively for " SUPPORTED "\n"
@@ -51,6 +52,11 @@ static const char usage[] =
 	"  --config FILE   use this configuration instead of .pgleak.json at the\n"
 	"                  root of the git work tree around the current folder\n"
 	"  --quiet         no summary line on stderr\n"
+	"  --fix           rewrite what can be rewritten safely: the code after\n"
+	"                  `const c = await R.connect()` goes into try { ... }\n"
+	"                  finally { c.release(); }; says why for the others; then\n"
+	"                  reports the leaks that are left\n"
+	"  --dry-run       with --fix: print the change as a unified diff, write nothing\n"
 	"\n"
 	"Examples:\n"
 	"  pgleak-hook check src/\n"
@@ -58,13 +64,14 @@ static const char usage[] =
 	"\n"
 	"Environment: PGLEAK_JOBS=N checks with N workers (default: one per processor).\n"
 	"\n"
-	"Exit: 0 no leak found, 1 leaks found, 2 error (missing path, unsupported\n"
+	"Exit: 0 no leak found (with --fix: none left), 1 leaks found (left), 2 error (missing path, unsupported\n"
 	"file, unreadable file, malformed configuration).\n";
 
 typedef struct {
 	pg_format format;
 	const char *config_path;
 	int quiet;
+	int fix, dry_run;
 	pg_strlist paths;
 } check_opts;
 
@@ -87,6 +94,10 @@ static int parse_args(check_opts *o, int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o->quiet = 1;
+		} else if (!strcmp(a, "--fix")) {
+			o->fix = 1;
+		} else if (!strcmp(a, "--dry-run")) {
+			o->dry_run = 1;
 		} else if (!strcmp(a, "--format") || !strcmp(a, "--config")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "pgleak-hook: check: %s needs a value (see 'pgleak-hook check --help')\n", a);
@@ -108,6 +119,10 @@ static int parse_args(check_opts *o, int argc, char **argv)
 			fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
 			return 2;
 		}
+	}
+	if (o->dry_run && !o->fix) {
+		fprintf(stderr, "pgleak-hook: check: --dry-run goes with --fix (see 'pgleak-hook check --help')\n");
+		return 2;
 	}
 	if (o->paths.len == 0) {
 		fprintf(stderr, "pgleak-hook: check: no file or folder given\n%s", usage);
@@ -464,6 +479,7 @@ typedef struct {
 	const pg_config *cfg;
 	const char *root;
 	const file_list *files;
+	int fix, dry_run; /* check --fix [--dry-run] */
 	pg_cache *cache;
 	file_result *results;
 	size_t next; /* the next file to take, under mu */
@@ -510,6 +526,7 @@ static void *work(void *arg)
 	for (;;) {
 		size_t i;
 		file_result *r;
+		const char *path;
 		pthread_mutex_lock(&job->mu);
 		i = job->next++;
 		pthread_mutex_unlock(&job->mu);
@@ -523,7 +540,9 @@ static void *work(void *arg)
 			continue;
 		}
 		w->dc.current = &job->files->items[i];
-		if (pg_engine_check_file(w->e, job->files->items[i].path, &w->fs, NULL) < 0)
+		path = job->files->items[i].path;
+		if ((job->fix ? pg_fixfile(w->e, job->cfg, path, job->dry_run, &w->fs)
+		              : pg_engine_check_file(w->e, path, &w->fs, NULL)) < 0)
 			r->error = pg_xstrdup(pg_error_last());
 		w->dc.current = NULL;
 		r->count = w->fs.len - r->start;
@@ -574,10 +593,11 @@ static int run_workers(check_job *job, worker *ws, size_t n)
 static int check_files(const check_opts *o, const pg_config *cfg, const char *root, file_list *files, double t0)
 {
 	pg_source src = {read_disk, NULL, fingerprint_disk};
-	check_job job = {cfg, root, files, NULL, NULL, 0, PTHREAD_MUTEX_INITIALIZER};
-	size_t nw = jobs_wanted(files->len), checked = 0, i;
+	check_job job = {cfg, root, files, o->fix, o->dry_run, NULL, NULL, 0, PTHREAD_MUTEX_INITIALIZER};
+	/* --fix rewrites files and --dry-run prints their patches in file order: one worker */
+	size_t nw = o->fix ? 1 : jobs_wanted(files->len), checked = 0, i;
 	worker *ws = pg_xcalloc(nw, sizeof(*ws));
-	pg_report_opts ro = {o->format, 0, 0};
+	pg_report_opts ro = {o->format, 0, 0, !o->fix};
 	pg_findings fs;
 	pg_stats stats = {0};
 	int errors = 0, rc;
@@ -626,7 +646,8 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	}
 	pg_findings_sort(&fs);
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
-	rc = pg_report_write(stdout, &ro, &fs, &stats, &src);
+	/* --dry-run's stdout is the patch: the leaks it would leave are only counted */
+	rc = o->dry_run ? PG_OK : pg_report_write(stdout, &ro, &fs, &stats, &src);
 	if (rc < 0 && errno != EPIPE) {
 		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
 		errors++;
@@ -641,7 +662,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 
 int pg_cmd_check(int argc, char **argv)
 {
-	check_opts o = {PG_FORMAT_TEXT, NULL, 0, {0}};
+	check_opts o = {PG_FORMAT_TEXT, NULL, 0, 0, 0, {0}};
 	pg_config cfg;
 	file_list files = {0};
 	char *root = NULL;
