@@ -115,8 +115,10 @@ static int add_change(pg_git_changes *out, git_patch *patch, const pg_config *cf
  * with the index, and lists every path that may differ (added, deleted,
  * modified, changed in type); libgit2 then diffs exactly those paths, so
  * hunks and rename detection (a deleted and an added path) are what the
- * full diff gives.  The walk keeps its own stack: the depth of folders is
- * the repository's, not ours.
+ * full diff gives.  Without a cache-tree (an index git has not written a
+ * tree for) every folder is visited, which costs what the full diff did.
+ * The walk keeps its own stack: the depth of folders is the repository's,
+ * not ours.
  */
 typedef struct {
 	char *dir;  /* "" for the root */
