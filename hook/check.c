@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ast.h"
 #include "cache.h"
 #include "commands.h"
 #include "engine.h"
@@ -547,6 +548,7 @@ static void *work(void *arg)
 		w->dc.current = NULL;
 		r->count = w->fs.len - r->start;
 	}
+	pg_ast_thread_done(); /* the parsers are per thread: a worker's would outlive it */
 	return NULL;
 }
 
