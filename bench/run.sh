@@ -156,6 +156,12 @@ bench_check() {
 		measure "$name.parse_connect" "$PARSE" --mentioning connect "$list" || die "parse_only failed"
 		cache="$CACHES/$name-$r"
 		mkdir -p "$cache"
+		# scaling of a cold run: 1 worker, 2, 4, and the default (one per processor) as "cold"
+		for j in 1 2 4; do
+			rm -rf "$cache-j$j" && mkdir -p "$cache-j$j"
+			PGLEAK_CACHE_DIR=$cache-j$j PGLEAK_JOBS=$j measure "$name.cold$j" "$BIN" check --config "$CFG" --format json "$@"
+			rm -rf "$cache-j$j"
+		done
 		PGLEAK_CACHE_DIR=$cache measure "$name.cold" "$BIN" check --config "$CFG" --format json "$@"
 		PGLEAK_CACHE_DIR=$cache measure "$name.warm" "$BIN" check --config "$CFG" --format json "$@"
 		cp "$M/$name.cold.out" "$M/$name.cold.json"
@@ -264,12 +270,17 @@ corpus_section() {
 	echo "|---|---:|---:|---:|---:|---|"
 	for row in "cat:cat of every file to /dev/null" "parse:parse-only, every file" \
 		"parse_connect:parse-only, the files mentioning \`connect\` (all read)" \
-		"cold:\`check\`, cold cache" "warm:\`check\`, warm cache (second run)"; do
+		"cold1:\`check\`, cold cache, PGLEAK_JOBS=1" "cold2:\`check\`, cold cache, PGLEAK_JOBS=2" \
+		"cold4:\`check\`, cold cache, PGLEAK_JOBS=4" \
+		"cold:\`check\`, cold cache, default workers ($(nproc), one per processor)" "warm:\`check\`, warm cache (second run)"; do
 		local k=${row%%:*} label=${row#*:} ms
 		ms=$(med_ms "$n.$k")
 		echo "| $label | $(fmt "$ms" 0) | $(fmt "$(awk -v b="$bytes" -v t="$ms" 'BEGIN{print b/1e3/t}')") |" \
 			"$(fmt "$(awk -v f="$fns" -v t="$ms" 'BEGIN{print f*1e3/t}')" 0) | $(fmt "$(med_rss "$n.$k")") | $(exits "$n.$k") |"
 	done
+	echo
+	echo "Cold scaling (median of the per-round ratios to PGLEAK_JOBS=1): 2 workers $(fmt "$(ratio_med "$n.cold1" "$n.cold2")" 2)x,"
+	echo "4 workers $(fmt "$(ratio_med "$n.cold1" "$n.cold4")" 2)x, default $(fmt "$(ratio_med "$n.cold1" "$n.cold")" 2)x, on $(nproc) processors shared with other work."
 	echo
 	echo "Cache on disk after the warm run: $(fmt "$(awk -v b="$(tail -n 1 "$M/$n.cache_bytes")" 'BEGIN{print b/1e6}')" 2) MB"
 	if [ -s "$M/$n.cache_stats" ] && grep -q '{' "$M/$n.cache_stats"; then

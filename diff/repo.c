@@ -12,6 +12,11 @@
  * whose objects git fetches on demand and libgit2 cannot; else damage) and
  * what brings it back.  A damaged index is named as such, with git's own
  * way to rebuild it.  The caller adds how to bypass the check.
+ *
+ * The index file is read here, once, into a sorted table (see "The index
+ * file's layout" below for why not with git_index_open); the libgit2
+ * index the diff needs is made in memory from the few entries it looks at
+ * (diff/staged.c).
  */
 #include "repo.h"
 
@@ -110,31 +115,14 @@ static int index_error(const char *file)
 	                    "the work tree is kept)", file, e && e->message ? e->message : "unknown libgit2 error", file);
 }
 
-int pg_git_load_index(pg_git *g)
-{
-	const char *file = getenv("GIT_INDEX_FILE");
-	if (file && *file) {
-		/* Relative to the current directory, as git means it (a hook runs at the work tree's root). */
-		if (git_index_open(&g->index, file) < 0)
-			return index_error(file);
-		/* The repository then answers from this index (attributes, lookups) instead of reading
-		 * and checksumming .git/index a second time; nothing here writes an index. */
-		if (git_repository_set_index(g->repo, g->index) < 0)
-			return pg_git_error("cannot use the index GIT_INDEX_FILE names");
-	} else if (git_repository_index(&g->index, g->repo) < 0) {
-		char *path = pg_path_join(git_repository_path(g->repo), "index");
-		int rc = index_error(path);
-		free(path);
-		return rc;
-	}
-	return PG_OK;
-}
-
 void pg_git_close(pg_git *g)
 {
 	if (!g->repo)
 		return;
 	git_index_free(g->index);
+	free(g->entries.items);
+	pg_buf_free(&g->entries.paths);
+	pg_git_cache_tree_free(&g->cache_tree);
 	git_repository_free(g->repo);
 	memset(g, 0, sizeof(*g));
 	git_libgit2_shutdown();
@@ -144,9 +132,14 @@ void pg_git_close(pg_git *g)
  * The index file's layout (git's Documentation/gitformat-index.txt): a
  * 12-byte header ("DIRC", version, entry count), the entries, the
  * extensions (4-byte signature, 4-byte big-endian size, data), and the
- * checksum.  libgit2 keeps the cache-tree to itself, so it is read here
- * from the same file: the entries are only skipped over (libgit2 has
- * checked the checksum; every offset is still bounds-checked).
+ * checksum.  It is read here rather than by git_index_open, which hashes
+ * the whole file to check the checksum (98 M instructions at 14k entries,
+ * more than anything else a hook run did), copies every entry into its own
+ * structures with a file/directory collision check each (another 130 M),
+ * and keeps the cache-tree to itself.  git does not check the checksum
+ * when it reads an index either (only `git fsck` does): the hook judges
+ * the entries git commits.  Every offset is bounds-checked; bytes that are
+ * not an index in git's order go to libgit2's reader, for its message.
  */
 #define INDEX_OID_SIZE 20 /* SHA-1: the only object format libgit2 1.5 opens */
 
@@ -155,32 +148,67 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* The offset just past the entries, or 0 when the file is not laid out as expected. */
-static size_t index_entries_end(const unsigned char *d, size_t len, uint32_t version, uint32_t count)
+/*
+ * One entry at d[*off] into *e.  Versions 2 and 3: the path is the file's
+ * own (NUL-ended there).  Version 4: the path is prefix-compressed against
+ * the previous one, kept in *cur, and the caller sets e->path.  -1 when the
+ * bytes are not an entry.
+ */
+static int index_entry(git_index_entry *e, pg_buf *cur, const unsigned char *d, size_t len, size_t *off,
+                       uint32_t version)
 {
-	size_t off = 12, fixed = 40 + INDEX_OID_SIZE + 2; /* stat data, id, flags */
-	uint32_t i;
-	for (i = 0; i < count; i++) {
-		size_t name;
-		const unsigned char *nul;
-		if (off + fixed > len)
-			return 0;
-		name = off + fixed;
-		if (version >= 3 && (d[off + fixed - 2] & 0x40)) /* extended flags */
-			name += 2;
-		if (version == 4) /* prefix-compressed: a varint of bytes to drop, then the suffix */
-			while (name < len && (d[name] & 0x80))
-				name++;
-		if (version == 4)
-			name++;
-		if (name >= len || !(nul = memchr(d + name, '\0', len - name)))
-			return 0;
-		if (version == 4)
-			off = (size_t)(nul - d) + 1;
-		else
-			off += ((name - off) + (size_t)(nul - (d + name)) + 8) & ~(size_t)7;
+	const unsigned char *p = d + *off, *nul;
+	size_t fixed = 40 + INDEX_OID_SIZE + 2, name; /* stat data, id, flags */
+	if (*off + fixed > len)
+		return -1;
+	memset(e, 0, sizeof(*e));
+	e->ctime.seconds = (int32_t)be32(p);
+	e->ctime.nanoseconds = be32(p + 4);
+	e->mtime.seconds = (int32_t)be32(p + 8);
+	e->mtime.nanoseconds = be32(p + 12);
+	e->dev = be32(p + 16);
+	e->ino = be32(p + 20);
+	e->mode = be32(p + 24);
+	e->uid = be32(p + 28);
+	e->gid = be32(p + 32);
+	e->file_size = be32(p + 36);
+	git_oid_fromraw(&e->id, p + 40);
+	e->flags = (uint16_t)(p[60] << 8 | p[61]);
+	name = *off + fixed;
+	if (e->flags & GIT_INDEX_ENTRY_EXTENDED) {
+		if (version < 3 || name + 2 > len)
+			return -1;
+		e->flags_extended = (uint16_t)(d[name] << 8 | d[name + 1]);
+		name += 2;
 	}
-	return off <= len ? off : 0;
+	if (version == 4) {
+		/* A varint of how many bytes of the previous path to drop (git's varint.c encoding). */
+		uint64_t drop;
+		unsigned char c;
+		if (name >= len)
+			return -1;
+		c = d[name++];
+		drop = c & 127;
+		while (c & 128) {
+			if (name >= len || drop > (UINT64_C(1) << 50))
+				return -1;
+			c = d[name++];
+			drop = ((drop + 1) << 7) | (c & 127);
+		}
+		if (drop > cur->len)
+			return -1;
+		cur->len -= (size_t)drop;
+	}
+	if (name >= len || !(nul = memchr(d + name, '\0', len - name)))
+		return -1;
+	if (version == 4) {
+		pg_buf_put(cur, d + name, (size_t)(nul - (d + name)));
+		*off = (size_t)(nul - d) + 1;
+		return cur->len ? 0 : -1;
+	}
+	e->path = (const char *)(d + name);
+	*off += ((name - *off) + (size_t)(nul - (d + name)) + 8) & ~(size_t)7; /* 1-8 NULs pad to 8 */
+	return *off <= len && *e->path ? 0 : -1;
 }
 
 /* A decimal number ended by `stop`, '-' allowed in front; -1 when malformed. */
@@ -267,49 +295,191 @@ static int cache_tree_parse(pg_git_cache_tree *ct, const unsigned char *p, const
 	return rc == 0 && ct->len > 0 && depth == 0 ? 0 : -1;
 }
 
-int pg_git_cache_tree_read(pg_git_cache_tree *out, git_index *index)
+/* The extensions after the entries: the cache-tree kept; -1 for one that changes what the entries mean. */
+static int index_extensions(pg_git_cache_tree *ct, const unsigned char *d, size_t off, size_t len)
 {
-	const char *file = git_index_path(index);
-	const unsigned char *d;
-	uint32_t version, count;
-	size_t off, len;
-	int rc = PG_ENOTFOUND;
-
-	memset(out, 0, sizeof(*out));
-	/* Case-folding indexes sort differently from the walk's bytewise prefixes. */
-	if (!file || (git_index_caps(index) & GIT_INDEX_CAPABILITY_IGNORE_CASE) || pg_read_file(file, &out->file) < 0) {
-		pg_error_clear();
-		pg_git_cache_tree_free(out);
-		return PG_ENOTFOUND;
-	}
-	d = (const unsigned char *)out->file.data;
-	len = out->file.len;
-	if (len < 12 + INDEX_OID_SIZE || memcmp(d, "DIRC", 4))
-		goto done;
-	version = be32(d + 4);
-	count = be32(d + 8);
-	/* The file must be the one libgit2 read (same number of entries). */
-	if (version < 2 || version > 4 || count != git_index_entrycount(index))
-		goto done;
-	len -= INDEX_OID_SIZE;
-	off = index_entries_end(d, len, version, count);
-	while (off && off + 8 <= len) {
-		size_t size = be32(d + off + 4);
-		if (size > len - off - 8)
-			break;
-		/* A split index keeps most entries in another file; a sparse one has directory entries. */
-		if (!memcmp(d + off, "link", 4) || !memcmp(d + off, "sdir", 4)) {
-			rc = PG_ENOTFOUND;
-			break;
+	while (off < len) {
+		size_t size;
+		if (off + 8 > len || (size = be32(d + off + 4)) > len - off - 8)
+			return -1;
+		/* A lower-case signature is one a reader must understand (split index "link", sparse "sdir"). */
+		if (d[off] < 'A' || d[off] > 'Z')
+			return -1;
+		if (!memcmp(d + off, "TREE", 4) && cache_tree_parse(ct, d + off + 8, d + off + 8 + size) < 0) {
+			free(ct->nodes); /* no cache-tree: every folder is compared */
+			ct->nodes = NULL;
+			ct->len = ct->cap = 0;
 		}
-		if (!memcmp(d + off, "TREE", 4))
-			rc = cache_tree_parse(out, d + off + 8, d + off + 8 + size) == 0 ? PG_OK : PG_ENOTFOUND;
 		off += 8 + size;
 	}
-done:
-	if (rc != PG_OK)
-		pg_git_cache_tree_free(out);
+	return 0;
+}
+
+/* Bytewise by path, then by stage: the order git writes entries in. */
+static int entry_cmp(const git_index_entry *a, const git_index_entry *b)
+{
+	int c = strcmp(a->path, b->path);
+	return c ? c : GIT_INDEX_ENTRY_STAGE(a) - GIT_INDEX_ENTRY_STAGE(b);
+}
+
+static int entry_qsort_cmp(const void *a, const void *b)
+{
+	return entry_cmp(a, b);
+}
+
+/* Reads the entries and extensions of the file in g->cache_tree.file; PG_ENOTFOUND when they are not taken. */
+static int index_parse(pg_git *g)
+{
+	const unsigned char *d = (const unsigned char *)g->cache_tree.file.data;
+	size_t len = g->cache_tree.file.len, off = 12, *offs = NULL;
+	pg_git_entries *es = &g->entries;
+	pg_buf cur = PG_BUF_INIT;
+	uint32_t version, count, i;
+
+	if (len < 12 + INDEX_OID_SIZE || memcmp(d, "DIRC", 4))
+		return PG_ENOTFOUND;
+	version = be32(d + 4);
+	count = be32(d + 8);
+	len -= INDEX_OID_SIZE; /* the checksum */
+	if (version < 2 || version > 4 || count > len / 40)
+		return PG_ENOTFOUND;
+	PG_GROW(es->items, es->cap, (size_t)count + 1);
+	if (version == 4)
+		offs = pg_xcalloc((size_t)count + 1, sizeof(*offs));
+	for (i = 0; i < count; i++) {
+		if (index_entry(&es->items[i], &cur, d, len, &off, version) < 0)
+			break;
+		if (offs) {
+			offs[i] = es->paths.len; /* `paths` may move while it grows: positions now, pointers after */
+			pg_buf_put(&es->paths, cur.data, cur.len + 1);
+		} else if (i > 0 && entry_cmp(&es->items[i - 1], &es->items[i]) >= 0) {
+			break; /* not in git's order: the lookups would miss */
+		}
+	}
+	pg_buf_free(&cur);
+	if (offs && i == count) {
+		for (i = 0; i < count; i++) {
+			es->items[i].path = es->paths.data + offs[i];
+			if (i > 0 && entry_cmp(&es->items[i - 1], &es->items[i]) >= 0)
+				break;
+		}
+	}
+	free(offs);
+	if (i != count || index_extensions(&g->cache_tree, d, off, len) < 0)
+		return PG_ENOTFOUND;
+	es->len = count;
+	return PG_OK;
+}
+
+/*
+ * The small index the repository answers attribute lookups from: the
+ * entries of the .gitattributes files, all that libgit2 reads it for here.
+ */
+static int attributes_index(pg_git *g)
+{
+	size_t i;
+	if (git_index_new(&g->index) < 0)
+		return pg_git_error("cannot make an index in memory");
+	for (i = 0; i < g->entries.len; i++) {
+		const git_index_entry *e = &g->entries.items[i];
+		const char *slash = strrchr(e->path, '/');
+		if (!strcmp(slash ? slash + 1 : e->path, ".gitattributes") && git_index_add(g->index, e) < 0)
+			return pg_git_error("cannot use the index's .gitattributes");
+	}
+	if (git_repository_set_index(g->repo, g->index) < 0)
+		return pg_git_error("cannot use the index");
+	return PG_OK;
+}
+
+/* libgit2's reading of the index into g->entries, in our order (libgit2's differs when it folds case). */
+static void entries_from_libgit2(pg_git *g)
+{
+	size_t i, n = git_index_entrycount(g->index);
+	PG_GROW(g->entries.items, g->entries.cap, n + 1);
+	for (i = 0; i < n; i++)
+		g->entries.items[i] = *git_index_get_byindex(g->index, i);
+	g->entries.len = n;
+	qsort(g->entries.items, n, sizeof(*g->entries.items), entry_qsort_cmp);
+}
+
+/* core.ignorecase: libgit2's index then sorts and looks up paths without case, ours would not. */
+static int ignores_case(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int yes = 0;
+	if (git_repository_config_snapshot(&cfg, repo) < 0 || git_config_get_bool(&yes, cfg, "core.ignorecase") < 0)
+		yes = 0;
+	git_config_free(cfg);
+	git_error_clear();
+	return yes;
+}
+
+int pg_git_load_index(pg_git *g)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+	/* GIT_INDEX_FILE is relative to the current directory, as git means it (a hook runs at the work tree's root). */
+	char *file = env && *env ? pg_xstrdup(env) : pg_path_join(git_repository_path(g->repo), "index");
+	int rc = PG_OK;
+
+	if (!ignores_case(g->repo) && pg_read_file(file, &g->cache_tree.file) == PG_OK && index_parse(g) == PG_OK) {
+		rc = attributes_index(g);
+	} else {
+		pg_error_clear();
+		pg_git_cache_tree_free(&g->cache_tree);
+		free(g->entries.items);
+		pg_buf_free(&g->entries.paths);
+		memset(&g->entries, 0, sizeof(g->entries));
+		if (env && *env) {
+			if (git_index_open(&g->index, file) < 0)
+				rc = index_error(file);
+			/* The repository then answers from this index (attributes, lookups) instead of reading
+			 * and checksumming .git/index a second time; nothing here writes an index. */
+			else if (git_repository_set_index(g->repo, g->index) < 0)
+				rc = pg_git_error("cannot use the index GIT_INDEX_FILE names");
+		} else if (git_repository_index(&g->index, g->repo) < 0) {
+			rc = index_error(file);
+		}
+		if (rc == PG_OK)
+			entries_from_libgit2(g);
+	}
+	free(file);
 	return rc;
+}
+
+const git_index_entry *pg_git_entries_get(const pg_git_entries *e, const char *path)
+{
+	size_t at = pg_git_entries_lower(e, path);
+	/* stage 0 sorts first among a path's entries */
+	if (at < e->len && !strcmp(e->items[at].path, path) && GIT_INDEX_ENTRY_STAGE(&e->items[at]) == 0)
+		return &e->items[at];
+	return NULL;
+}
+
+size_t pg_git_entries_lower(const pg_git_entries *e, const char *prefix)
+{
+	size_t lo = 0, hi = e->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(e->items[mid].path, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t pg_git_entries_prefix_end(const pg_git_entries *e, size_t pos, const char *prefix, size_t plen)
+{
+	size_t hi = e->len;
+	/* the paths that start with prefix follow one another: the test flips once */
+	while (pos < hi) {
+		size_t mid = pos + (hi - pos) / 2;
+		if (!strncmp(e->items[mid].path, prefix, plen))
+			pos = mid + 1;
+		else
+			hi = mid;
+	}
+	return pos;
 }
 
 int pg_git_cache_tree_get(git_oid *out, const pg_git_cache_tree *ct, const char *dir)

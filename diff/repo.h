@@ -6,9 +6,10 @@
  * `git commit -a`, `git commit <paths>` and `--only` is a temporary file
  * and not the repository's index.  libgit2 looks at neither by itself, so
  * this module opens the repository from GIT_DIR (or by searching up from
- * the current directory) and loads the index with git_index_open on
- * GIT_INDEX_FILE when it is set.  Everything downstream reads blobs
- * through the object database: the work tree is never read.
+ * the current directory) and reads the index file GIT_INDEX_FILE names
+ * when it is set (its entries, sorted as git keeps them, and its
+ * cache-tree).  Everything downstream reads blobs through the object
+ * database: the work tree is never read.
  */
 #ifndef PG_GIT_REPO_H
 #define PG_GIT_REPO_H
@@ -17,17 +18,6 @@
 
 #include "config.h"
 #include "util.h"
-
-typedef struct {
-	git_repository *repo;
-	git_index *index; /* the index being committed; NULL until pg_git_load_index */
-} pg_git;
-
-/* Opens the repository of the current directory (GIT_DIR honoured). */
-int pg_git_open(pg_git *g);
-/* Loads the index git is committing (GIT_INDEX_FILE honoured). */
-int pg_git_load_index(pg_git *g);
-void pg_git_close(pg_git *g);
 
 /*
  * The index's cache-tree (git's TREE extension): for each directory whose
@@ -48,16 +38,51 @@ typedef struct {
 	size_t len, cap;
 } pg_git_cache_tree;
 
-/*
- * Reads the cache-tree of the index file libgit2 loaded `index` from.
- * PG_ENOTFOUND when there is none that can be trusted to describe `index`
- * (no extension, a split or sparse index, an index in memory, anything
- * unexpected): the caller then compares every entry.
- */
-int pg_git_cache_tree_read(pg_git_cache_tree *out, git_index *index);
 /* The tree id the index has for directory `dir` ("" the root); PG_ENOTFOUND when it has none. */
 int pg_git_cache_tree_get(git_oid *out, const pg_git_cache_tree *ct, const char *dir);
 void pg_git_cache_tree_free(pg_git_cache_tree *ct);
+
+/*
+ * The entries of the index being committed, sorted by path (bytewise) then
+ * stage, as git writes them.  Lookups are binary searches over them.
+ */
+typedef struct {
+	git_index_entry *items; /* paths point into the index file's bytes, `paths`, or libgit2's index */
+	size_t len, cap;
+	pg_buf paths; /* a version-4 index's paths (prefix-compressed in the file), NUL-separated */
+} pg_git_entries;
+
+/* The stage-0 entry at `path`, or NULL. */
+const git_index_entry *pg_git_entries_get(const pg_git_entries *e, const char *path);
+/* The first position whose path is >= `prefix` (bytewise); e->len when none. */
+size_t pg_git_entries_lower(const pg_git_entries *e, const char *prefix);
+/* The first position from `pos` on whose path does not start with the plen bytes of `prefix`. */
+size_t pg_git_entries_prefix_end(const pg_git_entries *e, size_t pos, const char *prefix, size_t plen);
+
+typedef struct {
+	git_repository *repo;
+	/*
+	 * libgit2's index when its reader read the file; else a small one in
+	 * memory holding the .gitattributes entries (set as the repository's,
+	 * for the attribute lookups of a diff).  NULL until pg_git_load_index.
+	 */
+	git_index *index;
+	pg_git_entries entries;       /* the index's entries, either way */
+	pg_git_cache_tree cache_tree; /* the index's; no nodes when it has none */
+} pg_git;
+
+/* Opens the repository of the current directory (GIT_DIR honoured). */
+int pg_git_open(pg_git *g);
+/*
+ * Loads the index git is committing (GIT_INDEX_FILE honoured), with its
+ * cache-tree.  The file is read once and not re-hashed (as git reads it:
+ * only `git fsck` checks an index's checksum); an index this reader does
+ * not take (split, sparse, case-folding, damaged) goes to libgit2's own
+ * reader, which checks everything and says what is wrong.
+ */
+int pg_git_load_index(pg_git *g);
+void pg_git_close(pg_git *g);
+
 
 /* HEAD's tree; *out is NULL (and 0 returned) on an unborn branch. */
 int pg_git_head_tree(git_tree **out, git_repository *repo);

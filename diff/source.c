@@ -21,7 +21,7 @@ int pg_git_side_lookup(git_oid *out, const pg_git_side *side, const char *path)
 		return PG_ENOTFOUND;
 	}
 	if (side->index) {
-		const git_index_entry *e = git_index_get_bypath(side->index, norm, 0);
+		const git_index_entry *e = pg_git_entries_get(side->index, norm);
 		if (e && pg_git_is_file_mode(e->mode)) {
 			git_oid_cpy(out, &e->id);
 			rc = PG_OK;
@@ -85,10 +85,10 @@ static int each_tree_cb(const char *root, const git_tree_entry *entry, void *pay
 int pg_git_side_each(const pg_git_side *side, pg_git_file_fn fn, void *payload)
 {
 	if (side->index) {
-		size_t i, n = git_index_entrycount(side->index);
-		for (i = 0; i < n; i++) {
-			const git_index_entry *e = git_index_get_byindex(side->index, i);
-			if (!e || GIT_INDEX_ENTRY_STAGE(e) != 0 || !pg_git_is_file_mode(e->mode))
+		size_t i;
+		for (i = 0; i < side->index->len; i++) {
+			const git_index_entry *e = &side->index->items[i];
+			if (GIT_INDEX_ENTRY_STAGE(e) != 0 || !pg_git_is_file_mode(e->mode))
 				continue;
 			if (pg_path_in_node_modules(e->path) || pg_lang_from_path(e->path) == PG_LANG_NONE)
 				continue;

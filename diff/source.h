@@ -10,12 +10,18 @@
 #include <git2.h>
 
 #include "engine.h"
+#include "repo.h"
 
-/* One side of a comparison: exactly one of tree and index is set, or neither (the empty tree). */
+/*
+ * One side of a comparison: exactly one of tree and index is set, or
+ * neither (the empty tree).  An index side is its entries and, when the
+ * index has one, its cache-tree (both from pg_git_load_index).
+ */
 typedef struct {
 	git_repository *repo;
 	git_tree *tree;
-	git_index *index;
+	const pg_git_entries *index;
+	const pg_git_cache_tree *cache_tree;
 } pg_git_side;
 
 /* The engine's reader over `side` (which must outlive the source). */

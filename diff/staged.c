@@ -115,8 +115,10 @@ static int add_change(pg_git_changes *out, git_patch *patch, const pg_config *cf
  * with the index, and lists every path that may differ (added, deleted,
  * modified, changed in type); libgit2 then diffs exactly those paths, so
  * hunks and rename detection (a deleted and an added path) are what the
- * full diff gives.  The walk keeps its own stack: the depth of folders is
- * the repository's, not ours.
+ * full diff gives.  Without a cache-tree (an index git has not written a
+ * tree for) every folder is visited, which costs what the full diff did.
+ * The walk keeps its own stack: the depth of folders is the repository's,
+ * not ours.
  */
 typedef struct {
 	char *dir;  /* "" for the root */
@@ -125,27 +127,12 @@ typedef struct {
 
 typedef struct {
 	git_repository *repo;
-	git_index *index;
+	const pg_git_entries *index;
 	const pg_git_cache_tree *ct;
 	pg_strlist *paths;
 	walk_dir *stack;
 	size_t depth, cap;
 } walk;
-
-/* The first position at or after `pos` whose path does not start with prefix (the index is sorted). */
-static size_t prefix_end(git_index *index, size_t pos, const char *prefix, size_t plen)
-{
-	size_t hi = git_index_entrycount(index);
-	while (pos < hi) {
-		size_t mid = pos + (hi - pos) / 2;
-		const git_index_entry *e = git_index_get_byindex(index, mid);
-		if (e && !strncmp(e->path, prefix, plen))
-			pos = mid + 1;
-		else
-			hi = mid;
-	}
-	return pos;
-}
 
 /* HEAD's entries under `prefix` (tree `t`): each file the index does not hold alike, and subfolders to visit. */
 static void walk_tree_entries(walk *w, git_tree *t, const char *prefix)
@@ -161,7 +148,7 @@ static void walk_tree_entries(walk *w, git_tree *t, const char *prefix)
 			continue;
 		}
 		{
-			const git_index_entry *e = git_index_get_bypath(w->index, full, 0);
+			const git_index_entry *e = pg_git_entries_get(w->index, full);
 			if (!e || e->mode != (uint32_t)git_tree_entry_filemode(te) || !git_oid_equal(&e->id, git_tree_entry_id(te)))
 				pg_strlist_push(w->paths, full);
 		}
@@ -169,17 +156,13 @@ static void walk_tree_entries(walk *w, git_tree *t, const char *prefix)
 	}
 }
 
-/* The index's entries under `prefix` that HEAD's tree `t` does not have at all (or not as that type). */
+/* The index's entries under `prefix` that HEAD's tree `t` (NULL: none) does not have at all, or not as that type. */
 static void walk_index_entries(walk *w, git_tree *t, const char *prefix)
 {
-	size_t plen = strlen(prefix), pos = 0, end;
-	if (plen && git_index_find_prefix(&pos, w->index, prefix) < 0) {
-		git_error_clear();
-		return;
-	}
-	end = prefix_end(w->index, pos, prefix, plen);
+	size_t plen = strlen(prefix), pos = pg_git_entries_lower(w->index, prefix);
+	size_t end = pg_git_entries_prefix_end(w->index, pos, prefix, plen);
 	while (pos < end) {
-		const git_index_entry *e = git_index_get_byindex(w->index, pos);
+		const git_index_entry *e = &w->index->items[pos];
 		const char *rest = e->path + plen, *slash = strchr(rest, '/');
 		char *name = slash ? pg_xstrndup(rest, (size_t)(slash - rest)) : pg_xstrdup(rest);
 		const git_tree_entry *te = t ? git_tree_entry_byname(t, name) : NULL;
@@ -192,10 +175,10 @@ static void walk_index_entries(walk *w, git_tree *t, const char *prefix)
 		} else {
 			/* A subfolder: visited on its own when HEAD has it, else all of it is new. */
 			char *sub = pg_xstrndup(e->path, (size_t)(slash - e->path) + 1);
-			size_t sub_end = prefix_end(w->index, pos, sub, strlen(sub));
+			size_t sub_end = pg_git_entries_prefix_end(w->index, pos, sub, strlen(sub));
 			for (; pos < sub_end; pos++)
 				if (!in_tree_as_dir)
-					pg_strlist_push(w->paths, git_index_get_byindex(w->index, pos)->path);
+					pg_strlist_push(w->paths, w->index->items[pos].path);
 			free(sub);
 		}
 	}
@@ -207,7 +190,7 @@ static int walk_one(walk *w, const char *dir, const git_oid *id)
 	git_oid cached;
 	git_tree *t = NULL;
 	char *prefix;
-	if (pg_git_cache_tree_get(&cached, w->ct, dir) == PG_OK && git_oid_equal(&cached, id))
+	if (w->ct && pg_git_cache_tree_get(&cached, w->ct, dir) == PG_OK && git_oid_equal(&cached, id))
 		return PG_OK;
 	if (git_tree_lookup(&t, w->repo, id) < 0)
 		return pg_git_error("cannot read a tree of HEAD");
@@ -219,12 +202,16 @@ static int walk_one(walk *w, const char *dir, const git_oid *id)
 	return PG_OK;
 }
 
-/* The paths that may differ between `tree` and `index`, from the cache-tree `ct`. */
-static int changed_paths(pg_strlist *out, git_repository *repo, git_tree *tree, git_index *index,
+/* The paths that may differ between `tree` (NULL: the empty tree) and `index`. */
+static int changed_paths(pg_strlist *out, git_repository *repo, git_tree *tree, const pg_git_entries *index,
                          const pg_git_cache_tree *ct)
 {
 	walk w = {repo, index, ct, out, NULL, 0, 0};
 	int rc = PG_OK;
+	if (!tree) {
+		walk_index_entries(&w, NULL, "");
+		return PG_OK;
+	}
 	PG_GROW(w.stack, w.cap, 1);
 	w.stack[0].dir = pg_xstrdup("");
 	git_oid_cpy(&w.stack[w.depth++].id, git_tree_id(tree));
@@ -238,18 +225,27 @@ static int changed_paths(pg_strlist *out, git_repository *repo, git_tree *tree, 
 	return rc;
 }
 
-/* The diff from `tree` to `index`, along the changed paths when the index has a cache-tree. */
-static int diff_to_index(git_diff **diff, git_repository *repo, git_tree *tree, git_index *index,
-                         git_diff_options *opts)
+/*
+ * The diff from `tree` to the index: libgit2 diffs the paths the walk
+ * lists, against an index in memory holding only their entries (all it
+ * looks at with such a path list), so it never copies the whole index.
+ */
+static int diff_to_index(git_diff **diff, git_repository *repo, git_tree *tree, const pg_git_entries *index,
+                         const pg_git_cache_tree *ct, git_diff_options *opts)
 {
-	pg_git_cache_tree ct;
 	pg_strlist paths = {0};
-	int rc;
+	git_index *part = NULL;
+	size_t i;
+	int rc = changed_paths(&paths, repo, tree, index, ct);
 
-	if (!tree || pg_git_cache_tree_read(&ct, index) != PG_OK)
-		return git_diff_tree_to_index(diff, repo, tree, index, opts) < 0 ? PG_ERROR : PG_OK;
-	rc = changed_paths(&paths, repo, tree, index, &ct);
-	pg_git_cache_tree_free(&ct);
+	if (rc == PG_OK && git_index_new(&part) < 0)
+		rc = pg_git_error("cannot make an index in memory");
+	for (i = 0; rc == PG_OK && i < paths.len; i++) {
+		size_t at = pg_git_entries_lower(index, paths.items[i]);
+		for (; rc == PG_OK && at < index->len && !strcmp(index->items[at].path, paths.items[i]); at++)
+			if (git_index_add(part, &index->items[at]) < 0)
+				rc = pg_git_error(paths.items[i]);
+	}
 	if (rc == PG_OK) {
 		/* No paths would mean "all paths" to libgit2: an empty list is an empty diff, diffed as such. */
 		opts->pathspec.strings = paths.items;
@@ -258,8 +254,9 @@ static int diff_to_index(git_diff **diff, git_repository *repo, git_tree *tree, 
 		if (paths.len == 0)
 			rc = git_diff_tree_to_tree(diff, repo, tree, tree, opts) < 0 ? PG_ERROR : PG_OK;
 		else
-			rc = git_diff_tree_to_index(diff, repo, tree, index, opts) < 0 ? PG_ERROR : PG_OK;
+			rc = git_diff_tree_to_index(diff, repo, tree, part, opts) < 0 ? PG_ERROR : PG_OK;
 	}
+	git_index_free(part);
 	pg_strlist_free(&paths);
 	return rc;
 }
@@ -280,7 +277,7 @@ int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
 	opts.interhunk_lines = 0;
 	opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | GIT_DIFF_FORCE_TEXT;
 	if (new_side->index)
-		rc = diff_to_index(&diff, new_side->repo, old_side->tree, new_side->index, &opts);
+		rc = diff_to_index(&diff, new_side->repo, old_side->tree, new_side->index, new_side->cache_tree, &opts);
 	else
 		rc = git_diff_tree_to_tree(&diff, new_side->repo, old_side->tree, new_side->tree, &opts) < 0 ? PG_ERROR : PG_OK;
 	if (rc < 0)

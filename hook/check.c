@@ -6,9 +6,10 @@
  * with an explicit stack, entries sorted so that the output is the same on
  * every machine); a missing path or a named file of an unsupported type is
  * an error before anything is analysed, because a typo in a CI script must
- * not pass as "no leaks".  Then each file goes through the engine; an
- * engine error on one file is reported and the others are still checked,
- * the exit code saying 2.
+ * not pass as "no leaks".  Then each file goes through the engine, on as
+ * many workers as there are processors (see "Cold runs use every core"
+ * below); an engine error on one file is reported and the others are still
+ * checked, the exit code saying 2.
  *
  * The configuration is --config FILE, else `.pgleak.json` at the root of
  * the git work tree around the current folder.  Its "ignore" globs are
@@ -22,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ast.h"
+#include "cache.h"
 #include "cachedir.h"
 #include "commands.h"
 #include "engine.h"
@@ -59,6 +63,8 @@ static const char usage[] =
 	"Examples:\n"
 	"  pgleak-hook check src/\n"
 	"  pgleak-hook check --format sarif . > pgleak.sarif\n"
+	"\n"
+	"Environment: PGLEAK_JOBS=N checks with N workers (default: one per processor).\n"
 	"\n"
 	"Exit: 0 no leak found (with --fix: none left), 1 leaks found (left), 2 error (missing path, unsupported\n"
 	"file, unreadable file, malformed configuration).\n";
@@ -392,7 +398,7 @@ static void dedup(file_list *l)
 
 /* ------------------------------------------------------------- running */
 
-/* The file being checked, whose stat() the walk already made (the fingerprint's context). */
+/* The file being checked, whose stat() the walk already made (the fingerprint's context; one per worker). */
 typedef struct {
 	const file_entry *current;
 } disk_ctx;
@@ -452,57 +458,203 @@ static void summary(const pg_findings *fs, size_t nfiles, const pg_stats *st, do
 		        nfiles == 1 ? "" : "s", st->functions, skipped, ms);
 }
 
+/*
+ * Cold runs use every core: workers take the files in turn, each with its
+ * own engine (parser, module table, disk context); the cache is shared
+ * (its lookups and puts take its mutex).  Each file's findings are kept
+ * apart and put together in the order of the file list, then sorted as
+ * before, so the output does not depend on which worker took which file;
+ * errors are printed in that order too.  PGLEAK_JOBS sets how many
+ * workers (default: the online processors; 1 runs in the calling thread).
+ */
+#define MAX_JOBS 64
+
+typedef struct {
+	size_t worker;       /* whose findings list holds this file's */
+	size_t start, count; /* their range there */
+	int ignored;         /* by the configuration: not checked */
+	char *error;         /* the engine's message when it failed */
+} file_result;
+
+typedef struct {
+	const pg_config *cfg;
+	const char *root;
+	const file_list *files;
+	int fix, dry_run; /* check --fix [--dry-run] */
+	pg_cache *cache;
+	file_result *results;
+	size_t next; /* the next file to take, under mu */
+	pthread_mutex_t mu;
+} check_job;
+
+typedef struct {
+	check_job *job;
+	size_t id;
+	disk_ctx dc;
+	pg_source src;
+	pg_engine *e;
+	pg_findings fs;
+	int rc; /* pg_engine_new's */
+} worker;
+
+static size_t jobs_wanted(size_t nfiles)
+{
+	const char *env = getenv("PGLEAK_JOBS");
+	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > MAX_JOBS)
+		n = MAX_JOBS;
+	return (size_t)n < nfiles ? (size_t)n : (nfiles ? nfiles : 1);
+}
+
+static int ignored(const check_job *job, const char *path)
+{
+	char *rel;
+	int skip;
+	if (!job->cfg->ignore.len || !job->root)
+		return 0;
+	rel = relative_to(job->root, path);
+	skip = rel && pg_config_ignores(job->cfg, rel);
+	free(rel);
+	return skip;
+}
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+	check_job *job = w->job;
+	for (;;) {
+		size_t i;
+		file_result *r;
+		const char *path;
+		pthread_mutex_lock(&job->mu);
+		i = job->next++;
+		pthread_mutex_unlock(&job->mu);
+		if (i >= job->files->len)
+			break;
+		r = &job->results[i];
+		r->worker = w->id;
+		r->start = w->fs.len;
+		if (ignored(job, job->files->items[i].path)) {
+			r->ignored = 1;
+			continue;
+		}
+		w->dc.current = &job->files->items[i];
+		path = job->files->items[i].path;
+		if ((job->fix ? pg_fixfile(w->e, job->cfg, path, job->dry_run, &w->fs)
+		              : pg_engine_check_file(w->e, path, &w->fs, NULL)) < 0)
+			r->error = pg_xstrdup(pg_error_last());
+		w->dc.current = NULL;
+		r->count = w->fs.len - r->start;
+	}
+	pg_ast_thread_done(); /* the parsers are per thread: a worker's would outlive it */
+	return NULL;
+}
+
+static void stats_add(pg_stats *sum, const pg_stats *s)
+{
+	sum->files += s->files;
+	sum->parsed += s->parsed;
+	sum->functions += s->functions;
+	sum->analyzed += s->analyzed;
+	sum->cached += s->cached;
+	sum->skipped += s->skipped;
+	sum->bytes += s->bytes;
+}
+
+/* Runs the workers (the first in this thread); 0, or -1 when an engine cannot be made. */
+static int run_workers(check_job *job, worker *ws, size_t n)
+{
+	pthread_t *tids = pg_xcalloc(n, sizeof(*tids));
+	size_t started = 0, i;
+	int rc = 0;
+	for (i = 0; i < n; i++) {
+		ws[i].job = job;
+		ws[i].id = i;
+		ws[i].src = (pg_source){read_disk, &ws[i].dc, fingerprint_disk};
+		pg_findings_init(&ws[i].fs);
+		if ((ws[i].rc = pg_engine_new(&ws[i].e, job->cfg, &ws[i].src)) < 0) {
+			fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
+			rc = -1;
+		} else {
+			pg_engine_set_cache(ws[i].e, job->cache);
+		}
+	}
+	for (i = 1; rc == 0 && i < n; i++, started++)
+		if (pthread_create(&tids[i], NULL, work, &ws[i]) != 0)
+			break; /* fewer workers: the others take the rest */
+	if (rc == 0)
+		work(&ws[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	return rc;
+}
+
 static int check_files(const check_opts *o, const pg_config *cfg, const char *root, file_list *files, double t0)
 {
-	disk_ctx dc = {NULL};
-	pg_source src = {read_disk, &dc, fingerprint_disk};
-	pg_findings fs;
-	pg_engine *e = NULL;
+	pg_source src = {read_disk, NULL, fingerprint_disk};
+	check_job job = {cfg, root, files, o->fix, o->dry_run, NULL, NULL, 0, PTHREAD_MUTEX_INITIALIZER};
+	/* --fix rewrites files and --dry-run prints their patches in file order: one worker */
+	size_t nw = o->fix ? 1 : jobs_wanted(files->len), checked = 0, i;
+	worker *ws = pg_xcalloc(nw, sizeof(*ws));
 	pg_report_opts ro = {o->format, 0, 0, !o->fix};
-	size_t checked = 0;
+	pg_findings fs;
+	pg_stats stats = {0};
 	int errors = 0, rc;
 
 	pg_findings_init(&fs);
-	if (pg_engine_new(&e, cfg, &src) < 0) {
-		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
-		return 2;
-	}
 	pg_signals_catch("check stopped");
 	/* The cache only ever saves work: a cache that cannot be used is said once and skipped. */
-	pg_cache *cache = pg_cachedir_open(NULL, "pgleak-hook", o->quiet);
-	pg_engine_set_cache(e, cache);
-	for (size_t i = 0; i < files->len; i++) {
-		const char *path = files->items[i].path;
-		if (cfg->ignore.len && root) {
-			char *rel = relative_to(root, path);
-			int skip = rel && pg_config_ignores(cfg, rel);
-			free(rel);
-			if (skip)
-				continue;
-		}
+	job.cache = pg_cachedir_open(NULL, "pgleak-hook", o->quiet);
+	job.results = pg_xcalloc(files->len + 1, sizeof(*job.results));
+	rc = run_workers(&job, ws, nw);
+	/* Findings and errors in the order of the file list, as one worker would have made them. */
+	for (i = 0; rc == 0 && i < files->len; i++) {
+		const file_result *r = &job.results[i];
+		if (r->ignored)
+			continue;
 		checked++;
-		dc.current = &files->items[i];
-		rc = o->fix ? pg_fixfile(e, cfg, path, o->dry_run, &fs) : pg_engine_check_file(e, path, &fs, NULL);
-		dc.current = NULL;
-		if (rc < 0) {
-			fprintf(stderr, "pgleak-hook: check: %s: %s\n", path, pg_error_last());
+		if (r->error) {
+			fprintf(stderr, "pgleak-hook: check: %s: %s\n", files->items[i].path, r->error);
 			errors++;
 		}
+		for (size_t k = 0; k < r->count; k++) {
+			PG_GROW(fs.items, fs.cap, fs.len + 1);
+			fs.items[fs.len++] = ws[r->worker].fs.items[r->start + k]; /* moved: the worker's list lets go */
+		}
+	}
+	for (i = 0; i < nw; i++) {
+		if (ws[i].e)
+			stats_add(&stats, pg_engine_stats(ws[i].e));
+		if (rc == 0)
+			ws[i].fs.len = 0; /* every finding was moved */
+		pg_findings_free(&ws[i].fs);
+		pg_engine_free(ws[i].e);
+	}
+	for (i = 0; i < files->len; i++)
+		free(job.results[i].error);
+	free(job.results);
+	free(ws);
+	if (rc < 0) {
+		pg_cache_close_shielded(job.cache);
+		pg_findings_free(&fs);
+		return 2;
 	}
 	pg_findings_sort(&fs);
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
 	/* --dry-run's stdout is the patch: the leaks it would leave are only counted */
-	rc = o->dry_run ? PG_OK : pg_report_write(stdout, &ro, &fs, pg_engine_stats(e), &src);
+	rc = o->dry_run ? PG_OK : pg_report_write(stdout, &ro, &fs, &stats, &src);
 	if (rc < 0 && errno != EPIPE) {
 		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
 		errors++;
 	}
 	if (o->format == PG_FORMAT_TEXT && !o->quiet)
-		summary(&fs, checked, pg_engine_stats(e), now_ms() - t0);
+		summary(&fs, checked, &stats, now_ms() - t0);
 	rc = errors ? 2 : fs.len ? 1 : 0;
 	pg_findings_free(&fs);
-	pg_engine_free(e);
-	pg_cache_close_shielded(cache);
+	pg_cache_close_shielded(job.cache);
 	return rc;
 }
 

@@ -116,12 +116,12 @@ static const char *non_file(const pg_git_side *side, const char *path)
 {
 	const char *what = NULL;
 	if (side->index) {
-		const git_index_entry *e = git_index_get_bypath(side->index, path, 0);
+		const git_index_entry *e = pg_git_entries_get(side->index, path);
 		char *prefix = pg_xasprintf("%s/", path);
-		size_t pos;
+		size_t pos = pg_git_entries_lower(side->index, prefix);
 		if (e)
 			what = mode_name(e->mode);
-		else if (git_index_find_prefix(&pos, side->index, prefix) == 0)
+		else if (pos < side->index->len && !strncmp(side->index->items[pos].path, prefix, strlen(prefix)))
 			what = "a directory";
 		free(prefix);
 	} else if (side->tree) {
@@ -290,7 +290,8 @@ int pg_cmd_run(int argc, char **argv)
 	if (rc == PG_OK) {
 		old_side.repo = new_side.repo = g.repo;
 		old_side.tree = head;
-		new_side.index = g.index;
+		new_side.index = &g.entries;
+		new_side.cache_tree = &g.cache_tree;
 		rc = judge(&v, &old_side, &new_side, 1);
 	}
 	if (rc == PG_OK)
@@ -377,7 +378,8 @@ int pg_cmd_diff(int argc, char **argv)
 		old_side.repo = new_side.repo = g.repo;
 		old_side.tree = old_tree;
 		new_side.tree = new_tree;
-		new_side.index = use_index ? g.index : NULL;
+		new_side.index = use_index ? &g.entries : NULL;
+		new_side.cache_tree = use_index ? &g.cache_tree : NULL;
 		rc = judge(&v, &old_side, &new_side, 0);
 	}
 	if (rc == PG_OK)

@@ -5,13 +5,19 @@
 # a file turned into a folder are seen as with a full diff, with index
 # versions 2 and 4.
 #
-# Files are dated in the past before they are staged: git re-hashes a file
-# as new as the index ("racily clean") on `git add -A`, which drops the
-# cache-tree of its folders, and that is not what these tests are about.
+# Files get one fixed date in the past before they are staged: git
+# re-stages a file as new as the index ("racily clean") or whose date
+# changed on `git add -A`, which drops the cache-tree of its folders, and
+# that is not what these tests are about.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/hook_lib.sh"
 
-old_files() { find . -path ./.git -prune -o -type f -exec touch -d '2 days ago' {} +; }
+# old_files [FILE...]: those files (default: all) dated 2020; touching changes a file's ctime,
+# which git compares too, so a test dates again only the files it changed.
+old_files() {
+	if [ $# -gt 0 ]; then touch -d '2020-01-01 00:00:00' "$@"; return; fi
+	find . -path ./.git -prune -o -type f -exec touch -d '2020-01-01 00:00:00' {} +
+}
 
 # The introduced findings of a json report, one "path function" a line, sorted.
 introduced() {
@@ -29,7 +35,7 @@ test_unchanged_folder_tree_not_read() {
 	for i in 1 2 3; do printf 'export const x%s = %s;\n' "$i" "$i" >lib/deep/f$i.js; done
 	{ js_pool_header; js_safe_fn a; } >src/db.js
 	old_files && git add -A && git commit -q -m base || return 1
-	{ js_pool_header; js_safe_fn a; js_leaky_fn b; } >src/db.js && old_files && git add -A || return 1
+	{ js_pool_header; js_safe_fn a; js_leaky_fn b; } >src/db.js && old_files src/db.js && git add -A || return 1
 	local tree
 	tree=$(git rev-parse HEAD:lib) || return 1
 	[ -f .git/objects/${tree:0:2}/${tree:2} ] || fail "lib's tree is not a loose object" || return 1
@@ -56,7 +62,7 @@ test_moves_deletes_and_typechanges() {
 	# the file d becomes a folder holding a leak; a new folder three deep holds another
 	git rm -q d && mkdir -p d f/g && { js_pool_header; js_leaky_fn inD; } >d/new.js
 	{ js_pool_header; js_leaky_fn deepNew; } >f/g/h.ts
-	old_files && git add -A || return 1
+	old_files e/deeper/legacy.js d/new.js f/g/h.ts && git add -A || return 1
 	local want
 	want=$(printf 'd/new.js inD\nf/g/h.ts deepNew')
 	"$PGLEAK_BIN" run --format json >r2.json 2>err; assert_eq "$?" 1 || { cat r2.json err; return 1; }
@@ -76,10 +82,26 @@ test_nothing_changed_in_sources() {
 	new_repo || return 1
 	mkdir -p lib && { js_pool_header; js_leaky_fn oldLeak; } >lib/old.js && printf 'x\n' >run.sh
 	old_files && git add -A && git commit -q --no-verify -m base || return 1
-	chmod +x run.sh && git add run.sh || return 1
+	chmod +x run.sh && old_files run.sh && git add run.sh || return 1
 	"$PGLEAK_BIN" run --format json >r.json 2>err; assert_eq "$?" 0 || { cat r.json err; return 1; }
 	assert_eq "$(introduced r.json)" "" || return 1
 	commit_ok
+}
+
+# Indexes the reader leaves to libgit2 (core.ignorecase sorts them without case) and a
+# commit -a (GIT_INDEX_FILE, a temporary index) are judged alike.
+test_case_folding_index_and_commit_a() {
+	new_repo || return 1
+	export PGLEAK_CACHE_DIR=$PWD/../cache
+	mkdir -p lib src && { js_pool_header; js_safe_fn a; } >src/Db.js && printf 'export const b = 1;\n' >lib/B.js
+	old_files && git add -A && git commit -q -m base || return 1
+	{ js_pool_header; js_safe_fn a; js_leaky_fn leaks; } >src/Db.js && git add -A || return 1
+	git config core.ignorecase true
+	"$PGLEAK_BIN" run --format json >r.json 2>err; assert_eq "$?" 1 || { cat r.json err; return 1; }
+	assert_eq "$(introduced r.json)" "src/Db.js leaks" || return 1
+	git config core.ignorecase false && git reset -q || return 1
+	commit_blocked -a || return 1
+	assert_contains "$OUT" "leaks"
 }
 
 run_tests
