@@ -15,6 +15,8 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "resolve.h"
+
 static const char *const pg_packages[] = {
 	"pg", "pg-pool", "@neondatabase/serverless", "@vercel/postgres", NULL,
 };
@@ -256,6 +258,41 @@ static void collect_require(pg_module *m, TSNode name, TSNode value)
 
 /* ---- exports ------------------------------------------------------------ */
 
+/*
+ * `export * from 'x'` passes on every name of x: an export named "*";
+ * `export * as ns from 'x'` exports x's namespace under ns.  `t` is the
+ * statement's text.
+ */
+static uint32_t skip_blank(const char *t, uint32_t i, uint32_t len)
+{
+	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+		i++;
+	return i;
+}
+
+static void collect_star_export(pg_module *m, const char *t, uint32_t len, const char *spec)
+{
+	uint32_t i = skip_blank(t, 6, len), s; /* past "export" */
+	pg_export *e;
+	if (i >= len || t[i] != '*')
+		return;
+	i = skip_blank(t, i + 1, len);
+	if (i + 2 < len && t[i] == 'a' && t[i + 1] == 's' && skip_blank(t, i + 2, len) > i + 2) {
+		i = skip_blank(t, i + 2, len);
+		for (s = i; i < len && (t[i] == '_' || t[i] == '$' || (unsigned char)t[i] >= 0x80 ||
+		                        (t[i] >= '0' && t[i] <= '9') || ((t[i] | 32) >= 'a' && (t[i] | 32) <= 'z'));
+		     i++)
+			;
+		if (i == s)
+			return;
+		e = add_export(m, t + s, i - s);
+	} else {
+		e = add_export(m, "*", 1);
+	}
+	e->spec = pg_xstrdup(spec);
+	e->imported = pg_xstrdup("*");
+}
+
 static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 {
 	const pg_ast *a = &m->ast;
@@ -297,10 +334,12 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 		}
 	} else {
 		uint32_t nc = ts_node_named_child_count(stmt);
+		int clauses = 0;
 		for (uint32_t i = 0; i < nc; i++) {
 			TSNode clause = ts_node_named_child(stmt, i);
 			if (pg_nk_of(a, clause) != NK_EXPORT_CLAUSE)
 				continue;
+			clauses++;
 			uint32_t sc = ts_node_named_child_count(clause);
 			for (uint32_t j = 0; j < sc; j++) {
 				TSNode s = ts_node_named_child(clause, j);
@@ -317,6 +356,8 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 				}
 			}
 		}
+		if (!clauses && spec)
+			collect_star_export(m, t, len, spec);
 	}
 	free(spec);
 }
@@ -981,57 +1022,96 @@ void pg_modules_log_at(const pg_modules *ms, size_t i, const char **path, uint64
 	*hash = e->hash;
 }
 
-pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+/* pg_resolve_spec's question, answered by loading: the module found is kept in *ctx's slot. */
+struct resolve_probe { pg_modules *ms; pg_module *found; };
+
+static int probe_load(void *ctx, const char *path)
 {
-	static const char *const exts[] = {"", ".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".tsx", ".jsx",
-	                                   "/index.js", "/index.ts", "/index.mjs", "/index.cjs",
-	                                   "/index.tsx", "/index.jsx", NULL};
-	char *dir, *base;
-	pg_module *found = NULL;
-	if (spec[0] != '.')
-		return NULL;
-	dir = pg_path_dirname(from_path);
-	base = pg_path_join(dir, spec);
-	free(dir);
-	for (int i = 0; exts[i] && !found; i++) {
-		char *p = pg_xasprintf("%s%s", base, exts[i]);
-		found = load_exact(ms, p);
-		free(p);
-	}
-	/* TypeScript sources import './db.js' that is really './db.ts' on disk. */
-	if (!found) {
-		size_t n = strlen(base);
-		static const char *const js[] = {".js", ".mjs", ".cjs", ".jsx", NULL};
-		static const char *const ts[] = {".ts", ".mts", ".cts", ".tsx", NULL};
-		for (int i = 0; js[i] && !found; i++) {
-			size_t l = strlen(js[i]);
-			if (n > l && !strcmp(base + n - l, js[i])) {
-				char *p = pg_xasprintf("%.*s%s", (int)(n - l), base, ts[i]);
-				found = load_exact(ms, p);
-				free(p);
-			}
-		}
-	}
-	free(base);
-	return found;
+	struct resolve_probe *p = ctx;
+	p->found = load_exact(p->ms, path);
+	return p->found != NULL;
 }
 
-#define PG_MAX_REEXPORT_HOPS 8
+pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+{
+	struct resolve_probe p = {ms, NULL};
+	char *path = pg_resolve_spec(from_path, spec, probe_load, &p);
+	if (!path)
+		return NULL;
+	free(path);
+	return p.found;
+}
+
+static const pg_export *export_named(const pg_module *m, const char *name)
+{
+	for (size_t i = 0; i < m->nexports; i++)
+		if (!strcmp(m->exports[i].exported, name))
+			return &m->exports[i];
+	return NULL;
+}
+
+/* `export * from 'x'` or `module.exports = require('x')`: all of x passed on. */
+static int passes_all_on(const pg_export *e)
+{
+	return e->spec && (!strcmp(e->exported, "*") ||
+	                   (!strcmp(e->exported, "=") && e->imported && !strcmp(e->imported, "=")));
+}
+
+#define PG_MAX_STAR_MODULES 32
+
+/*
+ * The first module that m passes on whole, directly or through more such
+ * modules (breadth first, a bounded queue: no recursion), that has `name`
+ * itself: an export of it, or (with fns, as CommonJS modules are read) a
+ * function of that name.  `export *` never passes on a default export.
+ */
+static pg_module *star_source(pg_modules *ms, pg_module *m, const char *name, int fns)
+{
+	pg_module *queue[PG_MAX_STAR_MODULES];
+	size_t head = 0, tail = 0;
+	if (!strcmp(name, "default") || !strcmp(name, "="))
+		return NULL;
+	queue[tail++] = m;
+	while (head < tail) {
+		pg_module *at = queue[head++];
+		for (size_t i = 0; i < at->nexports; i++) {
+			pg_module *next;
+			if (!passes_all_on(&at->exports[i]) ||
+			    !(next = pg_modules_resolve(ms, at->path, at->exports[i].spec)))
+				continue;
+			if (export_named(next, name) || (fns && pg_module_fn(next, name, strlen(name))))
+				return next;
+			if (tail < PG_MAX_STAR_MODULES)
+				queue[tail++] = next;
+		}
+	}
+	return NULL;
+}
+
+void pg_module_reexports(const pg_module *m, pg_strlist *out)
+{
+	for (size_t i = 0; i < m->nexports; i++) {
+		const pg_export *e = &m->exports[i];
+		const pg_import *imp = e->local ? pg_module_import(m, e->local, strlen(e->local)) : NULL;
+		const char *spec = e->spec ? e->spec : imp ? imp->spec : NULL;
+		if (spec && !pg_strlist_has(out, spec))
+			pg_strlist_push(out, spec);
+	}
+}
 
 /* Does module `m` export a pool under `name` ("=" / "default" are interchangeable)? */
 static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 {
 	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
-		const pg_export *hit = NULL;
-		for (size_t i = 0; i < m->nexports && !hit; i++)
-			if (!strcmp(m->exports[i].exported, name))
-				hit = &m->exports[i];
+		const pg_export *hit = export_named(m, name);
 		int whole = !strcmp(name, "=") || !strcmp(name, "default");
 		for (size_t i = 0; i < m->nexports && !hit && whole; i++)
 			if (!strcmp(m->exports[i].exported, "=") || !strcmp(m->exports[i].exported, "default"))
 				hit = &m->exports[i];
-		if (!hit)
-			return 0;
+		if (!hit) {
+			m = star_source(ms, m, name, 0);
+			continue;
+		}
 		if (hit->is_pool)
 			return 1;
 		if (hit->spec) {
@@ -1079,16 +1159,16 @@ const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, c
 	m = pg_modules_resolve(ms, from->path, imp->spec);
 	name = imp->imported;
 	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
-		const pg_export *hit = NULL;
-		for (size_t i = 0; i < m->nexports && !hit; i++)
-			if (!strcmp(m->exports[i].exported, name))
-				hit = &m->exports[i];
+		const pg_export *hit = export_named(m, name);
 		if (!hit) {
 			/* CommonJS modules often export functions defined under the same name. */
 			const pg_named_fn *fn = pg_module_fn(m, name, strlen(name));
-			if (fn)
+			if (fn) {
 				*where = m;
-			return fn;
+				return fn;
+			}
+			m = star_source(ms, m, name, 1);
+			continue;
 		}
 		if (hit->spec) {
 			name = hit->imported;
