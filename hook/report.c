@@ -41,9 +41,23 @@ int pg_format_parse(const char *name, pg_format *out)
 	return PG_OK;
 }
 
+/* Set and not empty, as no-color.org and force-color.org read their variables. */
+static const char *env_set(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
 int pg_report_color_wanted(FILE *f)
 {
-	return isatty(fileno(f)) && getenv("NO_COLOR") == NULL;
+	const char *force = env_set("FORCE_COLOR"), *term = getenv("TERM");
+	if (env_set("NO_COLOR"))
+		return 0;
+	if (force) /* FORCE_COLOR=0 (or false), as Node's tools read it, asks for none */
+		return strcmp(force, "0") != 0 && strcmp(force, "false") != 0;
+	if (term && !strcmp(term, "dumb"))
+		return 0;
+	return isatty(fileno(f));
 }
 
 /* ----------------------------------------------------------------- JSON */

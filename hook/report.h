@@ -24,7 +24,12 @@ typedef struct {
 	int with_introduced; /* json: emit "introduced"; text: introduced==0 is a "warning", not an "error" */
 } pg_report_opts;
 
-/* isatty(fileno(f)) and NO_COLOR unset (any value, even empty, disables colour). */
+/*
+ * Colour, unless NO_COLOR is set and not empty (no-color.org; it wins over
+ * everything); else as FORCE_COLOR says when it is set and not empty ("0"
+ * or "false": none, anything else: colour, even into a pipe); else none for
+ * TERM=dumb; else only on a terminal.
+ */
 int pg_report_color_wanted(FILE *f);
 
 /*

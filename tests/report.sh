@@ -123,11 +123,30 @@ test_colour_only_on_a_terminal_and_never_with_no_color() {
 	grep -q $'\033\\[' tty.out || { cat -v tty.out; fail "no colour on a terminal"; return 1; }
 	on_tty env NO_COLOR=1 "$PGLEAK_BIN" check a.js
 	grep -q $'\033\\[' tty.out && { fail "colour despite NO_COLOR=1"; return 1; }
+	# no-color.org: an empty NO_COLOR is as if unset
 	on_tty env NO_COLOR= "$PGLEAK_BIN" check a.js
-	grep -q $'\033\\[' tty.out && { fail "colour despite an empty NO_COLOR"; return 1; }
+	grep -q $'\033\\[' tty.out || { cat -v tty.out; fail "no colour with an empty NO_COLOR"; return 1; }
 	grep -q 'a.js:5:' tty.out || { fail "no report on the terminal"; return 1; }
+	on_tty env TERM=dumb "$PGLEAK_BIN" check a.js
+	grep -q $'\033\\[' tty.out && { fail "colour on TERM=dumb"; return 1; }
+	grep -q 'a.js:5:' tty.out || { fail "no report on the dumb terminal"; return 1; }
 	"$PGLEAK_BIN" check a.js >pipe.out 2>&1
 	grep -q $'\033' pipe.out && { fail "colour into a pipe"; return 1; }
+	return 0
+}
+
+# FORCE_COLOR (force-color.org): colour even into a pipe or on TERM=dumb; NO_COLOR still wins;
+# FORCE_COLOR=0 and an empty FORCE_COLOR do not force it.
+test_force_color() {
+	leak a.js
+	FORCE_COLOR=1 TERM=dumb "$PGLEAK_BIN" check a.js >pipe.out 2>/dev/null
+	grep -q $'\033\\[' pipe.out || { fail "no colour with FORCE_COLOR=1"; return 1; }
+	NO_COLOR=1 FORCE_COLOR=1 "$PGLEAK_BIN" check a.js >pipe.out 2>/dev/null
+	grep -q $'\033' pipe.out && { fail "colour with NO_COLOR=1 FORCE_COLOR=1"; return 1; }
+	FORCE_COLOR= "$PGLEAK_BIN" check a.js >pipe.out 2>/dev/null
+	grep -q $'\033' pipe.out && { fail "colour with an empty FORCE_COLOR"; return 1; }
+	on_tty env FORCE_COLOR=0 "$PGLEAK_BIN" check a.js
+	grep -q $'\033\\[' tty.out && { fail "colour with FORCE_COLOR=0"; return 1; }
 	return 0
 }
 
