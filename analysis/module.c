@@ -830,6 +830,8 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 	m->path = pg_xstrdup(path);
 	m->lang = lang;
 	pg_buf_put(&m->src, src, len);
+	if (m->src.data)
+		pg_lone_cr_to_lf(m->src.data, len);
 	m->maybe_acquires = contains_acquire_word(src, len, cfg);
 	rc = pg_ast_parse(&m->ast, lang, m->src.data, (uint32_t)len);
 	if (rc < 0) {

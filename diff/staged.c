@@ -11,6 +11,10 @@
  * HEAD version git took for binary does not hide a file (diffed as text).  A
  * side whose path was not a checked source (`a.txt` renamed to `a.js`, or a
  * path the configuration ignored) has no old version: all of it is new code.
+ *
+ * git counts lines by LF only; a file whose lines end in a lone CR is one
+ * long line to it, so its hunks cannot be placed: the whole file counts as
+ * changed (the analysis numbers its lines as an editor does).
  */
 #include "staged.h"
 
@@ -73,6 +77,17 @@ static int wanted(const git_diff_delta *d, const pg_config *cfg)
 	return 1;
 }
 
+/* Does a line of the hunk hold a CR that is a line end of its own (pg_has_lone_cr)? */
+static int hunk_has_lone_cr(git_patch *patch, size_t h, size_t nlines)
+{
+	for (size_t l = 0; l < nlines; l++) {
+		const git_diff_line *line;
+		if (git_patch_get_line_in_hunk(&line, patch, h, l) == 0 && pg_has_lone_cr(line->content, line->content_len))
+			return 1;
+	}
+	return 0;
+}
+
 static int add_change(pg_git_changes *out, git_patch *patch, const pg_config *cfg)
 {
 	const git_diff_delta *d = git_patch_get_delta(patch);
@@ -102,6 +117,12 @@ static int add_change(pg_git_changes *out, git_patch *patch, const pg_config *cf
 		r->start = (uint32_t)hunk->new_start;
 		r->deletion = hunk->new_lines == 0;
 		r->end = r->deletion ? r->start : (uint32_t)(hunk->new_start + hunk->new_lines - 1);
+		if (hunk_has_lone_cr(patch, h, nlines)) {
+			/* git's line numbers are not the file's: the whole file is the change */
+			c->nranges = 1;
+			c->ranges[0] = (pg_git_range){1, UINT32_MAX, 0};
+			break;
+		}
 	}
 	return PG_OK;
 }

@@ -204,6 +204,15 @@ static void cache_free(frame_cache *c)
 	pg_buf_free(&c->data);
 }
 
+/* The end of the line that starts at p: its LF, its lone CR (pg_has_lone_cr), or NULL at the end. */
+static const char *line_break(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n')))
+			return p;
+	return NULL;
+}
+
 /* Finds line `line` (1-based) in the cached file; the CR of a CRLF ending is not part of it. */
 static int source_line(frame_cache *c, uint32_t line, const char **start, size_t *len)
 {
@@ -212,18 +221,18 @@ static int source_line(frame_cache *c, uint32_t line, const char **start, size_t
 	if (line == 0)
 		return 0;
 	while (n < line) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = line_break(p, end);
 		if (!nl)
 			return 0;
 		p = nl + 1;
 		n++;
 	}
 	{
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = line_break(p, end);
 		const char *e = nl ? nl : end;
 		if (e > p && e[-1] == '\r')
 			e--;
-		if (p == end && !nl && line > 1 && p[-1] == '\n')
+		if (p == end && !nl && line > 1 && (p[-1] == '\n' || p[-1] == '\r'))
 			return 0; /* past the last line */
 		*start = p;
 		*len = (size_t)(e - p);
