@@ -512,6 +512,57 @@ static char *qualify(char *outer, char *own)
 	return r;
 }
 
+#define PG_MAX_CALLEE_NAME 64   /* bytes of the callee kept in a call-site name */
+#define PG_MAX_ARG_NAME 40      /* bytes of one literal argument */
+
+/* Appends the node's text without its whitespace, at most `max` bytes of it. */
+static void put_compact(pg_buf *b, const pg_ast *a, TSNode n, uint32_t max)
+{
+	uint32_t len, kept = 0;
+	const char *t = pg_text(a, n, &len);
+	for (uint32_t i = 0; i < len && kept < max; i++)
+		if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r')
+			pg_buf_putc(b, t[i]), kept++;
+}
+
+/*
+ * A function passed to a call is known by where it stands: the callee and
+ * the call's literal arguments, `app.get('/a')`, `describe('orders')`,
+ * `new Promise()`, so that adding or removing a handler elsewhere in the
+ * file does not rename it.  anc[at] is the arguments, anc[at - 1] the call.
+ */
+static char *call_site_name(const ancestry *p, uint32_t at)
+{
+	const pg_ast *a = p->a;
+	TSNode call = p->anc[at - 1], args = p->anc[at];
+	int is_new = pg_nk_of(a, call) == NK_NEW;
+	TSNode callee = pg_field_of(a, call, is_new ? F_CONSTRUCTOR : F_FUNCTION);
+	pg_buf b = PG_BUF_INIT;
+	uint32_t nc = ts_node_named_child_count(args);
+	int first = 1;
+
+	if (is_new)
+		pg_buf_puts(&b, "new ");
+	put_compact(&b, a, callee, PG_MAX_CALLEE_NAME);
+	pg_buf_putc(&b, '(');
+	for (uint32_t i = 0; i < nc; i++) {
+		TSNode arg = ts_node_named_child(args, i);
+		pg_nk k = pg_nk_of(a, arg);
+		char *v = k == NK_STRING || k == NK_TEMPLATE_STRING ? pg_string_value(a, arg) : NULL;
+		if (!v && k != NK_NUMBER && k != NK_TRUE && k != NK_FALSE && k != NK_NULL)
+			continue;
+		pg_buf_puts(&b, first ? "" : ", ");
+		first = 0;
+		if (v) /* one quoting whatever the source used: '/a' and "/a" are the same place */
+			pg_buf_printf(&b, "'%.*s'", PG_MAX_ARG_NAME, v);
+		else
+			put_compact(&b, a, arg, PG_MAX_ARG_NAME);
+		free(v);
+	}
+	pg_buf_putc(&b, ')');
+	return pg_buf_detach(&b);
+}
+
 /* The unit's own name (the function at anc[k]), without the enclosing unit's prefix. */
 static char *unit_own_name(const ancestry *p, uint32_t k)
 {
@@ -555,6 +606,10 @@ static char *unit_own_name(const ancestry *p, uint32_t k)
 	case NK_FIELD: /* handler = async () => ...: named as the field */
 		if (at > 0 && pg_nk_of(a, p->anc[at - 1]) == NK_CLASS_BODY)
 			return unit_own_name(p, at); /* a field is not a function: this goes one level, no deeper */
+		return pg_xstrdup("<anonymous>");
+	case NK_ARGUMENTS:
+		if (at > 0 && (pg_nk_of(a, p->anc[at - 1]) == NK_CALL || pg_nk_of(a, p->anc[at - 1]) == NK_NEW))
+			return call_site_name(p, at);
 		return pg_xstrdup("<anonymous>");
 	default:
 		return pg_xstrdup("<anonymous>");
