@@ -152,9 +152,53 @@ void pg_ast_thread_done(void)
 	}
 }
 
+/* The row and byte column of offset `at`. */
+static TSPoint point_at(const char *src, uint32_t at)
+{
+	TSPoint pt = {0, 0};
+	uint32_t line_start = 0;
+	for (const char *p = src, *end = src + at; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+		pt.row++;
+		line_start = (uint32_t)(p - src) + 1;
+	}
+	pt.column = at - line_start;
+	return pt;
+}
+
+/*
+ * The edit that turns prev's text into src: the bytes between their common
+ * start and common end, applied to a copy of prev's tree, which tree-sitter
+ * then reuses for all that is outside it.
+ */
+static TSTree *edited_copy(const pg_ast *prev, const char *src, uint32_t len)
+{
+	uint32_t pre = 0, suf = 0, max = prev->len < len ? prev->len : len;
+	TSInputEdit ed;
+	TSTree *t;
+	while (pre < max && prev->src[pre] == src[pre])
+		pre++;
+	while (suf < max - pre && prev->src[prev->len - 1 - suf] == src[len - 1 - suf])
+		suf++;
+	ed.start_byte = pre;
+	ed.old_end_byte = prev->len - suf;
+	ed.new_end_byte = len - suf;
+	ed.start_point = point_at(src, pre);
+	ed.old_end_point = point_at(prev->src, ed.old_end_byte);
+	ed.new_end_point = point_at(src, ed.new_end_byte);
+	t = ts_tree_copy(prev->tree);
+	ts_tree_edit(t, &ed);
+	return t;
+}
+
 int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
 {
+	return pg_ast_parse_from(out, lang, src, len, NULL);
+}
+
+int pg_ast_parse_from(pg_ast *out, pg_lang lang, const char *src, uint32_t len, const pg_ast *prev)
+{
 	const pg_lang_info *li = pg_ast_lang(lang);
+	TSTree *old = NULL;
 	TSParser *p;
 	memset(out, 0, sizeof(*out));
 	if (!li)
@@ -171,7 +215,11 @@ int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len)
 	 * twenty times slower than usual), and a file that needs more is not analysed. */
 	uint64_t budget_us = 2000000u + (uint64_t)len * 10u;
 	ts_parser_set_timeout_micros(p, budget_us);
-	out->tree = ts_parser_parse_string(p, NULL, src, len);
+	if (prev && prev->tree && prev->li == li)
+		old = edited_copy(prev, src, len);
+	out->tree = ts_parser_parse_string(p, old, src, len);
+	if (old)
+		ts_tree_delete(old);
 	if (!out->tree) {
 		ts_parser_reset(p); /* a timed-out parser would otherwise resume this parse next time */
 		return pg_error_set(PG_ELIMIT, "the parser gave up after %.1f s (the file defeats its error recovery)",

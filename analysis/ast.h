@@ -64,6 +64,8 @@ typedef struct {
 } pg_ast;
 
 int pg_ast_parse(pg_ast *out, pg_lang lang, const char *src, uint32_t len);
+/* The same, reusing what has not changed of `prev` (an earlier text of the same file; left as it is). */
+int pg_ast_parse_from(pg_ast *out, pg_lang lang, const char *src, uint32_t len, const pg_ast *prev);
 /* Frees the parsers the calling thread made (each thread keeps its own). */
 void pg_ast_thread_done(void);
 void pg_ast_free(pg_ast *a);

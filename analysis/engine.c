@@ -39,6 +39,7 @@
 #include "analyser_id.h"
 #include "cache.h"
 #include "leak.h"
+#include "scope.h"
 #include "module.h"
 
 struct pg_engine {
@@ -52,6 +53,7 @@ struct pg_engine {
 	size_t last_nunits;   /* units of the file check_buffer last parsed */
 	int last_parsed;      /* did it parse (or reuse) the file at all */
 	pg_buf reused_deps;   /* the dependency list of the file record last reused, if it was */
+	pg_module *last;      /* the module check_buffer last built: the next text of the same path reparses from it */
 };
 
 int pg_engine_new(pg_engine **out, const pg_config *cfg, const pg_source *src)
@@ -71,6 +73,7 @@ void pg_engine_free(pg_engine *e)
 	if (!e)
 		return;
 	pg_modules_free(e->an.ms);
+	pg_module_free(e->last);
 	pg_buf_free(&e->an.notices);
 	pg_strmap_free(&e->dep_hashes);
 	pg_buf_free(&e->reused_deps);
@@ -271,6 +274,13 @@ static pg_cache_key facts_key(const pg_module *m)
 	hash_list(h, &m->pg_namespaces);
 	hash_list(h, &m->pool_vars);
 	hash_list(h, &m->pool_fields);
+	pg_cache_hasher_u64(h, m->nfield_cands);
+	for (size_t i = 0; i < m->nfield_cands; i++) {
+		uint32_t len;
+		const char *t = pg_text(&m->ast, m->field_cands[i].value, &len);
+		pg_cache_hasher_str(h, m->field_cands[i].name);
+		pg_cache_hasher_bytes(h, t, len);
+	}
 	pg_cache_hasher_u64(h, m->nimports);
 	for (size_t i = 0; i < m->nimports; i++) {
 		pg_cache_hasher_str(h, m->imports[i].local);
@@ -295,7 +305,7 @@ static void hash_helpers(pg_cache_hasher *h, const pg_module *m, TSNode root)
 {
 	const pg_ast *a = &m->ast;
 	TSNode todo[PG_MAX_KEYED_HELPERS + 1];
-	const pg_named_fn *done[PG_MAX_KEYED_HELPERS];
+	TSNode done[PG_MAX_KEYED_HELPERS];
 	size_t ntodo = 0, ndone = 0, next = 0;
 	todo[ntodo++] = root;
 	while (next < ntodo) {
@@ -309,8 +319,10 @@ static void hash_helpers(pg_cache_hasher *h, const pg_module *m, TSNode root)
 			uint32_t len;
 			const char *t = pg_text(a, f, &len);
 			const pg_named_fn *fn = NULL;
+			TSNode target = {{0, 0, 0, 0}, NULL, NULL};
 			if (pg_nk_of(a, f) == NK_IDENTIFIER) {
-				fn = pg_module_fn(m, t, len);
+				/* the function the name is bound to there, as the analysis resolves it */
+				target = pg_scope_function(m, f);
 			} else if (pg_nk_of(a, f) == NK_MEMBER &&
 			           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, f, F_OBJECT))) == NK_THIS) {
 				/* this.helper(...): the file's methods are keyed "this.name" */
@@ -318,16 +330,18 @@ static void hash_helpers(pg_cache_hasher *h, const pg_module *m, TSNode root)
 				char *key = pg_xasprintf("this.%.*s", (int)len, t);
 				fn = pg_module_fn(m, key, strlen(key));
 				free(key);
+				if (fn)
+					target = fn->node;
 			}
-			int known = 0;
-			for (size_t i = 0; fn && i < ndone; i++)
-				known |= done[i] == fn;
-			if (fn && !known && ndone < PG_MAX_KEYED_HELPERS) {
+			int known = ts_node_is_null(target);
+			for (size_t i = 0; !known && i < ndone; i++)
+				known |= ts_node_eq(done[i], target);
+			if (!known && ndone < PG_MAX_KEYED_HELPERS) {
 				uint32_t bl;
-				const char *bytes = pg_text(a, fn->node, &bl);
-				done[ndone++] = fn;
+				const char *bytes = pg_text(a, target, &bl);
+				done[ndone++] = target;
 				pg_cache_hasher_bytes(h, bytes, bl);
-				todo[ntodo++] = fn->node;
+				todo[ntodo++] = target;
 			}
 		}
 		pg_walk_done(&w);
@@ -534,7 +548,9 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 		}
 	}
 
-	rc = pg_module_build(&m, path, lang, data, len, e->cfg);
+	/* An editor sends the same file again and again: tree-sitter reuses what did not change. */
+	rc = pg_module_build_from(&m, path, lang, data, len, e->cfg,
+	                          e->last && !strcmp(e->last->path, path) ? e->last : NULL);
 	if (rc == PG_ELIMIT) {
 		/* a file the parser cannot get through in its time is skipped, and said so */
 		e->stats.skipped++;
@@ -573,7 +589,8 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 	free(results);
 	pg_findings_free(&found);
 	pg_units_free(&all);
-	pg_module_free(m);
+	pg_module_free(e->last);
+	e->last = m;
 	return rc;
 }
 

@@ -153,6 +153,17 @@ static int read_string(reader *r, pg_buf *out)
 			advance(r);
 			return 0;
 		}
+		if (c >= 0x20 && c < 0x80 && c != '\\') {
+			/* a run of plain ASCII is copied at once: a source file in an LSP message is mostly that */
+			size_t end = r->pos + 1;
+			while (end < r->len && (unsigned char)r->s[end] >= 0x20 && (unsigned char)r->s[end] < 0x80 &&
+			       r->s[end] != '"' && r->s[end] != '\\')
+				end++;
+			pg_buf_put(out, r->s + r->pos, end - r->pos);
+			r->col += (uint32_t)(end - r->pos);
+			r->pos = end;
+			continue;
+		}
 		if (c < 0x20)
 			return fail(r, c == '\n' ? "unterminated string (a newline must be written \\n)"
 			                         : "control character in a string (escape it)");

@@ -6,7 +6,11 @@
  * functions, which are units of their own) are candidates.  A candidate is
  * an acquisition when R is proven a pool (same file, through a relative
  * import, or configured) or when the acquired value is used as a pool
- * client.  Its form (awaited into a variable, destructured, a promise
+ * client.  A `this.connect()` (or `self.connect()`, `db.connect()`) that
+ * names a function of the code's own is judged by that function instead
+ * (v2 §4): a client it stores in the instance is not the caller's, a fresh
+ * checkout it returns is.  Its form (awaited into a variable, possibly as one branch of
+ * `?:`, `||`, `&&` or `??`, destructured, a promise
  * chain, a callback, or discarded) decides the scope whose graph is built
  * and searched.  What leaks becomes a finding with its witness exit, a
  * message, the leaking path in words and a fix.
@@ -24,8 +28,8 @@
 
 void pg_track_free(pg_track *t)
 {
-	pg_strlist_free(&t->names);
-	pg_strlist_free(&t->release_fns);
+	pg_scope_set_free(&t->names);
+	pg_scope_set_free(&t->release_fns);
 	for (int i = 0; i < t->nflags; i++)
 		free(t->flags[i]);
 	memset(t, 0, sizeof(*t));
@@ -76,14 +80,6 @@ uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max)
 	return n;
 }
 
-static void push_name(pg_strlist *l, const pg_ast *a, TSNode n)
-{
-	char *s = pg_text_dup(a, n, 0);
-	if (!pg_strlist_has(l, s))
-		pg_strlist_push(l, s);
-	free(s);
-}
-
 /* Pre-order over the unit's own code: nested functions and classes are other units. */
 static int unit_walk_next(pg_walk *w, const pg_ast *a, TSNode root, TSNode *out)
 {
@@ -95,45 +91,11 @@ static int unit_walk_next(pg_walk *w, const pg_ast *a, TSNode root, TSNode *out)
 	return 1;
 }
 
-/* The parameter of function `fn` named `name`, or a null node; `ps` is the
- * caller's room for the (at most 32) parameters. */
-static TSNode param_named(const pg_ast *a, TSNode fn, const char *name, uint32_t len, TSNode ps[32])
+/* Is the variable `id` refers to declared by the unit's own code (not an outer function's, not a global)? */
+static int declared_here(const pg_module *m, const pg_unit_info *u, TSNode id)
 {
-	uint32_t np = pg_fn_params(a, fn, ps, 32);
-	for (uint32_t i = 0; i < np; i++) {
-		TSNode id = param_name(a, ps[i]);
-		uint32_t l;
-		const char *t;
-		if (ts_node_is_null(id))
-			continue;
-		t = pg_text(a, id, &l);
-		if (l == len && !memcmp(t, name, len))
-			return ps[i];
-	}
-	return (TSNode){0};
-}
-
-/* Does the unit declare `name` (parameter, let/const/var, function)? */
-static int declares(const pg_module *m, const pg_unit_info *u, const char *name, uint32_t len)
-{
-	const pg_ast *a = &m->ast;
-	pg_walk w;
-	TSNode n, ps[32];
-	int found = 0;
-	if (u->parent >= 0 && !ts_node_is_null(param_named(a, u->node, name, len, ps)))
-		return 1;
-	pg_walk_init(&w, u->body);
-	while (!found && unit_walk_next(&w, a, u->body, &n)) {
-		pg_nk k = pg_nk_of(a, n);
-		if (k == NK_VARIABLE_DECLARATOR || k == NK_FUNCTION_DECLARATION) {
-			TSNode id = pg_field_of(a, n, F_NAME);
-			uint32_t l;
-			const char *t = pg_text(a, id, &l);
-			found = pg_nk_of(a, id) == NK_IDENTIFIER && l == len && !memcmp(t, name, len);
-		}
-	}
-	pg_walk_done(&w);
-	return found;
+	int32_t b = pg_scope_resolve(m, id);
+	return b != PG_NO_BINDING && ts_node_eq(pg_scope_owner(m, b), u->node);
 }
 
 /* ---- §1: is the receiver a pool? ----------------------------------------- */
@@ -173,29 +135,49 @@ static int type_is_pg_pool(const pg_module *m, TSNode ty)
 	return imp && pg_is_pg_package(imp->spec) && !strcmp(imp->imported, "Pool");
 }
 
-/* The nearest parameter named like `id` of the functions around it (walking
- * up, so an inner parameter shadows an outer one) is typed as pg's Pool. */
-static int param_typed_pool(const pg_module *m, TSNode id)
+/* Issue 9 item 7: the variable `id` refers to (a parameter, `const db: Pool = ...`,
+ * `let p: pg.Pool`) is declared with pg's Pool as its type. */
+static int typed_pool(const pg_module *m, TSNode id)
 {
 	const pg_ast *a = &m->ast;
-	uint32_t len;
-	const char *name = pg_text(a, id, &len);
-	for (TSNode n = ts_node_parent(id); !ts_node_is_null(n); n = ts_node_parent(n)) {
-		TSNode ps[32], p;
-		switch (pg_nk_of(a, n)) {
-		case NK_ARROW:
-		case NK_FUNCTION_EXPRESSION:
-		case NK_FUNCTION_DECLARATION:
-		case NK_GENERATOR_FUNCTION:
-		case NK_GENERATOR_DECLARATION:
-		case NK_METHOD:
-			break;
-		default:
+	int32_t b = pg_scope_resolve(m, id);
+	TSNode decl, p;
+	pg_nk k;
+	if (b == PG_NO_BINDING)
+		return 0;
+	decl = pg_scope_decl(m, b);
+	p = ts_node_parent(decl);
+	k = pg_nk_of(a, p);
+	if (k == NK_VARIABLE_DECLARATOR ? !ts_node_eq(pg_field_of(a, p, F_NAME), decl)
+	    : k == NK_REQUIRED_PARAMETER || k == NK_OPTIONAL_PARAMETER ? !ts_node_eq(pg_field_of(a, p, F_PATTERN), decl)
+	    : 1)
+		return 0;
+	return type_is_pg_pool(m, ts_node_child_by_field_name(p, "type", 4));
+}
+
+/* A variable proven a pool: bound to `new Pool()` here, typed Pool, or imported from a module exporting one. */
+static int identifier_proven(pg_analysis *an, const pg_module *m, TSNode id)
+{
+	const pg_import *imp;
+	if (pg_module_is_pool_var(m, id) || typed_pool(m, id))
+		return 1;
+	imp = pg_module_import_of(m, id);
+	return imp && pg_modules_import_is_pool(an->ms, m, imp, NULL);
+}
+
+/* `this.X` (or `this.#X`): the class sets it to `new Pool()`, declares it with
+ * pg's Pool as its type (a field or a constructor parameter property), or
+ * assigns it a variable proven a pool (`this.pool = pool`). */
+static int field_proven(pg_analysis *an, const pg_module *m, const char *name, uint32_t len)
+{
+	if (pg_strlist_has_n(&m->pool_fields, name, len))
+		return 1;
+	for (size_t i = 0; i < m->nfield_cands; i++) {
+		const pg_field_cand *c = &m->field_cands[i];
+		if (strlen(c->name) != len || memcmp(c->name, name, len))
 			continue;
-		}
-		p = param_named(a, n, name, len, ps);
-		if (!ts_node_is_null(p))
-			return type_is_pg_pool(m, ts_node_child_by_field_name(p, "type", 4));
+		if (c->is_type ? type_is_pg_pool(m, c->value) : identifier_proven(an, m, c->value))
+			return 1;
 	}
 	return 0;
 }
@@ -208,23 +190,16 @@ static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 	if (pg_strlist_has_n(&an->cfg->pools, t, len))
 		return 1;
 	switch (pg_nk_of(a, recv)) {
-	case NK_IDENTIFIER: {
-		const pg_import *imp;
-		if (pg_strlist_has_n(&m->pool_vars, t, len) || param_typed_pool(m, recv))
-			return 1;
-		imp = pg_module_import(m, t, len);
-		return imp && pg_modules_import_is_pool(an->ms, m, imp, NULL);
-	}
+	case NK_IDENTIFIER:
+		return identifier_proven(an, m, recv);
 	case NK_MEMBER: {
 		TSNode obj = pg_unwrap(a, pg_field_of(a, recv, F_OBJECT));
 		TSNode prop = pg_field_of(a, recv, F_PROPERTY);
 		const char *pt = pg_text(a, prop, &len);
 		if (pg_nk_of(a, obj) == NK_THIS)
-			return pg_strlist_has_n(&m->pool_fields, pt, len);
+			return field_proven(an, m, pt, len);
 		if (pg_nk_of(a, obj) == NK_IDENTIFIER) {
-			uint32_t ol;
-			const char *ot = pg_text(a, obj, &ol);
-			const pg_import *imp = pg_module_import(m, ot, ol);
+			const pg_import *imp = pg_module_import_of(m, obj);
 			if (imp) {
 				char *member = pg_xstrndup(pt, len);
 				int yes = pg_modules_import_is_pool(an->ms, m, imp, member);
@@ -240,7 +215,7 @@ static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 }
 
 /* §1.3: the acquired value is used as a pool client within `root`. */
-static int used_as_client(pg_analysis *an, const pg_module *m, TSNode root, const pg_track *t)
+static int used_as_client(pg_analysis *an, pg_module *m, TSNode root, const pg_track *t)
 {
 	const pg_ast *a = &m->ast;
 	pg_walk w;
@@ -252,25 +227,237 @@ static int used_as_client(pg_analysis *an, const pg_module *m, TSNode root, cons
 		if (k == NK_MEMBER) {
 			TSNode obj = pg_unwrap(a, pg_field_of(a, n, F_OBJECT));
 			TSNode prop = pg_field_of(a, n, F_PROPERTY);
-			uint32_t ol, pl;
-			const char *ot = pg_text(a, obj, &ol), *pt = pg_text(a, prop, &pl);
-			found = pg_nk_of(a, obj) == NK_IDENTIFIER && pg_strlist_has_n(&t->names, ot, ol) &&
+			uint32_t pl;
+			const char *pt = pg_text(a, prop, &pl);
+			found = pg_nk_of(a, obj) == NK_IDENTIFIER && pg_scope_set_has(m, &t->names, obj) &&
 			        ((pl == 5 && !memcmp(pt, "query", 5)) || (pl == 3 && !memcmp(pt, "sql", 3)) ||
 			         pg_strlist_has_n(&an->cfg->release, pt, pl));
 		} else if (k == NK_CALL) {
 			TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-			uint32_t fl;
-			const char *ft = pg_text(a, f, &fl);
-			found = pg_nk_of(a, f) == NK_IDENTIFIER && pg_strlist_has_n(&t->release_fns, ft, fl);
+			found = pg_nk_of(a, f) == NK_IDENTIFIER && pg_scope_set_has(m, &t->release_fns, f);
 		}
 	}
 	pg_walk_done(&w);
 	return found;
 }
 
+/* ---- v2 §4: a `connect` that is the code's own method ------------------- */
+
+typedef enum { OWN_NONE = 0, OWN_FRESH, OWN_STORED, OWN_OTHER } own_kind;
+
+#define PG_MAX_UP 256 /* ancestors looked at for the class around a call */
+
+/* Is `id` bound (by scope) to a `const self = this` declaration? */
+static int is_this_alias(const pg_module *m, TSNode id)
+{
+	const pg_ast *a = &m->ast;
+	int32_t bind = pg_scope_resolve(m, id);
+	TSNode decl, d;
+	if (bind == PG_NO_BINDING)
+		return 0;
+	decl = pg_scope_decl(m, bind);
+	d = ts_node_parent(decl);
+	return pg_nk_of(a, d) == NK_VARIABLE_DECLARATOR && ts_node_eq(pg_field_of(a, d, F_NAME), decl) &&
+	       pg_nk_of(a, pg_unwrap(a, pg_field_of(a, d, F_VALUE))) == NK_THIS;
+}
+
+static void push_text(pg_strlist *l, const pg_ast *a, TSNode n)
+{
+	char *s = pg_text_dup(a, n, 0);
+	if (!pg_strlist_has(l, s))
+		pg_strlist_push(l, s);
+	free(s);
+}
+
+/* The method (or function-valued field) `name` of the class around `n`. */
+static TSNode class_member_fn(const pg_ast *a, TSNode n, const char *name, uint32_t len)
+{
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	for (int up = 0; up < PG_MAX_UP && !ts_node_is_null(n); up++, n = ts_node_parent(n)) {
+		if (pg_nk_of(a, n) != NK_CLASS_BODY)
+			continue;
+		for (uint32_t i = 0, nc = ts_node_named_child_count(n); i < nc; i++) {
+			TSNode c = ts_node_named_child(n, i), key, v = c;
+			uint32_t l;
+			const char *t;
+			if (pg_nk_of(a, c) == NK_METHOD) {
+				key = pg_field_of(a, c, F_NAME);
+			} else if (pg_nk_of(a, c) == NK_FIELD) {
+				key = pg_field_of(a, c, F_NAME);
+				if (ts_node_is_null(key))
+					key = pg_field_of(a, c, F_PROPERTY);
+				v = pg_unwrap(a, pg_field_of(a, c, F_VALUE));
+				if (!pg_nk_is_function(pg_nk_of(a, v)))
+					continue;
+			} else {
+				continue;
+			}
+			t = pg_text(a, key, &l);
+			if (l == len && !memcmp(t, name, len))
+				return v;
+		}
+		return null; /* the nearest class only */
+	}
+	return null;
+}
+
+/* Is `v` (await looked through) a checkout: `R.connect()` with any ?:, ||, .catch around it? */
+static int is_checkout_value(const pg_analysis *an, const pg_ast *a, TSNode v)
+{
+	pg_walk w;
+	TSNode n;
+	int found = 0;
+	v = pg_unwrap(a, v);
+	pg_walk_init(&w, v);
+	while (!found && unit_walk_next(&w, a, v, &n)) {
+		TSNode f;
+		uint32_t l;
+		const char *t;
+		int awaited;
+		if (pg_nk_of(a, n) != NK_CALL)
+			continue;
+		f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+		if (pg_nk_of(a, f) != NK_MEMBER)
+			continue;
+		t = pg_text(a, pg_field_of(a, f, F_PROPERTY), &l);
+		found = pg_strlist_has_n(&an->cfg->acquire, t, l) && ts_node_eq(pg_acq_top(a, n, &awaited), v);
+	}
+	pg_walk_done(&w);
+	return found;
+}
+
+/*
+ * How a `connect` of the code's own hands out its client: stored in the
+ * instance and returned (`this.client = await pool.connect(); return
+ * this.client`): the instance owns it; a fresh checkout returned (`return
+ * pool.connect()`, or a local holding one): the caller owns it; anything
+ * else: no client for the caller.
+ */
+static own_kind judge_own_connect(const pg_analysis *an, const pg_ast *a, TSNode fn)
+{
+	TSNode body = pg_field_of(a, fn, F_BODY), n;
+	pg_strlist stored = {0}, props = {0}, fresh = {0};
+	pg_walk w;
+	int st = 0, fr = 0;
+	if (ts_node_is_null(body))
+		return OWN_OTHER;
+	if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+		return is_checkout_value(an, a, body) ? OWN_FRESH : OWN_OTHER;
+	/* what is stored into the instance, and which locals hold a checkout */
+	pg_walk_init(&w, body);
+	while (unit_walk_next(&w, a, body, &n)) {
+		pg_nk k = pg_nk_of(a, n);
+		TSNode l = pg_field_of(a, n, k == NK_ASSIGNMENT ? F_LEFT : F_NAME);
+		TSNode r = pg_field_of(a, n, k == NK_ASSIGNMENT ? F_RIGHT : F_VALUE);
+		if ((k != NK_ASSIGNMENT && k != NK_VARIABLE_DECLARATOR) || ts_node_is_null(r))
+			continue;
+		if (pg_nk_of(a, l) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, l, F_OBJECT))) == NK_THIS) {
+			push_text(&props, a, pg_field_of(a, l, F_PROPERTY));
+			if (pg_nk_of(a, pg_unwrap(a, r)) == NK_IDENTIFIER)
+				push_text(&stored, a, pg_unwrap(a, r));
+		} else if (pg_nk_of(a, l) == NK_IDENTIFIER && is_checkout_value(an, a, r)) {
+			push_text(&fresh, a, l);
+		}
+	}
+	pg_walk_done(&w);
+	pg_walk_init(&w, body);
+	while (unit_walk_next(&w, a, body, &n)) {
+		TSNode v;
+		uint32_t len;
+		const char *t;
+		if (pg_nk_of(a, n) != NK_RETURN || !ts_node_named_child_count(n))
+			continue;
+		v = pg_unwrap(a, ts_node_named_child(n, 0));
+		if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
+			v = pg_unwrap(a, ts_node_named_child(v, 0));
+		if (pg_nk_of(a, v) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, v, F_OBJECT))) == NK_THIS) {
+			t = pg_text(a, pg_field_of(a, v, F_PROPERTY), &len);
+			st |= pg_strlist_has_n(&props, t, len);
+		} else if (pg_nk_of(a, v) == NK_IDENTIFIER) {
+			t = pg_text(a, v, &len);
+			st |= pg_strlist_has_n(&stored, t, len);
+			fr |= !pg_strlist_has_n(&stored, t, len) && pg_strlist_has_n(&fresh, t, len);
+		} else {
+			fr |= is_checkout_value(an, a, v);
+		}
+	}
+	pg_walk_done(&w);
+	pg_strlist_free(&stored);
+	pg_strlist_free(&props);
+	pg_strlist_free(&fresh);
+	return st ? OWN_STORED : fr ? OWN_FRESH : OWN_OTHER;
+}
+
+/* Is `id` bound (by scope) to a declaration of the module's top level? */
+static int is_top_level(const pg_module *m, TSNode id)
+{
+	int32_t bind = pg_scope_resolve(m, id);
+	return bind != PG_NO_BINDING && pg_nk_of(&m->ast, pg_scope_owner(m, bind)) == NK_PROGRAM;
+}
+
+/* `this.connect()`, `self.connect()`, `db.connect()` that names a function of this file, judged by it. */
+static own_kind own_connect(pg_analysis *an, pg_module *m, TSNode call, TSNode recv)
+{
+	const pg_ast *a = &m->ast;
+	TSNode fn = pg_unwrap(a, pg_field_of(a, call, F_FUNCTION)), target = {{0, 0, 0, 0}, NULL, NULL};
+	TSNode prop = pg_field_of(a, fn, F_PROPERTY);
+	pg_module *where = m;
+	uint32_t len;
+	const char *name = pg_text(a, prop, &len);
+	if (pg_nk_of(a, recv) == NK_THIS || (pg_nk_of(a, recv) == NK_IDENTIFIER && is_this_alias(m, recv))) {
+		target = class_member_fn(a, call, name, len);
+	} else if (pg_nk_of(a, recv) == NK_IDENTIFIER && (pg_module_import_of(m, recv) || is_top_level(m, recv))) {
+		uint32_t rl;
+		const char *rt = pg_text(a, recv, &rl);
+		char *path = pg_xasprintf("%.*s.%.*s", (int)rl, rt, (int)len, name);
+		const pg_named_fn *nf = pg_modules_path_fn(an->ms, m, path, &where);
+		free(path);
+		if (nf && where)
+			target = nf->node;
+	}
+	if (ts_node_is_null(target) || !pg_nk_is_function(pg_nk_of(&where->ast, target)))
+		return OWN_NONE;
+	return judge_own_connect(an, &where->ast, target);
+}
+
 /* ---- §4: helper summaries ------------------------------------------------- */
 
-pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param)
+/* Is `n` (a return's value, await looked through) the identifier `id`? */
+static int is_same_name(const pg_ast *a, TSNode n, TSNode id)
+{
+	uint32_t l1, l2;
+	const char *t1, *t2;
+	n = pg_unwrap(a, n);
+	if (pg_nk_of(a, n) == NK_AWAIT && ts_node_named_child_count(n))
+		n = pg_unwrap(a, ts_node_named_child(n, 0));
+	if (pg_nk_of(a, n) != NK_IDENTIFIER)
+		return 0;
+	t1 = pg_text(a, n, &l1);
+	t2 = pg_text(a, id, &l2);
+	return l1 == l2 && !memcmp(t1, t2, l1);
+}
+
+int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param)
+{
+	TSNode ps[32], id, body = pg_field_of(a, fn, F_BODY), n;
+	pg_walk w;
+	int found = 0;
+	if (param >= pg_fn_params(a, fn, ps, 32) || ts_node_is_null(body))
+		return 0;
+	id = param_name(a, ps[param]);
+	if (ts_node_is_null(id))
+		return 0;
+	if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+		return is_same_name(a, body, id);
+	pg_walk_init(&w, body);
+	while (!found && unit_walk_next(&w, a, body, &n))
+		found = pg_nk_of(a, n) == NK_RETURN && ts_node_named_child_count(n) &&
+		        is_same_name(a, ts_node_named_child(n, 0), id);
+	pg_walk_done(&w);
+	return found;
+}
+
+pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param, uint32_t release_mask)
 {
 	const pg_ast *a = &m->ast;
 	TSNode ps[32], id;
@@ -286,29 +473,35 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 	if (!pg_nk_is_function(pg_nk_of(a, fn)) || ts_node_is_null(pg_field_of(a, fn, F_BODY)))
 		return PG_SUM_UNKNOWN;
 	np = pg_fn_params(a, fn, ps, 32);
-	if (param >= np)
+	memset(&t, 0, sizeof(t));
+	if (param != UINT32_MAX) {
+		id = param >= np ? (TSNode){0} : param_name(a, ps[param]);
+		if (ts_node_is_null(id))
+			return PG_SUM_UNKNOWN;
+		pg_scope_set_add(m, &t.names, id);
+	}
+	/* the parameters that receive the release function release it when called */
+	for (uint32_t i = 0; i < np && i < 32; i++)
+		if (release_mask & (1u << i) && !ts_node_is_null(param_name(a, ps[i])))
+			pg_scope_set_add(m, &t.release_fns, param_name(a, ps[i]));
+	if (!t.names.text.len && !t.release_fns.text.len) {
+		pg_track_free(&t);
 		return PG_SUM_UNKNOWN;
-	id = param_name(a, ps[param]);
-	if (ts_node_is_null(id))
-		return PG_SUM_UNKNOWN;
+	}
 
 	key = pg_xasprintf("@%u", ts_node_start_byte(fn));
 	for (size_t i = 0; i < m->nmemo; i++)
-		if (m->memo[i].param == param && !strcmp(m->memo[i].fn, key))
+		if (m->memo[i].param == param && m->memo[i].release_mask == release_mask && !strcmp(m->memo[i].fn, key))
 			memo = &m->memo[i];
-	if (memo) {
+	if (memo || an->summary_depth >= PG_MAX_SUMMARY_DEPTH) {
+		sum = memo ? memo->sum : PG_SUM_UNKNOWN;
 		free(key);
-		return memo->sum;
-	}
-	if (an->summary_depth >= PG_MAX_SUMMARY_DEPTH) {
-		free(key);
-		return PG_SUM_UNKNOWN;
+		pg_track_free(&t);
+		return sum;
 	}
 	PG_GROW(m->memo, m->cmemo, m->nmemo + 1);
-	m->memo[m->nmemo++] = (pg_summary_memo){key, param, PG_SUM_BUSY};
+	m->memo[m->nmemo++] = (pg_summary_memo){key, param, release_mask, PG_SUM_BUSY};
 
-	memset(&t, 0, sizeof(t));
-	push_name(&t.names, a, id);
 	an->summary_depth++;
 	rc = pg_build(an, m, SCOPE_SUMMARY, fn, &t, -1, &g);
 	if (rc == PG_OK && pg_cfg_search(&g, &r) == PG_OK)
@@ -319,7 +512,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 
 	/* the memo array may have moved while summarising nested helpers */
 	for (size_t i = 0; i < m->nmemo; i++)
-		if (m->memo[i].param == param && !strcmp(m->memo[i].fn, key))
+		if (m->memo[i].param == param && m->memo[i].release_mask == release_mask && !strcmp(m->memo[i].fn, key))
 			m->memo[i].sum = sum;
 	return sum;
 }
@@ -355,8 +548,9 @@ static int suppressed(const pg_module *m, uint32_t line)
 
 typedef enum { FORM_VAR, FORM_DESTRUCTURED, FORM_CHAIN, FORM_CALLBACK, FORM_DISCARDED } acq_form;
 
-static int count_queries(const pg_ast *a, TSNode root, const pg_track *t)
+static int count_queries(pg_module *m, TSNode root, const pg_track *t)
 {
+	const pg_ast *a = &m->ast;
 	pg_walk w;
 	TSNode n;
 	int count = 0;
@@ -367,9 +561,7 @@ static int count_queries(const pg_ast *a, TSNode root, const pg_track *t)
 		TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
 		if (pg_nk_of(a, f) == NK_MEMBER && pg_text_is(a, pg_field_of(a, f, F_PROPERTY), "query")) {
 			TSNode obj = pg_unwrap(a, pg_field_of(a, f, F_OBJECT));
-			uint32_t l;
-			const char *o = pg_text(a, obj, &l);
-			if (pg_strlist_has_n(&t->names, o, l))
+			if (pg_nk_of(a, obj) == NK_IDENTIFIER && pg_scope_set_has(m, &t->names, obj))
 				count++;
 		} else if (pg_nk_of(a, f) == NK_IDENTIFIER && pg_text_is(a, f, "query")) {
 			count++;
@@ -539,6 +731,14 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 	pg_search_result r;
 
 	memset(&t, 0, sizeof(t));
+	if (!proven && !(nargs && is_fn(a, last))) {
+		/* the code's own connect (v2 §4): the caller owns only a fresh checkout it returns;
+		 * with a callback, what the method returns says nothing of what the callback gets */
+		own_kind own = own_connect(an, m, call, recv);
+		if (own == OWN_STORED || own == OWN_OTHER)
+			goto skip;
+		proven = own == OWN_FRESH;
+	}
 	TSNode outer = through_passthrough(a, call, &handler, &has_then);
 	if (has_then) {
 		form = FORM_CHAIN;
@@ -551,7 +751,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 			TSNode id = param_name(a, ps[0]);
 			if (ts_node_is_null(id))
 				goto skip;
-			push_name(&t.names, a, id);
+			pg_scope_set_add(m, &t.names, id);
 			/* the scope is the whole chain: the outermost call of it */
 			TSNode top = call, arg;
 			int method;
@@ -569,22 +769,21 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		form = FORM_CALLBACK;
 		if (np < 2 || ts_node_is_null(param_name(a, ps[1])))
 			goto skip;
-		push_name(&t.names, a, param_name(a, ps[1]));
+		pg_scope_set_add(m, &t.names, param_name(a, ps[1]));
 		if (np >= 3 && !ts_node_is_null(param_name(a, ps[2])))
-			push_name(&t.release_fns, a, param_name(a, ps[2]));
+			pg_scope_set_add(m, &t.release_fns, param_name(a, ps[2]));
 		if (!ts_node_is_null(param_name(a, ps[0]))) {
 			t.flags[0] = pg_text_dup(a, param_name(a, ps[0]), 0);
+			t.flag_bind[0] = pg_scope_resolve(m, param_name(a, ps[0]));
 			t.nflags = 1;
 			err_flag = 0;
 		}
 		scope = cb;
 	} else {
-		/* the checkout (with any .catch/.finally on it), awaited or not, and what takes its value */
-		TSNode child, child2, p = pg_unwrap_up(a, outer, &child), q;
-		int awaited = pg_nk_of(a, p) == NK_AWAIT;
-		q = awaited ? pg_unwrap_up(a, p, &child2) : p;
-		if (!awaited)
-			child2 = child;
+		/* the checkout (with any .catch/.finally on it), awaited or not, maybe one branch of
+		 * an expression (`held || await pool.connect()`), and what takes its value */
+		int awaited;
+		TSNode child2, q = pg_unwrap_up(a, pg_acq_top(a, outer, &awaited), &child2);
 		if (pg_nk_of(a, q) == NK_UNARY && pg_text_is(a, pg_field_of(a, q, F_OPERATOR), "void"))
 			q = pg_unwrap_up(a, q, &child2); /* void pool.connect(): thrown away on purpose, still lost */
 		switch (pg_nk_of(a, q)) {
@@ -597,7 +796,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 				goto skip;
 			if (pg_nk_of(a, name) == NK_IDENTIFIER) {
 				form = FORM_VAR;
-				push_name(&t.names, a, name);
+				pg_scope_set_add(m, &t.names, name);
 			} else if (pg_nk_of(a, name) == NK_OBJECT_PATTERN) {
 				uint32_t nc = ts_node_named_child_count(name);
 				form = FORM_DESTRUCTURED;
@@ -614,7 +813,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 					uint32_t kl;
 					const char *kt = pg_text(a, key, &kl);
 					if (pg_strlist_has_n(&an->cfg->release, kt, kl)) {
-						push_name(&t.release_fns, a, val);
+						pg_scope_set_add(m, &t.release_fns, val);
 						evidence = 1;
 					} else if ((kl == 5 && !memcmp(kt, "query", 5)) || (kl == 3 && !memcmp(kt, "sql", 3))) {
 						evidence = 1;
@@ -627,15 +826,12 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		}
 		case NK_ASSIGNMENT: {
 			TSNode left = pg_field_of(a, q, F_LEFT);
-			uint32_t ll;
-			const char *lt;
 			if (!awaited || !ts_node_eq(pg_field_of(a, q, F_RIGHT), child2) || pg_nk_of(a, left) != NK_IDENTIFIER)
 				goto skip; /* stored into a property: handed over */
-			lt = pg_text(a, left, &ll);
-			if (!declares(m, u, lt, ll))
+			if (!declared_here(m, u, left))
 				goto skip; /* stored into an outer variable: handed over */
 			form = FORM_VAR;
-			push_name(&t.names, a, left);
+			pg_scope_set_add(m, &t.names, left);
 			break;
 		}
 		default:
@@ -660,7 +856,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		rc = pg_cfg_search(&g, &r);
 	if (rc == PG_OK && r.leaks)
 		add_finding(an, m, u, call, recv, *order, r.released_some ? PG_KIND_NOT_GUARANTEED : PG_KIND_NEVER_RELEASED,
-		            &r, form, count_queries(a, scope, &t), out);
+		            &r, form, count_queries(m, scope, &t), out);
 	else if (rc != PG_OK)
 		notice(an, m, u, call);
 	(*order)++;

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "module.h"
+#include "scope.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,8 @@ static void add_import(pg_module *m, const char *local, size_t nlocal, const cha
 	imp->local = pg_xstrndup(local, nlocal);
 	imp->spec = pg_xstrdup(spec);
 	imp->imported = pg_xstrndup(imported, nimported);
+	/* every local name is a slice of the source: its offset is where it is declared */
+	imp->at = local >= m->ast.src && local < m->ast.src + m->ast.len ? (uint32_t)(local - m->ast.src) : 0;
 }
 
 static pg_export *add_export(pg_module *m, const char *exported, size_t nexp)
@@ -110,6 +113,85 @@ static void add_fn(pg_module *m, const char *name, size_t n, TSNode fn)
 	m->nfns++;
 }
 
+static void add_alias(pg_module *m, const char *name, const char *target, size_t ntarget)
+{
+	PG_GROW(m->aliases, m->caliases, m->naliases + 1);
+	m->aliases[m->naliases].name = pg_xstrdup(name);
+	m->aliases[m->naliases].target = pg_xstrndup(target, ntarget);
+	m->naliases++;
+}
+
+/* The key of an object member (`a`, `'a'`, `"a"`) as written, or NULL when computed. */
+static char *member_key(const pg_ast *a, TSNode key)
+{
+	pg_nk k = pg_nk_of(a, key);
+	if (k == NK_PROPERTY_IDENTIFIER || k == NK_IDENTIFIER || k == NK_SHORTHAND_PROPERTY)
+		return pg_text_dup(a, key, 0);
+	if (k == NK_STRING)
+		return pg_string_value(a, key);
+	return NULL;
+}
+
+#define PG_MAX_MEMBER_NESTING 8
+
+/*
+ * The members of an object literal bound to `prefix` (`const api = {...}`,
+ * `module.exports = {...}`): function values become functions named
+ * "prefix.key", names and paths become aliases, nested objects are walked
+ * the same way (an explicit stack, at most PG_MAX_MEMBER_NESTING deep).
+ */
+static void collect_object(pg_module *m, const char *prefix, TSNode obj)
+{
+	const pg_ast *a = &m->ast;
+	struct { TSNode obj; char *prefix; int depth; } *stack = NULL;
+	size_t n = 0, cap = 0;
+	PG_GROW(stack, cap, 1);
+	stack[n].obj = obj;
+	stack[n].prefix = pg_xstrdup(prefix);
+	stack[n++].depth = 0;
+	while (n > 0) {
+		TSNode o = stack[--n].obj;
+		char *pre = stack[n].prefix;
+		int depth = stack[n].depth;
+		uint32_t nc = ts_node_named_child_count(o);
+		for (uint32_t i = 0; i < nc; i++) {
+			TSNode c = ts_node_named_child(o, i), v = c;
+			pg_nk ck = pg_nk_of(a, c);
+			char *key, *name;
+			if (ck == NK_PAIR) {
+				key = member_key(a, pg_field_of(a, c, F_KEY));
+				v = pg_unwrap(a, pg_field_of(a, c, F_VALUE));
+			} else if (ck == NK_METHOD || ck == NK_SHORTHAND_PROPERTY) {
+				key = member_key(a, ck == NK_METHOD ? pg_field_of(a, c, F_NAME) : c);
+			} else {
+				continue;
+			}
+			if (!key)
+				continue;
+			name = pg_xasprintf("%s.%s", pre, key);
+			if (ck == NK_SHORTHAND_PROPERTY) {
+				add_alias(m, name, key, strlen(key));
+			} else if (pg_nk_is_function(pg_nk_of(a, v))) {
+				add_fn(m, name, strlen(name), v);
+			} else if (pg_nk_of(a, v) == NK_IDENTIFIER || pg_nk_of(a, v) == NK_MEMBER) {
+				uint32_t len;
+				const char *t = pg_text(a, v, &len);
+				add_alias(m, name, t, len);
+			} else if (pg_nk_of(a, v) == NK_OBJECT && depth + 1 < PG_MAX_MEMBER_NESTING) {
+				PG_GROW(stack, cap, n + 1);
+				stack[n].obj = v;
+				stack[n].prefix = name;
+				stack[n++].depth = depth + 1;
+				name = NULL;
+			}
+			free(name);
+			free(key);
+		}
+		free(pre);
+	}
+	free(stack);
+}
+
 const pg_import *pg_module_import(const pg_module *m, const char *local, size_t n)
 {
 	for (size_t i = 0; i < m->nimports; i++)
@@ -118,10 +200,65 @@ const pg_import *pg_module_import(const pg_module *m, const char *local, size_t 
 	return NULL;
 }
 
+const pg_import *pg_module_import_of(const pg_module *m, TSNode id)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, id, &len);
+	for (size_t i = 0; i < m->nimports; i++)
+		if (strlen(m->imports[i].local) == len && !memcmp(m->imports[i].local, t, len) &&
+		    pg_scope_refers(m, id, m->imports[i].at))
+			return &m->imports[i];
+	return NULL;
+}
+
+int pg_module_is_pool_var(const pg_module *m, TSNode id)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, id, &len);
+	for (size_t i = 0; i < m->pool_vars.len; i++)
+		if (strlen(m->pool_vars.items[i]) == len && !memcmp(m->pool_vars.items[i], t, len) &&
+		    pg_scope_refers(m, id, m->pool_var_at[i]))
+			return 1;
+	return 0;
+}
+
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
 {
 	size_t *i = pg_strmap_get(&m->fn_index, name, n);
 	return i ? &m->fns[*i] : NULL;
+}
+
+static void add_field_cand(pg_module *m, TSNode name, TSNode value, int is_type)
+{
+	uint32_t len;
+	const char *t = pg_text(&m->ast, name, &len);
+	if (ts_node_is_null(value) || !len)
+		return;
+	PG_GROW(m->field_cands, m->cfield_cands, m->nfield_cands + 1);
+	m->field_cands[m->nfield_cands++] = (pg_field_cand){pg_xstrndup(t, len), value, is_type};
+}
+
+/* `constructor(private pool: Pool)`: a parameter property declares the field too. */
+static void collect_param_properties(pg_module *m, TSNode method)
+{
+	const pg_ast *a = &m->ast;
+	TSNode ps = pg_field_of(a, method, F_PARAMETERS);
+	uint32_t n = ts_node_is_null(ps) ? 0 : ts_node_named_child_count(ps);
+	if (!pg_text_is(a, pg_field_of(a, method, F_NAME), "constructor"))
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode p = ts_node_named_child(ps, i), id = pg_field_of(a, p, F_PATTERN);
+		TSNode ty = ts_node_child_by_field_name(p, "type", 4);
+		uint32_t nc = ts_node_child_count(p);
+		int property = 0;
+		for (uint32_t j = 0; j < nc && !property; j++) {
+			const char *k = ts_node_type(ts_node_child(p, j));
+			property = !strcmp(k, "accessibility_modifier") || !strcmp(k, "readonly") ||
+			           !strcmp(k, "override_modifier");
+		}
+		if (property && pg_nk_of(a, id) == NK_IDENTIFIER)
+			add_field_cand(m, id, ty, 1);
+	}
 }
 
 static void note_new(pending_list *news, const char *target, size_t n, TSNode ctor)
@@ -327,8 +464,13 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 	} else if (!ts_node_is_null(value)) {
 		TSNode v = pg_unwrap(a, value);
 		pg_export *e = add_export(m, "default", 7);
-		if (pg_nk_of(a, v) == NK_IDENTIFIER)
+		if (pg_nk_of(a, v) == NK_IDENTIFIER) {
 			e->local = pg_text_dup(a, v, 0);
+		} else if (pg_nk_of(a, v) == NK_OBJECT) {
+			/* export default { f }: its members are "export.default.f" */
+			e->local = pg_xstrdup("export.default");
+			collect_object(m, e->local, v);
+		}
 		else if (pg_nk_of(a, v) == NK_NEW) {
 			note_new(news, "default", 7, pg_field_of(a, v, F_CONSTRUCTOR));
 		}
@@ -385,15 +527,20 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 					t = pg_text(a, p, &len);
 					pg_export *e = add_export(m, t, len);
 					e->local = pg_xstrndup(t, len);
-				} else if (pk == NK_PAIR) {
-					TSNode key = pg_field_of(a, p, F_KEY), val = pg_unwrap(a, pg_field_of(a, p, F_VALUE));
-					if (pg_nk_of(a, val) != NK_IDENTIFIER)
+				} else if (pk == NK_PAIR || pk == NK_METHOD) {
+					TSNode key = pg_field_of(a, p, pk == NK_PAIR ? F_KEY : F_NAME);
+					TSNode val = pg_unwrap(a, pg_field_of(a, p, F_VALUE));
+					char *kt = member_key(a, key);
+					if (!kt)
 						continue;
-					t = pg_text(a, key, &len);
-					pg_export *e = add_export(m, t, len);
-					e->local = pg_text_dup(a, val, 0);
+					pg_export *e = add_export(m, kt, strlen(kt));
+					/* a function or object written in place: its members are "module.exports.key" */
+					e->local = pk == NK_PAIR && pg_nk_of(a, val) == NK_IDENTIFIER ? pg_text_dup(a, val, 0)
+					           : pg_xasprintf("module.exports.%s", kt);
+					free(kt);
 				}
 			}
+			collect_object(m, "module.exports", r);
 		} else {
 			TSNode member;
 			char *spec = require_spec(a, r, &member);
@@ -418,6 +565,15 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 				char *target = pg_xasprintf("export:%.*s", (int)len, t);
 				note_new(news, target, strlen(target), pg_field_of(a, r, F_CONSTRUCTOR));
 				free(target);
+			} else if (pg_nk_is_function(pg_nk_of(a, r)) || pg_nk_of(a, r) == NK_OBJECT) {
+				/* exports.f = function (c) {...} / exports.api = { f } */
+				char *local = pg_xasprintf("module.exports.%.*s", (int)len, t);
+				pg_export *e = add_export(m, t, len);
+				e->local = local;
+				if (pg_nk_of(a, r) == NK_OBJECT)
+					collect_object(m, local, r);
+				else
+					add_fn(m, local, strlen(local), r);
 			}
 		}
 	}
@@ -694,16 +850,24 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		if (pg_nk_of(a, name) != NK_IDENTIFIER)
 			break;
 		t = pg_text(a, name, &len);
-		if (pg_nk_of(a, v) == NK_NEW)
+		if (pg_nk_of(a, v) == NK_NEW) {
 			note_new(news, t, len, pg_field_of(a, v, F_CONSTRUCTOR));
-		else if (pg_nk_is_function(pg_nk_of(a, v)))
+		} else if (pg_nk_is_function(pg_nk_of(a, v))) {
 			add_fn(m, t, len, v);
+		} else if (pg_nk_of(a, v) == NK_OBJECT) {
+			char *prefix = pg_xstrndup(t, len);
+			collect_object(m, prefix, v);
+			free(prefix);
+		}
 		break;
 	}
 	case NK_ASSIGNMENT: {
 		TSNode left = pg_field_of(a, n, F_LEFT), right = pg_field_of(a, n, F_RIGHT);
 		TSNode v = pg_unwrap(a, right);
 		collect_cjs_export(m, left, right, news);
+		if (pg_nk_of(a, left) == NK_MEMBER && pg_nk_of(a, pg_field_of(a, left, F_OBJECT)) == NK_THIS &&
+		    pg_nk_of(a, v) == NK_IDENTIFIER)
+			add_field_cand(m, pg_field_of(a, left, F_PROPERTY), v, 0); /* this.pool = pool */
 		if (pg_nk_of(a, v) != NK_NEW)
 			break;
 		if (pg_nk_of(a, left) == NK_IDENTIFIER) {
@@ -724,6 +888,8 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		TSNode name = pg_field_of(a, n, F_NAME), value = pg_unwrap(a, pg_field_of(a, n, F_VALUE));
 		if (ts_node_is_null(name))
 			name = pg_field_of(a, n, F_PROPERTY);
+		if (!ts_node_is_null(name))
+			add_field_cand(m, name, ts_node_child_by_field_name(n, "type", 4), 1); /* pool: Pool */
 		if (!ts_node_is_null(name) && pg_nk_is_function(pg_nk_of(a, value))) {
 			t = pg_text(a, name, &len);
 			char *key = pg_xasprintf("this.%.*s", (int)len, t);
@@ -751,6 +917,8 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		/* methods are helpers too, called as this.name(...): kept as "this.name" */
 		TSNode name = pg_field_of(a, n, F_NAME);
 		if (!ts_node_is_null(name) && pg_nk_of(a, ts_node_parent(n)) == NK_CLASS_BODY) {
+			if (m->lang != PG_LANG_JS)
+				collect_param_properties(m, n);
 			t = pg_text(a, name, &len);
 			char *key = pg_xasprintf("this.%.*s", (int)len, t);
 			add_fn(m, key, strlen(key), n);
@@ -791,6 +959,13 @@ static int ctor_is_pg_pool(const pg_module *m, TSNode ctor)
 	return 0;
 }
 
+static void add_pool_var(pg_module *m, const char *name, uint32_t at)
+{
+	PG_GROW(m->pool_var_at, m->cpool_var_at, m->pool_vars.len + 1);
+	m->pool_var_at[m->pool_vars.len] = at;
+	pg_strlist_push(&m->pool_vars, name);
+}
+
 static void resolve_pools(pg_module *m, pending_list *news)
 {
 	for (size_t i = 0; i < m->nimports; i++) {
@@ -818,7 +993,7 @@ static void resolve_pools(pg_module *m, pending_list *news)
 		else if (!strncmp(target, "export:", 7))
 			add_export(m, target + 7, strlen(target + 7))->is_pool = 1;
 		else
-			pg_strlist_push(&m->pool_vars, target);
+			add_pool_var(m, target, ts_node_start_byte(news->items[i].ctor));
 	}
 }
 
@@ -870,6 +1045,12 @@ static int contains_acquire_word(const char *src, size_t len, const pg_config *c
 int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
                     const pg_config *cfg)
 {
+	return pg_module_build_from(out, path, lang, src, len, cfg, NULL);
+}
+
+int pg_module_build_from(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
+                         const pg_config *cfg, const pg_module *prev)
+{
 	pg_module *m;
 	pending_list news = {0};
 	TSTreeCursor cur;
@@ -888,7 +1069,7 @@ int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char 
 	if (m->src.data)
 		pg_lone_cr_to_lf(m->src.data, len);
 	m->maybe_acquires = contains_acquire_word(src, len, cfg);
-	rc = pg_ast_parse(&m->ast, lang, m->src.data, (uint32_t)len);
+	rc = pg_ast_parse_from(&m->ast, lang, m->src.data, (uint32_t)len, prev && prev->lang == lang ? &prev->ast : NULL);
 	if (rc < 0) {
 		pg_module_free(m);
 		return rc;
@@ -960,13 +1141,18 @@ void pg_module_free(pg_module *m)
 {
 	if (!m)
 		return;
+	pg_scope_free(m->scope);
 	pg_ast_free(&m->ast);
 	pg_buf_free(&m->src);
 	free(m->path);
 	pg_strlist_free(&m->pg_ctors);
 	pg_strlist_free(&m->pg_namespaces);
 	pg_strlist_free(&m->pool_vars);
+	free(m->pool_var_at);
 	pg_strlist_free(&m->pool_fields);
+	for (size_t i = 0; i < m->nfield_cands; i++)
+		free(m->field_cands[i].name);
+	free(m->field_cands);
 	for (size_t i = 0; i < m->nimports; i++) {
 		free(m->imports[i].local);
 		free(m->imports[i].spec);
@@ -983,6 +1169,11 @@ void pg_module_free(pg_module *m)
 	for (size_t i = 0; i < m->nfns; i++)
 		free(m->fns[i].name);
 	free(m->fns);
+	for (size_t i = 0; i < m->naliases; i++) {
+		free(m->aliases[i].name);
+		free(m->aliases[i].target);
+	}
+	free(m->aliases);
 	for (size_t i = 0; i < m->nunits; i++)
 		free(m->units[i].name);
 	free(m->units);
@@ -1099,11 +1290,16 @@ pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char 
 	return p.found;
 }
 
-static const pg_export *export_named(const pg_module *m, const char *name)
+/* The export of m named like the first `h` bytes of `path`; "=" and "default" stand in for each other. */
+static const pg_export *export_named(const pg_module *m, const char *path, size_t h)
 {
-	for (size_t i = 0; i < m->nexports; i++)
-		if (!strcmp(m->exports[i].exported, name))
-			return &m->exports[i];
+	int whole = (h == 1 && path[0] == '=') || (h == 7 && !memcmp(path, "default", 7));
+	for (int pass = 0; pass < 1 + whole; pass++)
+		for (size_t i = 0; i < m->nexports; i++) {
+			const char *e = m->exports[i].exported;
+			if (pass ? !strcmp(e, "=") || !strcmp(e, "default") : strlen(e) == h && !memcmp(e, path, h))
+				return &m->exports[i];
+		}
 	return NULL;
 }
 
@@ -1118,15 +1314,16 @@ static int passes_all_on(const pg_export *e)
 
 /*
  * The first module that m passes on whole, directly or through more such
- * modules (breadth first, a bounded queue: no recursion), that has `name`
- * itself: an export of it, or (with fns, as CommonJS modules are read) a
- * function of that name.  `export *` never passes on a default export.
+ * modules (breadth first, a bounded queue: no recursion), that has the
+ * first `h` bytes of `name` itself: an export of it, or (with fns, as
+ * CommonJS modules are read) a function of that name.  `export *` never
+ * passes on a default export.
  */
-static pg_module *star_source(pg_modules *ms, pg_module *m, const char *name, int fns)
+static pg_module *star_source(pg_modules *ms, pg_module *m, const char *name, size_t h, int fns)
 {
 	pg_module *queue[PG_MAX_STAR_MODULES];
 	size_t head = 0, tail = 0;
-	if (!strcmp(name, "default") || !strcmp(name, "="))
+	if ((h == 7 && !memcmp(name, "default", 7)) || (h == 1 && name[0] == '='))
 		return NULL;
 	queue[tail++] = m;
 	while (head < tail) {
@@ -1136,7 +1333,7 @@ static pg_module *star_source(pg_modules *ms, pg_module *m, const char *name, in
 			if (!passes_all_on(&at->exports[i]) ||
 			    !(next = pg_modules_resolve(ms, at->path, at->exports[i].spec)))
 				continue;
-			if (export_named(next, name) || (fns && pg_module_fn(next, name, strlen(name))))
+			if (export_named(next, name, h) || (fns && pg_module_fn(next, name, h)))
 				return next;
 			if (tail < PG_MAX_STAR_MODULES)
 				queue[tail++] = next;
@@ -1156,17 +1353,29 @@ void pg_module_reexports(const pg_module *m, pg_strlist *out)
 	}
 }
 
+/* Is `name` a pool bound at the module's top level (not a function's local of the same name)? */
+static int module_pool_var(const pg_module *m, const char *name)
+{
+	size_t len = strlen(name);
+	TSNode root = ts_tree_root_node(m->ast.tree);
+	for (size_t i = 0; i < m->pool_vars.len; i++) {
+		int32_t b;
+		if (strcmp(m->pool_vars.items[i], name))
+			continue;
+		b = pg_scope_resolve_at(m, name, (uint32_t)len, m->pool_var_at[i]);
+		if (b == PG_NO_BINDING || ts_node_eq(pg_scope_owner(m, b), root))
+			return 1;
+	}
+	return 0;
+}
+
 /* Does module `m` export a pool under `name` ("=" / "default" are interchangeable)? */
 static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 {
 	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
-		const pg_export *hit = export_named(m, name);
-		int whole = !strcmp(name, "=") || !strcmp(name, "default");
-		for (size_t i = 0; i < m->nexports && !hit && whole; i++)
-			if (!strcmp(m->exports[i].exported, "=") || !strcmp(m->exports[i].exported, "default"))
-				hit = &m->exports[i];
+		const pg_export *hit = export_named(m, name, strlen(name));
 		if (!hit) {
-			m = star_source(ms, m, name, 0);
+			m = star_source(ms, m, name, strlen(name), 0);
 			continue;
 		}
 		if (hit->is_pool)
@@ -1179,7 +1388,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		}
 		if (!hit->local)
 			return 0;
-		if (pg_strlist_has(&m->pool_vars, hit->local))
+		if (module_pool_var(m, hit->local))
 			return 1;
 		const pg_import *imp = pg_module_import(m, hit->local, strlen(hit->local));
 		if (!imp || imp->spec[0] != '.')
@@ -1206,44 +1415,92 @@ int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_im
 	return exports_pool(ms, m, imp->imported);
 }
 
+#define PG_MAX_PATH_HOPS 16
+
+/* `path` rewritten through the alias named by it or by a dotted prefix of it; NULL if none. */
+static char *through_alias(const pg_module *m, const char *path)
+{
+	size_t n = strlen(path);
+	for (size_t i = 0; i < m->naliases; i++) {
+		size_t l = strlen(m->aliases[i].name);
+		if (l <= n && !memcmp(m->aliases[i].name, path, l) && (path[l] == '.' || !path[l]))
+			return pg_xasprintf("%s%s", m->aliases[i].target, path + l);
+	}
+	return NULL;
+}
+
+/*
+ * The function `path` names in m: a name or dotted path of m's own code
+ * (exported == 0), or one that starts with an export name of m (exported
+ * == 1).  Each hop rewrites the path and may move to another module:
+ * through an alias of an object member, an import (into the exporting
+ * module's export names), an export (to the local it names) or a
+ * re-export.  Takes `path` (allocated).
+ */
+static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int exported, pg_module **where)
+{
+	const pg_named_fn *fn = NULL;
+	for (int hop = 0; m && path && !fn && hop < PG_MAX_PATH_HOPS; hop++) {
+		size_t h = strcspn(path, ".");
+		char *next = NULL;
+		if (exported) {
+			const pg_export *hit = export_named(m, path, h), *whole = NULL;
+			pg_module *star;
+			int of_whole = (h == 1 && path[0] == '=') || (h == 7 && !memcmp(path, "default", 7));
+			for (size_t i = 0; i < m->nexports && !whole; i++)
+				if (!strcmp(m->exports[i].exported, "="))
+					whole = &m->exports[i];
+			if (hit && hit->spec) {
+				next = pg_xasprintf("%s%s", hit->imported, path + h);
+				m = pg_modules_resolve(ms, m->path, hit->spec);
+			} else if (hit && hit->local) {
+				next = pg_xasprintf("%s%s", hit->local, path + h);
+				exported = 0;
+			} else if (!hit && of_whole && path[h]) {
+				next = pg_xstrdup(path + h + 1); /* import h from './cjs': h.f among its exports */
+			} else if (!hit && whole && whole->local) {
+				next = pg_xasprintf("%s.%s", whole->local, path); /* module.exports = api; api.f */
+				exported = 0;
+			} else if (!hit && whole && whole->spec) {
+				next = pg_xstrdup(path); /* module.exports = require('./other') */
+				m = pg_modules_resolve(ms, m->path, whole->spec);
+			} else if (!hit && (star = star_source(ms, m, path, h, 1)) != NULL) {
+				next = pg_xstrdup(path); /* export * from './x', x having it */
+				m = star;
+			} else if (!hit) {
+				next = pg_xstrdup(path); /* CommonJS often exports functions under their own name */
+				exported = 0;
+			}
+		} else if ((fn = pg_module_fn(m, path, strlen(path))) != NULL) {
+			*where = m;
+		} else if ((next = through_alias(m, path)) == NULL) {
+			const pg_import *imp = pg_module_import(m, path, h);
+			if (imp && imp->spec[0] == '.') {
+				int ns = !strcmp(imp->imported, "*") || !strcmp(imp->imported, "=");
+				if (ns && path[h])
+					next = pg_xstrdup(path + h + 1);   /* helpers.f: f among the exports */
+				else if (!ns || !strcmp(imp->imported, "="))
+					next = pg_xasprintf("%s%s", imp->imported, path + h);
+				m = pg_modules_resolve(ms, m->path, imp->spec);
+				exported = 1;
+			}
+		}
+		free(path);
+		path = next;
+	}
+	free(path);
+	return fn;
+}
+
 const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
                                         pg_module **where)
 {
-	pg_module *m;
-	const char *name;
 	if (imp->spec[0] != '.')
 		return NULL;
-	m = pg_modules_resolve(ms, from->path, imp->spec);
-	name = imp->imported;
-	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
-		const pg_export *hit = export_named(m, name);
-		if (!hit) {
-			/* CommonJS modules often export functions defined under the same name. */
-			const pg_named_fn *fn = pg_module_fn(m, name, strlen(name));
-			if (fn) {
-				*where = m;
-				return fn;
-			}
-			m = star_source(ms, m, name, 1);
-			continue;
-		}
-		if (hit->spec) {
-			name = hit->imported;
-			m = pg_modules_resolve(ms, m->path, hit->spec);
-			continue;
-		}
-		if (!hit->local)
-			return NULL;
-		const pg_named_fn *fn = pg_module_fn(m, hit->local, strlen(hit->local));
-		if (fn) {
-			*where = m;
-			return fn;
-		}
-		const pg_import *next = pg_module_import(m, hit->local, strlen(hit->local));
-		if (!next || next->spec[0] != '.')
-			return NULL;
-		name = next->imported;
-		m = pg_modules_resolve(ms, m->path, next->spec);
-	}
-	return NULL;
+	return find_fn(ms, pg_modules_resolve(ms, from->path, imp->spec), pg_xstrdup(imp->imported), 1, where);
+}
+
+const pg_named_fn *pg_modules_path_fn(pg_modules *ms, pg_module *m, const char *path, pg_module **where)
+{
+	return find_fn(ms, m, pg_xstrdup(path), 0, where);
 }

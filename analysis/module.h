@@ -20,6 +20,7 @@ typedef struct {
 	char *local;    /* the name bound in this file */
 	char *spec;     /* the module specifier as written */
 	char *imported; /* exported name, "default", "*" (namespace) or "=" (require's whole value) */
+	uint32_t at;    /* byte offset of the local name's declaration (its scope: scope.h) */
 } pg_import;
 
 typedef struct {
@@ -45,6 +46,19 @@ typedef struct {
 	TSNode node;      /* a function node */
 } pg_named_fn;
 
+/* A member of an object literal that names another value: `{ releaseIt }`, `{ a: other.f }`. */
+typedef struct {
+	char *name;   /* "api.releaseIt", "module.exports.db.f" */
+	char *target; /* the name or path it refers to: "releaseIt", "other.f" */
+} pg_member_alias;
+
+/* Item 7 (issue 9): what may make class field X a pool besides `this.X = new Pool()`. */
+typedef struct {
+	char *name;   /* "X" or "#X" */
+	TSNode value; /* the field's declared type (is_type), or the identifier assigned to this.X */
+	int is_type;
+} pg_field_cand;
+
 /* A memoised helper summary: how function `fn` treats its parameter `param`. */
 typedef enum {
 	PG_SUM_UNKNOWN = 0, /* not computed */
@@ -56,7 +70,8 @@ typedef enum {
 
 typedef struct {
 	char *fn;
-	uint32_t param;
+	uint32_t param;        /* the client's parameter (UINT32_MAX: none) */
+	uint32_t release_mask; /* bit i: parameter i receives the release function */
 	pg_summary sum;
 } pg_summary_memo;
 
@@ -74,10 +89,14 @@ typedef struct pg_module {
 	pg_strlist pg_ctors;      /* identifiers that name a pg Pool constructor */
 	pg_strlist pg_namespaces; /* identifiers bound to a pg package itself */
 	pg_strlist pool_vars;     /* identifiers bound to a pool */
+	uint32_t *pool_var_at;    /* per pool_vars entry: byte offset of the `new Pool` it is bound to */
+	size_t cpool_var_at;
 	pg_strlist pool_fields;   /* class fields (this.X / this.#X) holding a pool: "X", "#X" */
+	pg_field_cand *field_cands; size_t nfield_cands, cfield_cands; /* typed or assigned fields */
 	pg_import *imports; size_t nimports, cimports;
 	pg_export *exports; size_t nexports, cexports;
-	pg_named_fn *fns; size_t nfns, cfns;
+	pg_named_fn *fns; size_t nfns, cfns;  /* also object members: "api.f", "module.exports.f" */
+	pg_member_alias *aliases; size_t naliases, caliases;
 	pg_unit_info *units; size_t nunits, cunits;
 	pg_summary_memo *memo; size_t nmemo, cmemo;
 	pg_strmap fn_index;       /* function name -> index in fns */
@@ -86,14 +105,22 @@ typedef struct pg_module {
 	uint32_t *unit_site_start; /* per unit + 1: its sites are by_unit[start[u] .. start[u+1]) */
 	uint32_t *by_unit;         /* site indices grouped by unit, in source order */
 	int maybe_acquires;       /* the text holds an acquire method name at all */
+	struct pg_scope *scope;   /* the binding table (scope.c), built on first use */
 } pg_module;
 
 /* Builds a module from bytes it takes a copy of. */
 int pg_module_build(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
                     const pg_config *cfg);
+/* The same, parsing incrementally from `prev`, an earlier version of the same file (not changed). */
+int pg_module_build_from(pg_module **out, const char *path, pg_lang lang, const char *src, size_t len,
+                         const pg_config *cfg, const pg_module *prev);
 void pg_module_free(pg_module *m);
 
 const pg_import *pg_module_import(const pg_module *m, const char *local, size_t n);
+/* The import that identifier `id` refers to (by JavaScript's scoping), or NULL. */
+const pg_import *pg_module_import_of(const pg_module *m, TSNode id);
+/* Is identifier `id` bound to one of the module's pools (`new Pool(...)` assigned to it)? */
+int pg_module_is_pool_var(const pg_module *m, TSNode id);
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n);
 /*
  * Appends to *out (once each) the specifiers whose names m exports as its
@@ -117,6 +144,13 @@ int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_im
 /* Finds the function an import names, in the module it comes from. */
 const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
                                         pg_module **where);
+/*
+ * Finds the function a callee path names in module m (semantics v2 §6):
+ * "f", "api.f" (an object literal of the file), "helpers.f" (a relative
+ * require or `import * as`), "api.db.f" (nested objects), following
+ * imports, re-exports and object members across files.  NULL if unknown.
+ */
+const pg_named_fn *pg_modules_path_fn(pg_modules *ms, pg_module *m, const char *path, pg_module **where);
 
 int pg_is_pg_package(const char *spec);
 

@@ -32,13 +32,14 @@
 #include "cache.h"
 #include "commands.h"
 #include "engine.h"
+#include "fixfile.h"
 #include "report.h"
 #include "signals.h"
 
 #define SUPPORTED ".js .mjs .cjs .jsx .ts .mts .cts .tsx"
 
 static const char usage[] =
-	"usage: pgleak-hook check [--format text|json|sarif] [--config FILE] [--quiet] PATH...\n"
+	"usage: pgleak-hook check [--format text|json|sarif] [--config FILE] [--quiet] [--fix [--dry-run]] PATH...\n"
 	"\n"
 	"Checks whole files and folders for pool clients that are not released on\n"
 	"every path.  Folders are walked recursively for " SUPPORTED "\n"
@@ -49,18 +50,24 @@ static const char usage[] =
 	"  --config FILE   use this configuration instead of .pgleak.json at the\n"
 	"                  root of the git work tree around the current folder\n"
 	"  --quiet         no summary line on stderr\n"
+	"  --fix           rewrite what can be rewritten safely: the code after\n"
+	"                  `const c = await R.connect()` goes into try { ... }\n"
+	"                  finally { c.release(); }; says why for the others; then\n"
+	"                  reports the leaks that are left\n"
+	"  --dry-run       with --fix: print the change as a unified diff, write nothing\n"
 	"\n"
 	"Examples:\n"
 	"  pgleak-hook check src/\n"
 	"  pgleak-hook check --format sarif . > pgleak.sarif\n"
 	"\n"
-	"Exit: 0 no leak found, 1 leaks found, 2 error (missing path, unsupported\n"
+	"Exit: 0 no leak found (with --fix: none left), 1 leaks found (left), 2 error (missing path, unsupported\n"
 	"file, unreadable file, malformed configuration).\n";
 
 typedef struct {
 	pg_format format;
 	const char *config_path;
 	int quiet;
+	int fix, dry_run;
 	pg_strlist paths;
 } check_opts;
 
@@ -83,6 +90,10 @@ static int parse_args(check_opts *o, int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o->quiet = 1;
+		} else if (!strcmp(a, "--fix")) {
+			o->fix = 1;
+		} else if (!strcmp(a, "--dry-run")) {
+			o->dry_run = 1;
 		} else if (!strcmp(a, "--format") || !strcmp(a, "--config")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "pgleak-hook: check: %s needs a value (see 'pgleak-hook check --help')\n", a);
@@ -104,6 +115,10 @@ static int parse_args(check_opts *o, int argc, char **argv)
 			fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
 			return 2;
 		}
+	}
+	if (o->dry_run && !o->fix) {
+		fprintf(stderr, "pgleak-hook: check: --dry-run goes with --fix (see 'pgleak-hook check --help')\n");
+		return 2;
 	}
 	if (o->paths.len == 0) {
 		fprintf(stderr, "pgleak-hook: check: no file or folder given\n%s", usage);
@@ -444,7 +459,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	pg_source src = {read_disk, &dc, fingerprint_disk};
 	pg_findings fs;
 	pg_engine *e = NULL;
-	pg_report_opts ro = {o->format, 0, 0};
+	pg_report_opts ro = {o->format, 0, 0, !o->fix};
 	size_t checked = 0;
 	int errors = 0, rc;
 
@@ -473,7 +488,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 		}
 		checked++;
 		dc.current = &files->items[i];
-		rc = pg_engine_check_file(e, path, &fs, NULL);
+		rc = o->fix ? pg_fixfile(e, cfg, path, o->dry_run, &fs) : pg_engine_check_file(e, path, &fs, NULL);
 		dc.current = NULL;
 		if (rc < 0) {
 			fprintf(stderr, "pgleak-hook: check: %s: %s\n", path, pg_error_last());
@@ -482,7 +497,8 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	}
 	pg_findings_sort(&fs);
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
-	rc = pg_report_write(stdout, &ro, &fs, pg_engine_stats(e), &src);
+	/* --dry-run's stdout is the patch: the leaks it would leave are only counted */
+	rc = o->dry_run ? PG_OK : pg_report_write(stdout, &ro, &fs, pg_engine_stats(e), &src);
 	if (rc < 0 && errno != EPIPE) {
 		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
 		errors++;
@@ -498,7 +514,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 
 int pg_cmd_check(int argc, char **argv)
 {
-	check_opts o = {PG_FORMAT_TEXT, NULL, 0, {0}};
+	check_opts o = {PG_FORMAT_TEXT, NULL, 0, 0, 0, {0}};
 	pg_config cfg;
 	file_list files = {0};
 	char *root = NULL;

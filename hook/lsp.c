@@ -11,6 +11,26 @@
  * what is checked while sibling modules are read from disk.  Each analysis
  * is answered with textDocument/publishDiagnostics.
  *
+ * One engine per configuration stays alive across messages: its parser,
+ * its table of sibling modules and the cache handle are reused, so an edit
+ * costs the parse of the buffer and the analysis of the functions whose
+ * bytes changed (the others come from the cache).  The module table is a
+ * view of the disk: it is dropped when a document is saved, opened or
+ * closed, or the client reports changed files, and rebuilt on demand.
+ *
+ * Configuration: a document gets the `.pgleak.json` at the root of the git
+ * work tree around it, as `check` and the hook do (its "ignore" globs are
+ * honoured: an ignored file has no diagnostics).  Before each analysis the
+ * file's size, time and inode are compared with those it was read with; a
+ * change (or a didSave/didChange of the configuration itself, or
+ * workspace/didChangeWatchedFiles) reloads it and re-publishes every open
+ * document.  A configuration that does not parse is said with
+ * window/showMessage and the defaults are used until it is fixed.
+ *
+ * Code actions: for a diagnostic that `check --fix` can rewrite (fix.h),
+ * textDocument/codeAction offers a quickfix whose WorkspaceEdit replaces
+ * the changed lines with the rewritten ones.
+ *
  * Bad input never ends the server: a body that is not JSON gets a Parse
  * error, a request for a method we do not serve gets Method not found;
  * only a broken frame (no length, over the cap, end of input) stops it,
@@ -23,10 +43,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cache.h"
 #include "commands.h"
 #include "engine.h"
+#include "fix.h"
 #include "json.h"
 
 /* A larger message is refused: no source file we analyse is near this. */
@@ -37,14 +59,26 @@
 typedef struct {
 	char *uri;
 	pg_buf text;
+	pg_findings found; /* as last published: what a code action can fix */
 } lsp_doc;
+
+/* One configuration (a work tree's .pgleak.json, or none) and the engine that uses it. */
+typedef struct {
+	char *root;        /* the work tree's folder; "" outside any */
+	pg_config cfg;
+	uint64_t fp[3];    /* size, mtime, inode of its .pgleak.json as read; all 0: none */
+	int stale;         /* re-read before the next analysis */
+	pg_source src;
+	pg_engine *e;      /* NULL until needed, dropped when the disk may have changed */
+} lsp_ctx;
 
 typedef struct {
 	FILE *in, *out;
 	lsp_doc *docs;
 	size_t ndocs, cap;
+	lsp_ctx **ctxs;    /* pointers: an engine keeps a pointer to its ctx's cfg */
+	size_t nctx, ctx_cap;
 	int shutdown;
-	pg_config cfg;
 	pg_cache *cache; /* NULL: none */
 } lsp_server;
 
@@ -152,6 +186,7 @@ static lsp_doc *lsp_doc_open(lsp_server *s, const char *uri)
 	d = &s->docs[s->ndocs++];
 	d->uri = pg_xstrdup(uri);
 	d->text = (pg_buf)PG_BUF_INIT;
+	pg_findings_init(&d->found);
 	return d;
 }
 
@@ -162,6 +197,7 @@ static void lsp_doc_close(lsp_server *s, const char *uri)
 		return;
 	free(d->uri);
 	pg_buf_free(&d->text);
+	pg_findings_free(&d->found);
 	*d = s->docs[--s->ndocs];
 }
 
@@ -183,7 +219,7 @@ static char *lsp_uri_path(const char *uri)
 	return pg_buf_detach(&b);
 }
 
-/* ------------------------------------------------------------ diagnostics */
+/* --------------------------------------------------------- configuration */
 
 static int read_disk(void *ctx, const char *path, pg_buf *out)
 {
@@ -191,14 +227,156 @@ static int read_disk(void *ctx, const char *path, pg_buf *out)
 	return pg_read_file(path, out);
 }
 
-/* The offset of the start of 1-based `line` in text. */
-static size_t line_start(const pg_buf *text, uint32_t line)
+static void lsp_notify_message(lsp_server *s, int type, const char *message)
 {
-	size_t i = 0;
-	for (uint32_t l = 1; l < line && i < text->len; i++)
-		if (text->data[i] == '\n')
-			l++;
-	return i;
+	pg_buf b = PG_BUF_INIT;
+	pg_buf_printf(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"window/showMessage\",\"params\":{\"type\":%d,\"message\":", type);
+	pg_json_put_string(&b, message);
+	pg_buf_puts(&b, "}}");
+	lsp_send(s, &b);
+	pg_buf_free(&b);
+}
+
+/* The root of the git work tree holding `path` (a `.git` file or folder above it), or "" (caller frees). */
+static char *lsp_worktree_root(const char *path)
+{
+	char *dir = pg_path_dirname(path);
+	for (;;) {
+		struct stat st;
+		char *git = pg_path_join(dir, ".git");
+		int found = lstat(git, &st) == 0;
+		size_t n = strlen(dir);
+		free(git);
+		if (found)
+			return dir;
+		while (n > 0 && dir[n - 1] != '/')
+			n--;
+		if (n <= 1) {
+			free(dir);
+			return pg_xstrdup("");
+		}
+		dir[n - 1] = '\0';
+	}
+}
+
+static void config_fingerprint(const char *root, uint64_t fp[3])
+{
+	struct stat st;
+	char *path = pg_path_join(root, ".pgleak.json");
+	fp[0] = fp[1] = fp[2] = 0;
+	if (*root && stat(path, &st) == 0) {
+		fp[0] = (uint64_t)st.st_size + 1;
+		fp[1] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+		fp[2] = (uint64_t)st.st_ino;
+	}
+	free(path);
+}
+
+/* Drops every engine: the next analysis reads the sibling modules from disk again. */
+static void lsp_forget_disk(lsp_server *s)
+{
+	for (size_t i = 0; i < s->nctx; i++) {
+		pg_engine_free(s->ctxs[i]->e);
+		s->ctxs[i]->e = NULL;
+	}
+}
+
+/* (Re)reads the context's configuration; a bad one is said and the defaults are used. */
+static void ctx_load(lsp_server *s, lsp_ctx *c)
+{
+	pg_engine_free(c->e);
+	c->e = NULL;
+	pg_config_free(&c->cfg);
+	pg_config_init(&c->cfg);
+	config_fingerprint(c->root, c->fp);
+	c->stale = 0;
+	if (c->fp[0]) {
+		char *path = pg_path_join(c->root, ".pgleak.json");
+		int rc = pg_config_load(&c->cfg, path);
+		if (rc < 0 && rc != PG_ENOTFOUND) {
+			char *msg = pg_xasprintf("pgleak: %s (the defaults are used until it is fixed)", pg_error_last());
+			fprintf(stderr, "pgleak-hook lsp: %s\n", pg_error_last());
+			pg_config_free(&c->cfg);
+			pg_config_init(&c->cfg);
+			lsp_notify_message(s, 1, msg);
+			free(msg);
+		}
+		free(path);
+	}
+}
+
+/* The context of a document's file, its configuration current and its engine made. */
+static lsp_ctx *lsp_ctx_for(lsp_server *s, const char *path)
+{
+	char *root = lsp_worktree_root(path);
+	lsp_ctx *c = NULL;
+	uint64_t fp[3];
+	for (size_t i = 0; i < s->nctx && !c; i++)
+		if (!strcmp(s->ctxs[i]->root, root))
+			c = s->ctxs[i];
+	if (!c) {
+		PG_GROW(s->ctxs, s->ctx_cap, s->nctx + 1);
+		c = s->ctxs[s->nctx++] = pg_xcalloc(1, sizeof(*c));
+		c->root = root;
+		root = NULL;
+		c->src = (pg_source){read_disk, NULL, NULL};
+		pg_config_init(&c->cfg);
+		c->stale = 1;
+	}
+	free(root);
+	config_fingerprint(c->root, fp);
+	if (c->stale || memcmp(fp, c->fp, sizeof(fp)))
+		ctx_load(s, c);
+	if (!c->e && pg_engine_new(&c->e, &c->cfg, &c->src) == 0)
+		pg_engine_set_cache(c->e, s->cache);
+	return c;
+}
+
+/* Is `path` ignored by the context's "ignore" globs (relative to its root)? */
+static int ctx_ignores(const lsp_ctx *c, const char *path)
+{
+	size_t n = strlen(c->root);
+	if (!c->cfg.ignore.len || !n || strncmp(path, c->root, n) || path[n] != '/')
+		return 0;
+	return pg_config_ignores(&c->cfg, path + n + 1);
+}
+
+static void ctx_free(lsp_ctx *c)
+{
+	pg_engine_free(c->e);
+	pg_config_free(&c->cfg);
+	free(c->root);
+	free(c);
+}
+
+/* ------------------------------------------------------------ diagnostics */
+
+/* The offsets of the starts of the text's lines (0-based index). */
+typedef struct {
+	size_t *at;
+	size_t n;
+} line_index;
+
+static void line_index_build(line_index *li, const pg_buf *text)
+{
+	size_t cap = 0;
+	li->at = NULL;
+	li->n = 0;
+	PG_GROW(li->at, cap, 1);
+	li->at[li->n++] = 0;
+	for (size_t i = 0; i < text->len; i++)
+		if (text->data[i] == '\n') {
+			PG_GROW(li->at, cap, li->n + 1);
+			li->at[li->n++] = i + 1;
+		}
+}
+
+/* The offset of the start of 1-based `line`. */
+static size_t line_start(const line_index *li, const pg_buf *text, uint32_t line)
+{
+	if (line == 0)
+		return 0;
+	return line - 1 < li->n ? li->at[line - 1] : text->len;
 }
 
 /* UTF-16 units in the `n` bytes at `from` (UTF-8; a stray byte counts as one). */
@@ -226,11 +404,12 @@ static size_t token_length(const pg_buf *text, size_t i)
 	return n ? n : 1;
 }
 
-static void lsp_put_diagnostic(pg_buf *b, const char *uri, const pg_buf *text, const pg_finding *f)
+static void lsp_put_diagnostic(pg_buf *b, const char *uri, const pg_buf *text, const line_index *li,
+                               const pg_finding *f)
 {
 	uint32_t line = f->line ? f->line - 1 : 0, bytes = f->column ? f->column - 1 : 0;
 	uint32_t exit_line = f->exit_line ? f->exit_line - 1 : line;
-	size_t start = line_start(text, f->line);
+	size_t start = line_start(li, text, f->line);
 	uint32_t col = utf16_units(text, start, bytes);
 	size_t len = token_length(text, start + bytes);
 	char *message = pg_xasprintf("%s: %s", f->message, f->path_text);
@@ -253,47 +432,195 @@ static void lsp_put_diagnostic(pg_buf *b, const char *uri, const pg_buf *text, c
 	free(message);
 }
 
-/* Analyses the document's text and publishes its diagnostics (an empty list clears them). */
-static void lsp_publish(lsp_server *s, const char *uri, const pg_buf *text)
+/*
+ * Analyses the document's text and publishes its diagnostics (an empty list
+ * clears them: a closed document, `text` NULL).  The findings are kept on
+ * the document for code actions.
+ */
+static void lsp_publish(lsp_server *s, const char *uri, lsp_doc *doc)
 {
-	pg_source src = {read_disk, NULL, NULL};
-	pg_engine *e = NULL;
+	const pg_buf *text = doc ? &doc->text : NULL;
 	pg_findings fs;
 	pg_buf b = PG_BUF_INIT;
+	line_index li = {NULL, 0};
 	char *path = lsp_uri_path(uri);
 
 	pg_findings_init(&fs);
-	if (path && text && pg_lang_from_path(path) != PG_LANG_NONE && pg_engine_new(&e, &s->cfg, &src) == 0) {
-		pg_engine_set_cache(e, s->cache);
-		if (pg_engine_check_buffer(e, path, text->data ? text->data : "", text->len, &fs, NULL) < 0)
-			fprintf(stderr, "pgleak-hook lsp: %s: %s\n", path, pg_error_last());
-		pg_findings_sort(&fs);
+	if (path && text && pg_lang_from_path(path) != PG_LANG_NONE) {
+		lsp_ctx *c = lsp_ctx_for(s, path);
+		if (c->e && !ctx_ignores(c, path)) {
+			if (pg_engine_check_buffer(c->e, path, text->data ? text->data : "", text->len, &fs, NULL) < 0)
+				fprintf(stderr, "pgleak-hook lsp: %s: %s\n", path, pg_error_last());
+			pg_findings_sort(&fs);
+		}
 	}
 	pg_buf_puts(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":");
 	pg_json_put_string(&b, uri);
 	pg_buf_puts(&b, ",\"diagnostics\":[");
+	if (fs.len)
+		line_index_build(&li, text);
 	for (size_t i = 0; i < fs.len; i++) {
 		if (i)
 			pg_buf_putc(&b, ',');
-		lsp_put_diagnostic(&b, uri, text, &fs.items[i]);
+		lsp_put_diagnostic(&b, uri, text, &li, &fs.items[i]);
 	}
 	pg_buf_puts(&b, "]}}");
 	lsp_send(s, &b);
 	pg_buf_free(&b);
-	pg_findings_free(&fs);
-	pg_engine_free(e);
+	free(li.at);
+	if (doc) {
+		pg_findings_free(&doc->found);
+		doc->found = fs;
+	} else {
+		pg_findings_free(&fs);
+	}
 	free(path);
 	/* The server may be killed rather than told to exit: what was learnt is kept now. */
 	if (s->cache)
 		pg_cache_flush(s->cache);
 }
 
-/* --------------------------------------------------------------- dispatch */
+static void lsp_publish_all(lsp_server *s)
+{
+	for (size_t i = 0; i < s->ndocs; i++)
+		lsp_publish(s, s->docs[i].uri, &s->docs[i]);
+}
+
+/* ----------------------------------------------------------- code actions */
+
+/* Line and UTF-16 character of byte offset `at`. */
+static void lsp_position(const pg_buf *text, const line_index *li, size_t at, uint32_t *line, uint32_t *character)
+{
+	size_t lo = 0, hi = li->n;
+	while (hi - lo > 1) { /* the last line start <= at */
+		size_t mid = lo + (hi - lo) / 2;
+		if (li->at[mid] <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (uint32_t)lo;
+	*character = utf16_units(text, li->at[lo], at - li->at[lo]);
+}
+
+/*
+ * The TextEdit that turns `old` into `new_text`: the lines between their
+ * common first and last lines, replaced whole.
+ */
+static void lsp_put_text_edit(pg_buf *b, const pg_buf *old, const pg_buf *new_text)
+{
+	size_t pre = 0, suf = 0, max = old->len < new_text->len ? old->len : new_text->len;
+	uint32_t l0, c0, l1, c1;
+	line_index li;
+	while (pre < max && old->data[pre] == new_text->data[pre])
+		pre++;
+	while (pre > 0 && old->data[pre - 1] != '\n')
+		pre--;
+	while (suf < max - pre && old->data[old->len - 1 - suf] == new_text->data[new_text->len - 1 - suf])
+		suf++;
+	while (suf > 0 && old->len - suf > pre && old->data[old->len - suf - 1] != '\n')
+		suf--; /* the edit ends at a line start (or at the end of the text) */
+	line_index_build(&li, old);
+	lsp_position(old, &li, pre, &l0, &c0);
+	lsp_position(old, &li, old->len - suf, &l1, &c1);
+	free(li.at);
+	pg_buf_printf(b, "{\"range\":{\"start\":{\"line\":%u,\"character\":%u},\"end\":{\"line\":%u,\"character\":%u}},"
+	              "\"newText\":", l0, c0, l1, c1);
+	{
+		pg_buf t = PG_BUF_INIT;
+		pg_buf_put(&t, new_text->data + pre, new_text->len - suf - pre);
+		pg_json_put_string(b, t.data);
+		pg_buf_free(&t);
+	}
+	pg_buf_putc(b, '}');
+}
 
 static const char *str_member(const pg_json_doc *d, const pg_json_node *obj, const char *key)
 {
 	const pg_json_node *n = pg_json_get(d, obj, key);
 	return n && n->type == PG_JSON_STRING ? n->str : NULL;
+}
+
+/* A JSON integer member of obj, or `dflt`. */
+static long num_member(const pg_json_doc *d, const pg_json_node *obj, const char *key, long dflt)
+{
+	const pg_json_node *n = pg_json_get(d, obj, key);
+	return n && n->type == PG_JSON_NUMBER ? strtol(n->str, NULL, 10) : dflt;
+}
+
+/*
+ * textDocument/codeAction: one quickfix per published finding in the range
+ * that --fix can rewrite, its edit the rewrite of that acquisition alone.
+ */
+static void lsp_code_action(lsp_server *s, const pg_json_doc *d, const pg_json_node *id, const pg_json_node *params)
+{
+	const pg_json_node *td = pg_json_get(d, params, "textDocument"), *range = pg_json_get(d, params, "range");
+	const char *uri = str_member(d, td, "uri");
+	lsp_doc *doc = uri ? lsp_doc_find(s, uri) : NULL;
+	long first = num_member(d, pg_json_get(d, range, "start"), "line", 0);
+	long last = num_member(d, pg_json_get(d, range, "end"), "line", first);
+	char *path = uri ? lsp_uri_path(uri) : NULL;
+	pg_buf b = PG_BUF_INIT, fixed = PG_BUF_INIT;
+	int any = 0;
+
+	pg_buf_putc(&b, '[');
+	for (size_t i = 0; doc && path && i < doc->found.len; i++) {
+		const pg_finding *f = &doc->found.items[i];
+		lsp_ctx *c;
+		pg_fix_results res = {0};
+		line_index li;
+		if ((long)f->line - 1 < first || (long)f->line - 1 > last)
+			continue;
+		c = lsp_ctx_for(s, path);
+		if (!c->e || pg_fix_buffer(c->e, &c->cfg, path, doc->text.data ? doc->text.data : "", doc->text.len,
+		                           f->line, &fixed, &res, NULL) < 0) {
+			pg_fix_results_free(&res);
+			continue;
+		}
+		for (size_t r = 0; r < res.len; r++) {
+			if (res.items[r].reason || res.items[r].column != f->column)
+				continue;
+			if (any++)
+				pg_buf_putc(&b, ',');
+			pg_buf_puts(&b, "{\"title\":");
+			{
+				char *title = pg_xasprintf("Release the client in a finally block (in %s)", f->function);
+				pg_json_put_string(&b, title);
+				free(title);
+			}
+			pg_buf_puts(&b, ",\"kind\":\"quickfix\",\"isPreferred\":true,\"diagnostics\":[");
+			line_index_build(&li, &doc->text);
+			lsp_put_diagnostic(&b, uri, &doc->text, &li, f);
+			free(li.at);
+			pg_buf_puts(&b, "],\"edit\":{\"changes\":{");
+			pg_json_put_string(&b, uri);
+			pg_buf_puts(&b, ":[");
+			lsp_put_text_edit(&b, &doc->text, &fixed);
+			pg_buf_puts(&b, "]}}}");
+		}
+		pg_fix_results_free(&res);
+	}
+	pg_buf_putc(&b, ']');
+	lsp_reply(s, id, b.data);
+	pg_buf_free(&b);
+	pg_buf_free(&fixed);
+	free(path);
+}
+
+/* --------------------------------------------------------------- dispatch */
+
+static int is_config_uri(const char *uri)
+{
+	size_t n = strlen(uri);
+	return n >= 12 && !strcmp(uri + n - 12, ".pgleak.json") && (n == 12 || uri[n - 13] == '/');
+}
+
+/* The configuration changed (or may have): every context re-reads it, every document is analysed again. */
+static void lsp_config_changed(lsp_server *s)
+{
+	for (size_t i = 0; i < s->nctx; i++)
+		s->ctxs[i]->stale = 1;
+	lsp_publish_all(s);
 }
 
 /* didOpen, didChange, didSave, didClose: the text kept, then analysed. */
@@ -305,6 +632,15 @@ static void lsp_document(lsp_server *s, const pg_json_doc *d, const pg_json_node
 	lsp_doc *doc;
 	if (!uri)
 		return;
+	if (is_config_uri(uri)) {
+		/* the configuration edited in the editor: its saved state is what counts */
+		if (!strcmp(method, "textDocument/didSave") || !strcmp(method, "textDocument/didClose"))
+			lsp_config_changed(s);
+		return;
+	}
+	/* Only an edit of this buffer keeps the view of the disk; the rest may follow a write. */
+	if (strcmp(method, "textDocument/didChange"))
+		lsp_forget_disk(s);
 	if (!strcmp(method, "textDocument/didClose")) {
 		lsp_doc_close(s, uri);
 		lsp_publish(s, uri, NULL);
@@ -337,11 +673,12 @@ static void lsp_document(lsp_server *s, const pg_json_doc *d, const pg_json_node
 			pg_buf_put(&doc->text, "", 0);
 		free(path);
 	}
-	lsp_publish(s, uri, &doc->text);
+	lsp_publish(s, uri, doc);
 }
 
 static const char initialize_result[] =
-	"{\"capabilities\":{\"textDocumentSync\":{\"openClose\":true,\"change\":1,\"save\":{\"includeText\":true}}},"
+	"{\"capabilities\":{\"textDocumentSync\":{\"openClose\":true,\"change\":1,\"save\":{\"includeText\":true}},"
+	"\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]}},"
 	"\"serverInfo\":{\"name\":\"pgleak-hook\",\"version\":\"" PG_VERSION "\"}}";
 
 /* Handles one message body.  Returns 1 when the server is to exit (*code set), else 0. */
@@ -375,6 +712,12 @@ static int lsp_dispatch(lsp_server *s, const char *body, size_t len, int *code)
 		if (!strcmp(method + 16, "Open") || !strcmp(method + 16, "Change") || !strcmp(method + 16, "Save") ||
 		    !strcmp(method + 16, "Close"))
 			lsp_document(s, &d, params, method);
+	} else if (!strcmp(method, "textDocument/codeAction")) {
+		if (id)
+			lsp_code_action(s, &d, id, params);
+	} else if (!strcmp(method, "workspace/didChangeWatchedFiles")) {
+		lsp_forget_disk(s);
+		lsp_config_changed(s);
 	} else if (id && strncmp(method, "$/", 2)) {
 		char *msg = pg_xasprintf("method '%s' is not served", method);
 		lsp_error(s, id, -32601, msg);
@@ -387,8 +730,7 @@ static int lsp_dispatch(lsp_server *s, const char *body, size_t len, int *code)
 
 /*
  * Serves one stream to its end.  Shared with the fuzzer (tests/fuzz), which
- * runs without the cache.  A fresh engine per analysis keeps no stale view of
- * the sibling modules; the cache makes the unchanged functions cheap.
+ * runs without the cache.
  */
 int pg_lsp_serve(FILE *in, FILE *out, int use_cache)
 {
@@ -399,7 +741,6 @@ int pg_lsp_serve(FILE *in, FILE *out, int use_cache)
 	memset(&s, 0, sizeof(s));
 	s.in = in;
 	s.out = out;
-	pg_config_init(&s.cfg);
 	if (use_cache) {
 		char *dir = pg_cache_default_dir();
 		pg_cache_open(&s.cache, dir, 0);
@@ -418,10 +759,13 @@ int pg_lsp_serve(FILE *in, FILE *out, int use_cache)
 	for (size_t i = 0; i < s.ndocs; i++) {
 		free(s.docs[i].uri);
 		pg_buf_free(&s.docs[i].text);
+		pg_findings_free(&s.docs[i].found);
 	}
 	free(s.docs);
+	for (size_t i = 0; i < s.nctx; i++)
+		ctx_free(s.ctxs[i]);
+	free(s.ctxs);
 	pg_buf_free(&body);
-	pg_config_free(&s.cfg);
 	pg_cache_close(s.cache);
 	return code;
 }
@@ -431,7 +775,10 @@ static const char usage[] =
 	"\n"
 	"A language server (LSP, JSON-RPC over stdin/stdout) for editors: the leaks\n"
 	"of each open JavaScript/TypeScript buffer, unsaved edits included, are\n"
-	"published as diagnostics.  Editors start it themselves; see README.md.\n"
+	"published as diagnostics, with a quickfix code action where\n"
+	"`pgleak-hook check --fix` would rewrite the code.  The .pgleak.json at\n"
+	"the root of each document's git work tree applies.  Editors start it\n"
+	"themselves; see README.md.\n"
 	"\n"
 	"Exit: 0 after shutdown then exit, 1 on exit without shutdown or end of\n"
 	"input, 2 on a broken stream (no Content-Length, a message over the limit).\n";

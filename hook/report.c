@@ -16,6 +16,7 @@
  * `pgleak-hook check | head`) from a full disk.
  */
 #include "report.h"
+#include "fix.h"
 #include "json.h"
 
 #include <errno.h>
@@ -380,6 +381,53 @@ static const char *fallback_hint(pg_kind k)
 	return "release the client in a finally block: try { ... } finally { client.release() }";
 }
 
+/* A path as the shell reads it back: quoted when it holds anything but [A-Za-z0-9._/+-]. */
+static void shell_path(pg_buf *b, const char *path)
+{
+	int plain = *path != '\0' && *path != '-';
+	for (const char *p = path; *p && plain; p++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-", *p) != NULL;
+	if (plain) {
+		pg_buf_puts(b, path);
+		return;
+	}
+	pg_buf_putc(b, '\'');
+	for (const char *p = path; *p; p++)
+		if (*p == '\'')
+			pg_buf_puts(b, "'\\''");
+		else
+			pg_buf_putc(b, *p);
+	pg_buf_putc(b, '\'');
+}
+
+/*
+ * The fix line, only when `check --fix` would rewrite this acquisition (its
+ * shape, as fix.c plans it, on the text the report reads; the default
+ * release names: a configured one only costs the line, never a wrong one).
+ */
+static void write_fix_line(pg_buf *b, const pg_report_opts *o, frame_cache *c, const pg_finding *f)
+{
+	pg_config cfg;
+	pg_lang lang = f->path ? pg_lang_from_path(f->path) : PG_LANG_NONE;
+	pg_buf cmd = PG_BUF_INIT;
+	if (!o->fix_hint || lang == PG_LANG_NONE || !cache_get(c, f->path))
+		return;
+	pg_config_init(&cfg);
+	if (pg_fix_possible(lang, &cfg, c->data.data, c->data.len, f->line, f->column, NULL)) {
+		pg_buf_puts(&cmd, "pgleak-hook check --fix ");
+		shell_path(&cmd, f->path);
+		pg_buf_puts(b, "  ");
+		color(b, o, C_BOLD);
+		pg_buf_puts(b, "fix:");
+		color(b, o, C_RESET);
+		pg_buf_puts(b, " `");
+		text_puts(b, cmd.data);
+		pg_buf_puts(b, "` moves the release into a finally block (add --dry-run to see the change first)\n");
+	}
+	pg_buf_free(&cmd);
+	pg_config_free(&cfg);
+}
+
 /* The code frame: the line (clipped around the column when long) and a caret under the column. */
 static void write_frame(pg_buf *b, const pg_report_opts *o, frame_cache *c, const pg_finding *f)
 {
@@ -476,6 +524,7 @@ static void write_text(pg_buf *b, const pg_report_opts *o, const pg_findings *fs
 		pg_buf_putc(b, ' ');
 		text_puts(b, f->hint ? f->hint : fallback_hint(f->kind));
 		pg_buf_putc(b, '\n');
+		write_fix_line(b, o, &cache, f);
 		pg_buf_free(&tmp);
 	}
 	cache_free(&cache);

@@ -22,6 +22,7 @@ typedef struct {
 	pg_format format;
 	int color;           /* text only: ANSI colour */
 	int with_introduced; /* json: emit "introduced"; text: introduced==0 is a "warning", not an "error" */
+	int fix_hint;        /* text: a "fix: pgleak-hook check --fix FILE" line under the findings it can fix */
 } pg_report_opts;
 
 /*

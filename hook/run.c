@@ -201,6 +201,7 @@ static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_s
 	ro.format = o->format;
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
 	ro.with_introduced = 1;
+	ro.fix_hint = 1;
 	/* A clean check prints nothing in text; json and sarif are always a whole document. */
 	if (o->format == PG_FORMAT_TEXT && v->shown.len == 0)
 		return PG_OK;

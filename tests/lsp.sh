@@ -132,4 +132,121 @@ EOF
 	assert_contains "$(cat out.txt)" '"range":{"start":{"line":3,"character":33},"end":{"line":3,"character":40}}'
 }
 
+# open_doc URI FILE / change_doc URI VERSION FILE / save_doc URI: the notifications, the text from FILE.
+open_doc() { frame "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"$1\",\"languageId\":\"javascript\",\"version\":1,\"text\":$(json_text "$2")}}}"; }
+change_doc() { frame "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":{\"textDocument\":{\"uri\":\"$1\",\"version\":$2},\"contentChanges\":[{\"text\":$(json_text "$3")}]}}"; }
+save_doc() { frame "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didSave\",\"params\":{\"textDocument\":{\"uri\":\"$1\"}}}"; }
+
+# messages FILE: the framed JSON-RPC messages of FILE, one JSON document a line (python's reader).
+messages() {
+	python3 -c '
+import json, sys
+data = open(sys.argv[1], "rb").read()
+while data:
+    head, _, rest = data.partition(b"\r\n\r\n")
+    n = int(head.split(b":")[1])
+    print(json.dumps(json.loads(rest[:n])))
+    data = rest[n:]' "$1"
+}
+
+# fixable_js FILE: released after the query, so that check --fix can rewrite it.
+fixable_js() {
+	printf '%s\n' "const { Pool } = require('pg');" "const pool = new Pool();" "" "async function load(id) {" \
+		"  const client = await pool.connect();" "  const { rows } = await client.query('SELECT 1 WHERE \$1', [id]);" \
+		"  client.release();" "  return rows;" "}" "module.exports = { load };" >"$1"
+}
+
+# code_action ID URI LINE0 LINE1: a codeAction request for those (0-based) lines.
+code_action() {
+	frame "{\"jsonrpc\":\"2.0\",\"id\":$1,\"method\":\"textDocument/codeAction\",\"params\":{\"textDocument\":{\"uri\":\"$2\"},\"range\":{\"start\":{\"line\":$3,\"character\":0},\"end\":{\"line\":$4,\"character\":0}},\"context\":{\"diagnostics\":[]}}}"
+}
+
+# Item 3: the same rewrite as check --fix, as a quickfix; its edit applied to
+# the buffer gives exactly what --fix writes.  No action where nothing is fixable.
+test_code_action_offers_the_fix() {
+	fixable_js a.js && cp a.js fixed.js && "$PGLEAK_BIN" check --fix --quiet fixed.js 2>/dev/null
+	leaky_js never.js
+	local uri="file://$PWD/a.js" uri2="file://$PWD/never.js"
+	{ init; open_doc "$uri" a.js; open_doc "$uri2" never.js
+	  code_action 7 "$uri" 4 4; code_action 8 "$uri" 0 1; code_action 9 "$uri2" 0 9
+	  bye; } | serve || return 1
+	assert_contains "$(cat out.txt)" '"codeActionProvider":{"codeActionKinds":["quickfix"]}' || return 1
+	assert_contains "$(cat out.txt)" '"id":8,"result":[]' || return 1
+	assert_contains "$(cat out.txt)" '"id":9,"result":[]' || return 1
+	messages out.txt >msgs.txt || return 1
+	python3 - "$uri" a.js fixed.js msgs.txt <<'PY' || return 1
+import json, sys
+uri, src, want, msgs = sys.argv[1:]
+res = [m for m in map(json.loads, open(msgs)) if m.get("id") == 7][0]["result"]
+assert len(res) == 1, res
+act = res[0]
+assert act["kind"] == "quickfix" and act["title"].startswith("Release the client in a finally block"), act
+assert act["diagnostics"][0]["code"] == "release-not-guaranteed", act
+text = open(src).read()
+lines = text.split("\n")
+def off(p):
+    return sum(len(l) + 1 for l in lines[:p["line"]]) + p["character"]
+for e in sorted(act["edit"]["changes"][uri], key=lambda e: off(e["range"]["start"]), reverse=True):
+    text = text[:off(e["range"]["start"])] + e["newText"] + text[off(e["range"]["end"]):]
+if text != open(want).read():
+    sys.exit("the edit gives:\n" + text)
+PY
+}
+
+# The code action through a real client: Neovim asks for it and applies its
+# WorkspaceEdit itself (tests/lsp/nvim_fix.lua); the buffer then holds what --fix writes.
+test_neovim_applies_the_code_action() {
+	command -v nvim >/dev/null || { fail "nvim is needed (apt-get install neovim; install.sh does it)"; return 1; }
+	fixable_js a.js && cp a.js fixed.js && "$PGLEAK_BIN" check --fix --quiet fixed.js 2>/dev/null
+	PGLEAK_NVIM_FILE=a.js PGLEAK_NVIM_OUT=buffer.txt timeout 60 \
+		nvim --headless --clean -c "luafile $ROOT/tests/lsp/nvim_fix.lua" >nvim.log 2>&1 || { fail "nvim failed: $(cat nvim.log)"; return 1; }
+	cmp -s buffer.txt fixed.js || fail "the buffer after the code action differs from check --fix: $(diff -u fixed.js buffer.txt)"
+}
+
+# pubs_of FILE NAME: the number of diagnostics in each publication for the URI ending in NAME.
+pubs_of() {
+	messages "$1" | python3 -c '
+import json, sys
+print(" ".join(str(len(m["params"]["diagnostics"])) for m in map(json.loads, sys.stdin)
+               if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"].endswith(sys.argv[1])))' "$2"
+}
+
+# Item 1: the .pgleak.json of the document's work tree applies (a configured
+# release method), is re-read when it changes on disk (seen at the next
+# change) and when the editor saves it (every open document re-published).
+test_the_work_trees_configuration_applies_and_is_reread() {
+	git init -q repo && mkdir -p repo/src || return 1
+	cat >repo/src/a.js <<'EOF'
+const { Pool } = require('pg');
+const pool = new Pool();
+async function f(id) {
+  const client = await pool.connect();
+  try {
+    return await client.query('SELECT $1', [id]);
+  } finally {
+    client.giveBack();
+  }
+}
+module.exports = { f };
+EOF
+	printf '{"release": ["giveBack"]}\n' >repo/.pgleak.json
+	local uri="file://$PWD/repo/src/a.js"
+	{ init; open_doc "$uri" repo/src/a.js
+	  sleep 0.3; printf '{}\n' >repo/.pgleak.json
+	  change_doc "$uri" 2 repo/src/a.js
+	  sleep 0.3; printf '{"release": ["giveBack"], "ignore": ["src/**"]}\n' >repo/.pgleak.json
+	  save_doc "file://$PWD/repo/.pgleak.json"
+	  bye; } | serve || return 1
+	# with the helper: clean; without it: the leak; ignored: clean
+	assert_eq "$(pubs_of out.txt /a.js)" "0 1 0"
+}
+
+test_a_bad_configuration_is_said_and_the_defaults_used() {
+	git init -q repo && leaky_js repo/a.js && printf '{"relase": []}\n' >repo/.pgleak.json
+	local uri="file://$PWD/repo/a.js"
+	{ init; open_doc "$uri" repo/a.js; bye; } | serve || return 1
+	assert_contains "$(cat out.txt)" '"method":"window/showMessage","params":{"type":1,"message":"pgleak: ' || return 1
+	assert_contains "$(cat out.txt)" '"code":"never-released"'
+}
+
 run_tests
