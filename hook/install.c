@@ -3,11 +3,15 @@
  *
  * The hook goes where git will run it: core.hooksPath when set (relative to
  * the work tree's root, as git reads it), else the hooks folder of the
- * common git directory, which linked worktrees share.  A pre-commit hook
- * already there is renamed to pre-commit.pgleak-chained and run first by
- * ours, its failure still blocking; uninstall renames it back, so the two
- * commands leave the folder exactly as it was.  Ours is recognised by its
- * marker line, which is what makes a second install a no-op.
+ * common git directory, which linked worktrees share.  Two hooks are
+ * written: pre-commit, and pre-merge-commit, which git runs instead for a
+ * merge that needs no conflict resolution (the same `run`, which knows a
+ * merge by MERGE_HEAD: see hook/run.c).  A hook already there is renamed
+ * to NAME.pgleak-chained and run first by ours, its failure still
+ * blocking; uninstall renames it back, so the two commands leave the
+ * folder exactly as it was.  Ours is recognised by its marker line, which
+ * is what makes a second install a no-op.  git runs no hook at all for
+ * revert, cherry-pick, rebase and commit --no-verify (README).
  *
  * With --husky (v9), two lines (a marker comment and the call) are added
  * to .husky/pre-commit once; husky owns core.hooksPath (.husky/_) and
@@ -156,20 +160,24 @@ char *pg_install_hook_call(const char *bin)
 	return s;
 }
 
-static char *hook_script(const char *bin)
+/* The hooks install writes: git runs pre-merge-commit, not pre-commit, for a merge without conflicts. */
+static const char *const pg_hook_names[] = {"pre-commit", "pre-merge-commit"};
+#define PG_NHOOKS (sizeof(pg_hook_names) / sizeof(pg_hook_names[0]))
+
+static char *hook_script(const char *bin, const char *name)
 {
 	char *call = pg_install_hook_call(bin), *s;
 	s = pg_xasprintf("#!/bin/sh\n"
 	                 MARKER "\n"
 	                 "# It blocks commits that introduce PostgreSQL pool-client leaks.  `pgleak-hook uninstall`\n"
-	                 "# removes it and puts back the hook that was here (pre-commit" CHAINED_SUFFIX ").\n"
+	                 "# removes it and puts back the hook that was here (%s" CHAINED_SUFFIX ").\n"
 	                 /* the hook's folder by parameter expansion: no process is started for it */
-	                 "chained=\"${0%%/*}/pre-commit" CHAINED_SUFFIX "\"\n"
+	                 "chained=\"${0%%/*}/%s" CHAINED_SUFFIX "\"\n"
 	                 "if [ -x \"$chained\" ]; then\n"
 	                 "\t\"$chained\" \"$@\" || exit $?\n"
 	                 "fi\n"
 	                 "%s",
-	                 call);
+	                 name, name, call);
 	free(call);
 	return s;
 }
@@ -208,25 +216,13 @@ static int hooks_dir(git_repository *repo, char **out, int *husky)
 	return PG_OK;
 }
 
-static int install_git_hook(git_repository *repo, int force)
+/* Writes hook `name` into dir (see the top of the file). */
+static int install_one_hook(const char *dir, const char *name, const char *bin, int force)
 {
-	char *dir = NULL, *hook = NULL, *chained = NULL, *bin = NULL, *script = NULL;
+	char *hook = pg_path_join(dir, name), *chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook), *script = NULL;
 	pg_buf cur = PG_BUF_INIT;
-	int husky, exists, rc;
+	int exists, rc = read_text(hook, &cur, &exists);
 
-	rc = hooks_dir(repo, &dir, &husky);
-	if (rc == PG_OK && husky)
-		rc = pg_error_set(PG_EINVALID, "core.hooksPath is husky's (%s): run `pgleak-hook install --husky` "
-		                  "to add the check to .husky/pre-commit", dir);
-	if (rc == PG_OK)
-		rc = mkdirs(dir);
-	if (rc == PG_OK) {
-		hook = pg_path_join(dir, "pre-commit");
-		chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook);
-		rc = read_text(hook, &cur, &exists);
-	}
-	if (rc == PG_OK)
-		rc = binary_command(&bin);
 	if (rc == PG_OK && exists && strstr(cur.data, MARKER) && !force) {
 		printf("pgleak-hook: already installed in %s\n", hook);
 	} else if (rc == PG_OK) {
@@ -239,7 +235,7 @@ static int install_git_hook(git_repository *repo, int force)
 				rc = pg_error_set(PG_ERROR, "cannot move %s aside: %s", hook, strerror(errno));
 		}
 		if (rc == PG_OK) {
-			script = hook_script(bin);
+			script = hook_script(bin, name);
 			rc = write_file(hook, script, strlen(script), 0755);
 			if (rc < 0 && exists && !ours)
 				(void)rename(chained, hook); /* leave things as they were */
@@ -250,9 +246,27 @@ static int install_git_hook(git_repository *repo, int force)
 	}
 	pg_buf_free(&cur);
 	free(script);
-	free(bin);
 	free(chained);
 	free(hook);
+	return rc;
+}
+
+static int install_git_hook(git_repository *repo, int force)
+{
+	char *dir = NULL, *bin = NULL;
+	int husky, rc;
+
+	rc = hooks_dir(repo, &dir, &husky);
+	if (rc == PG_OK && husky)
+		rc = pg_error_set(PG_EINVALID, "core.hooksPath is husky's (%s): run `pgleak-hook install --husky` "
+		                  "to add the check to .husky/pre-commit", dir);
+	if (rc == PG_OK)
+		rc = mkdirs(dir);
+	if (rc == PG_OK)
+		rc = binary_command(&bin);
+	for (size_t i = 0; rc == PG_OK && i < PG_NHOOKS; i++)
+		rc = install_one_hook(dir, pg_hook_names[i], bin, force);
+	free(bin);
 	free(dir);
 	return rc;
 }
@@ -350,8 +364,9 @@ static int parse(int argc, char **argv, int *husky, int *force, int is_install)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			if (is_install)
 				puts("usage: pgleak-hook install [--husky] [--force]\n"
-				     "  Installs the pre-commit hook where git runs it (core.hooksPath honoured), chaining\n"
-				     "  a pre-commit hook that is already there.  --husky: add the call to .husky/pre-commit.\n"
+				     "  Installs the pre-commit and pre-merge-commit hooks where git runs them (core.hooksPath\n"
+				     "  honoured), chaining a hook that is already there.  --husky: add the call to\n"
+				     "  .husky/pre-commit.\n"
 				     "  --force: rewrite an installed hook (e.g. after moving the binary).");
 			else
 				puts("usage: pgleak-hook uninstall\n"
@@ -384,16 +399,11 @@ int pg_cmd_install(int argc, char **argv)
 	return rc < 0 ? 2 : 0;
 }
 
-static int uninstall_git_hook(git_repository *repo, int *done)
+static int uninstall_one_hook(const char *dir, const char *name, int *done)
 {
-	char *dir = NULL, *hook, *chained;
+	char *hook = pg_path_join(dir, name), *chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook);
 	pg_buf cur = PG_BUF_INIT;
-	int husky, exists, rc = hooks_dir(repo, &dir, &husky);
-	if (rc < 0)
-		return rc;
-	hook = pg_path_join(dir, "pre-commit");
-	chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook);
-	rc = read_text(hook, &cur, &exists);
+	int exists, rc = read_text(hook, &cur, &exists);
 	if (rc == PG_OK && exists && strstr(cur.data, MARKER)) {
 		if (unlink(hook) < 0)
 			rc = pg_error_set(PG_ERROR, "cannot remove %s: %s", hook, strerror(errno));
@@ -407,6 +417,15 @@ static int uninstall_git_hook(git_repository *repo, int *done)
 	pg_buf_free(&cur);
 	free(chained);
 	free(hook);
+	return rc;
+}
+
+static int uninstall_git_hook(git_repository *repo, int *done)
+{
+	char *dir = NULL;
+	int husky, rc = hooks_dir(repo, &dir, &husky);
+	for (size_t i = 0; rc == PG_OK && i < PG_NHOOKS; i++)
+		rc = uninstall_one_hook(dir, pg_hook_names[i], done);
 	free(dir);
 	return rc;
 }

@@ -26,7 +26,7 @@ typedef struct {
 
 /* Each command prints its own page for `COMMAND --help`: the facts stay beside the code they describe. */
 static const command commands[] = {
-	{"install", pg_cmd_install, "install the git pre-commit hook in this repository (--husky: in .husky/pre-commit)", 0},
+	{"install", pg_cmd_install, "install the git pre-commit and pre-merge-commit hooks in this repository (--husky: in .husky/pre-commit)", 0},
 	{"uninstall", pg_cmd_uninstall, "remove the hook, restoring the one it chained", 0},
 	{"run", pg_cmd_run, "check what is staged against HEAD: what the hook runs (--strict: block on old leaks too)", 1},
 	{"check", pg_cmd_check, "check files and folders, recursively; needs no repository", 1},
