@@ -391,6 +391,11 @@ int pg_cmd_install(int argc, char **argv)
 	if ((code = parse(argc, argv, &husky, &force, 1)) >= 0)
 		return code;
 	rc = pg_git_open(&g);
+	/* git commit never runs in a bare repository: hooks there would guard nothing */
+	if (rc == PG_OK && git_repository_is_bare(g.repo))
+		rc = pg_error_set(PG_EINVALID, "%s is a bare repository, where nothing is committed; "
+		                  "install in a clone that has a work tree (server-side, run `pgleak-hook diff` in CI)",
+		                  git_repository_path(g.repo));
 	if (rc == PG_OK)
 		rc = husky ? install_husky(g.repo, force) : install_git_hook(g.repo, force);
 	if (rc < 0)

@@ -202,4 +202,18 @@ test_existing_pre_merge_commit_chained_and_restored() {
 	assert_eq "$(snapshot .git/hooks)" "$before"
 }
 
+# A bare repository has no commits made in it: install refuses, says why, writes nothing.
+test_install_in_a_bare_repository_refused() {
+	git init -q --bare bare.git && cd bare.git || return 1
+	local before; before=$(snapshot hooks)
+	"$PGLEAK_BIN" install >out 2>err; assert_eq "$?" 2 || { cat out err; return 1; }
+	assert_contains "$(cat err)" "bare repository" || return 1
+	assert_eq "$(snapshot hooks)" "$before" || return 1
+	# a clone of it is where the hook goes, and it blocks there
+	cd .. && git clone -q bare.git clone 2>/dev/null && cd clone || return 1
+	"$PGLEAK_BIN" install >/dev/null || return 1
+	{ js_pool_header; js_leaky_fn addUser; } >users.js && git add users.js
+	commit_blocked
+}
+
 run_tests
