@@ -281,8 +281,14 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		               "              \"properties\": { \"tags\": [\"reliability\", \"postgresql\"], \"precision\": \"high\" }\n"
 		               "            }");
 	}
-	pg_buf_puts(b, "\n          ]\n        }\n      },\n"
-	               "      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [");
+	pg_buf_puts(b, "\n          ]\n        }\n      },\n");
+	if (o->root) {
+		/* where %SRCROOT% is, so that a viewer can open the files; a folder URI ends in '/' */
+		pg_buf_puts(b, "      \"originalUriBaseIds\": { \"%SRCROOT%\": { \"uri\": \"file://");
+		uri_escape(b, o->root);
+		pg_buf_puts(b, o->root[0] && o->root[strlen(o->root) - 1] == '/' ? "\" } },\n" : "/\" } },\n");
+	}
+	pg_buf_puts(b, "      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [");
 	for (size_t i = 0; i < fs->len; i++) {
 		const pg_finding *f = &fs->items[i];
 		const char *path = f->path ? f->path : "";
@@ -299,9 +305,12 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		pg_buf_free(&msg);
 		pg_buf_puts(b, " },\n          \"locations\": [\n            {\n"
 		               "              \"physicalLocation\": {\n                \"artifactLocation\": { \"uri\": \"");
+		if (o->root_paths && o->root_paths[i] && o->root_paths[i][0])
+			path = o->root_paths[i];
 		while (path[0] == '.' && path[1] == '/')
 			path += 2;
 		if (path[0] == '/') {
+			/* outside the root: an absolute file URI, which a viewer can still open */
 			pg_buf_puts(b, "file://");
 			uri_escape(b, path);
 			pg_buf_puts(b, "\" },\n");

@@ -23,6 +23,15 @@ typedef struct {
 	int color;           /* text only: ANSI colour */
 	int with_introduced; /* json: emit "introduced"; text: introduced==0 is a "warning", not an "error" */
 	int fix_hint;        /* text: a "fix: pgleak-hook check --fix FILE" line under the findings it can fix */
+	/*
+	 * sarif: the repository's root (absolute; NULL: unknown), named in
+	 * originalUriBaseIds as %SRCROOT%, and for each finding (in order; NULL
+	 * array or "" entry: the finding's path is already relative to that
+	 * root) its path relative to the root, or its absolute path when it
+	 * lies outside.
+	 */
+	const char *root;
+	char *const *root_paths;
 } pg_report_opts;
 
 /*

@@ -197,8 +197,10 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_side)
 {
 	pg_source src = pg_git_source(new_side);
-	pg_report_opts ro;
+	pg_report_opts ro = {0};
 	ro.format = o->format;
+	/* paths are relative to the work tree already: SARIF only needs to say where that is */
+	ro.root = git_repository_workdir(new_side->repo);
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
 	ro.with_introduced = 1;
 	ro.fix_hint = 1;

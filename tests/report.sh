@@ -284,4 +284,36 @@ test_sarif_no_findings() {
 	python3 -c 'import json; r=json.load(open("out.sarif"))["runs"][0]; assert r["results"]==[] and len(r["tool"]["driver"]["rules"])==3'
 }
 
+# SARIF from check run in a subfolder with ../ and absolute paths: URIs relative to the
+# repository root, with %SRCROOT% named in originalUriBaseIds; a file outside the repository
+# gets an absolute file URI.  `run` names the root too.
+test_sarif_uris_relative_to_the_repository_root() {
+	git init -q repo && cd repo || return 1
+	leak src/a.js && leak "src/b c.js" && mkdir sub && leak ../outside.js
+	cd sub || return 1
+	"$PGLEAK_BIN" check --format sarif ../src/a.js "$PWD/../src/b c.js" ../../outside.js >../out.sarif 2>/dev/null
+	[ $? = 1 ] || fail "expected exit 1" || return 1
+	cd .. || return 1
+	python3 - "$PWD" <<'PY' || return 1
+import json, sys, urllib.parse
+run = json.load(open("out.sarif"))["runs"][0]
+root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+assert root == "file://" + urllib.parse.quote(sys.argv[1]) + "/", root
+locs = sorted((l["uri"], l.get("uriBaseId")) for l in
+              (r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]))
+outside = "file://" + urllib.parse.quote(sys.argv[1].rsplit("/", 1)[0]) + "/outside.js"
+assert locs == sorted([("src/a.js", "%SRCROOT%"), ("src/b%20c.js", "%SRCROOT%"), (outside, None)]), locs
+PY
+	git add src && git commit -q -m leaks --no-verify || return 1
+	leak src/d.js && git add src/d.js
+	"$PGLEAK_BIN" run --format sarif >run.sarif 2>/dev/null; [ $? = 1 ] || fail "run: expected exit 1" || return 1
+	python3 - "$PWD" <<'PY'
+import json, sys, urllib.parse
+run = json.load(open("run.sarif"))["runs"][0]
+assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file://" + urllib.parse.quote(sys.argv[1]) + "/"
+loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+assert loc == {"uri": "src/d.js", "uriBaseId": "%SRCROOT%"}, loc
+PY
+}
+
 run_tests
