@@ -349,7 +349,8 @@ static int compare_file(pg_git_verdict *v, pg_engine *e_old, pg_engine *e_new,
 
 int pg_git_compare(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side,
                    const pg_git_changes *changes, const pg_strlist *dependents,
-                   const pg_config *cfg, int want_warnings, struct pg_cache *cache)
+                   const pg_config *cfg, const pg_config *old_cfg, int want_warnings,
+                   struct pg_cache *cache)
 {
 	pg_source old_src = pg_git_source(old_side), new_src = pg_git_source(new_side);
 	pg_engine *e_old = NULL, *e_new = NULL;
@@ -358,8 +359,8 @@ int pg_git_compare(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_si
 
 	memset(v, 0, sizeof(*v));
 	pg_findings_init(&v->shown);
-	/* One configuration for both sides: a config change alone must not "introduce" old code's leaks. */
-	rc = pg_engine_new(&e_old, cfg, &old_src);
+	/* Each side under its own configuration (confdiff.c says which files a change of it re-checks). */
+	rc = pg_engine_new(&e_old, old_cfg ? old_cfg : cfg, &old_src);
 	if (rc == PG_OK)
 		rc = pg_engine_new(&e_new, cfg, &new_src);
 	if (rc == PG_OK) {

@@ -22,6 +22,7 @@
 #include "cache.h"
 #include "commands.h"
 #include "compare.h"
+#include "confdiff.h"
 #include "deps.h"
 #include "repo.h"
 #include "report.h"
@@ -154,14 +155,15 @@ static const char *non_file(const pg_git_side *side, const char *path)
 /* Changes, their importers, and the verdict between two sides. */
 static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings)
 {
-	pg_config cfg;
+	pg_config cfg, old_cfg;
 	pg_git_changes changes = {0};
 	pg_strlist deps = {0};
 	pg_cache *cache = NULL;
-	git_oid cfg_id;
-	int rc;
+	git_oid cfg_id = {{0}}, old_cfg_id;
+	int rc, cfg_changed = 0;
 
 	pg_config_init(&cfg);
+	pg_config_init(&old_cfg);
 	rc = pg_git_side_lookup(&cfg_id, new_side, ".pgleak.json");
 	if (rc == PG_OK) {
 		rc = pg_git_config_load(&cfg, new_side->repo, &cfg_id);
@@ -173,8 +175,19 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		                         what)
 		          : PG_OK;
 	}
+	/* HEAD's configuration judged HEAD: one that does not load (being fixed now) is the defaults */
+	if (rc == PG_OK && pg_git_side_config(&old_cfg, old_side, &old_cfg_id) < 0) {
+		pg_error_clear();
+		pg_config_free(&old_cfg);
+		pg_config_init(&old_cfg);
+	}
 	if (rc == PG_OK)
 		rc = pg_git_changes_collect(&changes, old_side, new_side, &cfg);
+	if (rc == PG_OK) {
+		rc = pg_git_config_changes(&changes, old_side, new_side, &cfg, &cfg_id, &old_cfg, &old_cfg_id);
+		cfg_changed = rc == 1;
+		rc = rc < 0 ? rc : PG_OK;
+	}
 	/*
 	 * Functions whose text and dependencies did not change keep their stored
 	 * results (counted in v->stats.cached), and the importer scan keeps what
@@ -182,15 +195,17 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 	 */
 	if (rc == PG_OK && changes.len > 0)
 		cache = open_cache(new_side->repo);
-	if (rc == PG_OK)
+	/* a configuration change compares every file already: no importer is left to find */
+	if (rc == PG_OK && !cfg_changed)
 		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg, cache);
 	if (rc == PG_OK)
-		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, want_warnings, cache);
+		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, &old_cfg, want_warnings, cache);
 	if (cache)
 		pg_cache_close_shielded(cache);
 	pg_strlist_free(&deps);
 	pg_git_changes_free(&changes);
 	pg_config_free(&cfg);
+	pg_config_free(&old_cfg);
 	return rc;
 }
 
