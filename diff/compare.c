@@ -91,7 +91,7 @@ static int touched(const pg_finding *f, const pg_units *units, const pg_git_chan
 static int analyse(pg_engine *e, const pg_git_side *side, const char *path, const git_oid *id,
                    pg_findings *out, pg_units *units, pg_buf *b)
 {
-	int rc = id ? pg_git_blob_read(side->repo, id, b) : pg_git_side_read(side, path, b);
+	int rc = id ? pg_git_side_blob(side, id, b) : pg_git_side_read(side, path, b);
 	if (rc == PG_ENOTFOUND) {
 		pg_error_clear();
 		return PG_OK;

@@ -19,6 +19,19 @@
 
 #include "repo.h"
 
+int pg_git_config_blob(pg_config *cfg, const pg_git_side *side, const git_oid *id)
+{
+	pg_buf b = PG_BUF_INIT;
+	int rc;
+	if (!id)
+		return PG_OK;
+	rc = pg_git_side_blob(side, id, &b);
+	if (rc == PG_OK)
+		rc = pg_config_parse(cfg, b.data ? b.data : "", b.len, ".pgleak.json");
+	pg_buf_free(&b);
+	return rc;
+}
+
 int pg_git_side_config(pg_config *cfg, const pg_git_side *side, git_oid *id)
 {
 	int rc = pg_git_side_lookup(id, side, ".pgleak.json");
@@ -27,7 +40,7 @@ int pg_git_side_config(pg_config *cfg, const pg_git_side *side, git_oid *id)
 		memset(id, 0, sizeof(*id));
 		return PG_OK;
 	}
-	return rc < 0 ? rc : pg_git_config_load(cfg, side->repo, id);
+	return rc < 0 ? rc : pg_git_config_blob(cfg, side, id);
 }
 
 typedef struct {

@@ -7,6 +7,13 @@
 
 #include "staged.h"
 
+/*
+ * Loads `.pgleak.json` from the blob at `id` of that side (NULL: none, the
+ * defaults kept).  The configuration that is being committed is the one
+ * that applies.
+ */
+int pg_git_config_blob(pg_config *cfg, const pg_git_side *side, const git_oid *id);
+
 /* Loads .pgleak.json of `side` into cfg (the defaults when there is none); *id its blob, zero if none. */
 int pg_git_side_config(pg_config *cfg, const pg_git_side *side, git_oid *id);
 

@@ -134,7 +134,7 @@ static int blob_record(pg_buf *rec, deps_ctx *d, const git_oid *id, const pg_cac
 		if (pg_cache_get(d->cache, &k, rec) == PG_OK && record_valid(rec, first, last))
 			return PG_OK;
 	}
-	rc = pg_git_blob_read(d->side->repo, id, &d->tmp);
+	rc = pg_git_side_blob(d->side, id, &d->tmp);
 	if (rc < 0)
 		return rc;
 	make(rec, path, d->tmp.data ? d->tmp.data : "", d->tmp.len, d->cfg);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitcli.h"
 #include "repo.h"
 
 static void change_free(pg_git_change *c)
@@ -88,9 +89,13 @@ static int hunk_has_lone_cr(git_patch *patch, size_t h, size_t nlines)
 	return 0;
 }
 
-static int add_change(pg_git_changes *out, git_patch *patch, const pg_config *cfg)
+int pg_git_delta_wanted(const git_diff_delta *d, const pg_config *cfg)
 {
-	const git_diff_delta *d = git_patch_get_delta(patch);
+	return wanted(d, cfg);
+}
+
+int pg_git_change_add(pg_git_changes *out, const git_diff_delta *d, git_patch *patch, const pg_config *cfg)
+{
 	pg_git_change *c;
 	size_t h, nh;
 	int had_old;
@@ -285,6 +290,14 @@ static int diff_to_index(git_diff **diff, git_repository *repo, git_tree *tree, 
 	return rc;
 }
 
+void pg_git_diff_options(git_diff_options *opts)
+{
+	git_diff_options_init(opts, GIT_DIFF_OPTIONS_VERSION);
+	opts->context_lines = 0;
+	opts->interhunk_lines = 0;
+	opts->flags |= GIT_DIFF_IGNORE_SUBMODULES | GIT_DIFF_FORCE_TEXT;
+}
+
 int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
                            const pg_git_side *new_side, const pg_config *cfg)
 {
@@ -294,12 +307,10 @@ int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
 	size_t i, n;
 	int rc = PG_OK;
 
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (new_side->listing) /* read through git itself (gitcli.c) */
+		return pg_git_cli_changes(out, old_side, new_side, cfg);
+	pg_git_diff_options(&opts);
 	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-
-	opts.context_lines = 0;
-	opts.interhunk_lines = 0;
-	opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | GIT_DIFF_FORCE_TEXT;
 	if (new_side->index)
 		rc = diff_to_index(&diff, new_side->repo, old_side->tree, new_side->index, &opts);
 	else
@@ -325,7 +336,7 @@ int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
 			break;
 		}
 		if (patch)
-			rc = add_change(out, patch, cfg);
+			rc = pg_git_change_add(out, git_patch_get_delta(patch), patch, cfg);
 		git_patch_free(patch);
 	}
 	git_diff_free(diff);
