@@ -65,7 +65,7 @@ static void add_file(git_index *index, const char *path, const void *data, size_
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const paths[] = {"src/input.js", "src/input.ts", "src/input.tsx", "src/input.jsx"};
-	pg_git_side old_side = {repo, NULL, NULL}, new_side = {repo, NULL, NULL};
+	pg_git_side old_side = {repo, NULL, NULL, NULL}, new_side = {repo, NULL, NULL, NULL};
 	git_index *old_index = NULL, *new_index = NULL;
 	pg_git_changes changes = {NULL, 0, 0};
 	pg_git_change *c;
