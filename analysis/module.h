@@ -135,7 +135,8 @@ void pg_module_reexports(const pg_module *m, pg_strlist *out);
 typedef struct pg_modules pg_modules;
 pg_modules *pg_modules_new(const pg_source *src, const pg_config *cfg);
 void pg_modules_free(pg_modules *ms);
-/* Resolves a relative specifier from `from_path` (extensions, index files); NULL if absent. */
+/* Resolves a specifier from `from_path`, relative or a tsconfig/jsconfig alias (alias.h),
+ * trying extensions and index files; NULL if absent. */
 pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec);
 
 /* Is `name`, imported from `spec` into the module at from_path, a pg pool? */

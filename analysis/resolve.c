@@ -29,24 +29,17 @@ static char *resolve_try(char *candidate, pg_resolve_exists_fn exists, void *ctx
 	return NULL;
 }
 
-char *pg_resolve_spec(const char *from_path, const char *spec, pg_resolve_exists_fn exists, void *ctx)
+char *pg_resolve_base(const char *base, pg_resolve_exists_fn exists, void *ctx)
 {
-	char *dir, *base, *found = NULL;
-	size_t n;
+	char *found = NULL;
+	size_t n = strlen(base);
 
-	if (spec[0] != '.')
-		return NULL;
-	dir = pg_path_dirname(from_path);
-	base = pg_path_join(dir, spec);
-	free(dir);
 	for (int i = 0; pg_resolve_suffixes[i] && !found; i++)
 		found = resolve_try(pg_xasprintf("%s%s", base, pg_resolve_suffixes[i]), exists, ctx);
-	n = strlen(base);
 	for (int i = 0; pg_resolve_js[i] && !found; i++) {
 		size_t l = strlen(pg_resolve_js[i]);
 		if (n > l && !strcmp(base + n - l, pg_resolve_js[i]))
 			found = resolve_try(pg_xasprintf("%.*s%s", (int)(n - l), base, pg_resolve_ts[i]), exists, ctx);
 	}
-	free(base);
 	return found;
 }

@@ -1,5 +1,5 @@
 /*
- * resolve.h - which file a module specifier names: the one rule that the
+ * resolve.h - which file a module path names: the one rule that the
  * analysis (analysis/module.c, loading the module an import comes from) and
  * the importer scan (diff/deps.c, finding the files that depend on a changed
  * one) share, so that the scan re-checks exactly the files whose analysis
@@ -12,12 +12,13 @@
 typedef int (*pg_resolve_exists_fn)(void *ctx, const char *path);
 
 /*
- * The path that `spec`, written in the file at `from_path`, names: the first
- * candidate for which `exists` says yes (the path as written, then with each
- * JS/TS extension, then its index file; a './db.js' that is './db.ts' on disk,
- * as TypeScript writes it).  NULL when none exists or the specifier is not
- * relative (a package).  The result is the caller's to free.
+ * The file a module path without its extension (`base`: a relative
+ * specifier joined to the importer's folder, or what a tsconfig alias maps
+ * to, analysis/alias.h) names: the first candidate for which `exists` says
+ * yes (the path as written, then with each JS/TS extension, then its index
+ * file; a './db.js' that is './db.ts' on disk, as TypeScript writes it).
+ * NULL when none exists.  The result is the caller's to free.
  */
-char *pg_resolve_spec(const char *from_path, const char *spec, pg_resolve_exists_fn exists, void *ctx);
+char *pg_resolve_base(const char *base, pg_resolve_exists_fn exists, void *ctx);
 
 #endif

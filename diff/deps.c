@@ -2,10 +2,13 @@
  * deps.c - finding importers of changed files without parsing them.
  *
  * Every quoted string that starts with "./" or "../" is taken as a
- * specifier and resolved as the analysis resolves an import
- * (pg_resolve_spec, analysis/resolve.c) among the side's files; an importer
- * that names a changed file depends on it (a string that merely looks like
- * a path adds a file to check, never drops one).  One level of importers
+ * specifier, and so is a bare one ('@/lib/db', 'lib/db') that stands where
+ * a specifier does (after `from`, `import`, `require(`, `import(`).  Each is
+ * resolved as the analysis resolves an import (analysis/alias.h: relative
+ * joins, tsconfig/jsconfig paths and baseUrl, read from the same side; then
+ * analysis/resolve.h: extensions and index files, among the side's files);
+ * an importer that names a changed file depends on it (a string that
+ * merely looks like a path adds a file to check, never drops one).  One level of importers
  * is followed, as the engine resolves a pool or helper one module away;
  * but a barrel, a file that passes a changed file's exports on as its own
  * (`module.exports = require('./x')`, `export { x } from`, `export *
@@ -29,9 +32,11 @@
 #define _GNU_SOURCE /* memmem */
 #include "deps.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alias.h"
 #include "cache.h"
 #include "module.h"
 #include "repo.h"
@@ -52,6 +57,32 @@ static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
 
 enum { DEPS_ACQUIRES = 1, DEPS_EXPORTS = 2 };
 
+static int word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.';
+}
+
+/* Does a bare string at text[i] (its opening quote) stand where a specifier does? */
+static int specifier_position(const char *text, size_t i)
+{
+	static const char *const before[] = {"from", "import", "require(", "import(", NULL};
+	size_t j = i;
+	while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t' || text[j - 1] == '\n' || text[j - 1] == '\r'))
+		j--;
+	for (int k = 0; before[k]; k++) {
+		size_t n = strlen(before[k]);
+		if (j >= n && !memcmp(text + j - n, before[k], n) && (j == n || !word_char(text[j - n - 1])))
+			return 1;
+	}
+	return 0;
+}
+
+/* A bare module specifier's characters: no spaces, no quotes. */
+static int bare_char(char c)
+{
+	return isalnum((unsigned char)c) || (c && strchr("@~#$_./-+", c));
+}
+
 /* Builds the record (see the top of the file) of a blob's bytes into *rec. */
 static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config *cfg)
 {
@@ -68,9 +99,13 @@ static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config
 		size_t j;
 		if (q != '\'' && q != '"' && q != '`')
 			continue;
-		if (text[i + 1] != '.' || (text[i + 2] != '/' && !(text[i + 2] == '.' && i + 3 < len && text[i + 3] == '/')))
+		int relative = text[i + 1] == '.' &&
+		               (text[i + 2] == '/' || (text[i + 2] == '.' && i + 3 < len && text[i + 3] == '/'));
+		if (!relative && (text[i + 1] == '.' || text[i + 1] == '/' || !bare_char(text[i + 1]) ||
+		                  !specifier_position(text, i)))
 			continue;
-		for (j = i + 1; j < len && j - i < MAX_SPECIFIER && text[j] != q && text[j] != '\n'; j++)
+		for (j = i + 1; j < len && j - i < MAX_SPECIFIER && text[j] != q && text[j] != '\n' &&
+		                (relative || bare_char(text[j])); j++)
 			;
 		if (j >= len || text[j] != q)
 			continue;
@@ -118,6 +153,7 @@ typedef struct {
 	pg_cache *cache;
 	pg_cache_key scan, barrel; /* key prefixes of the two records */
 	pg_strmap paths;           /* every JS/TS path of the side */
+	pg_alias *alias;           /* tsconfig/jsconfig mappings, read from the side */
 	pg_buf tmp;
 } deps_ctx;
 
@@ -180,12 +216,17 @@ static int path_exists(void *ctx, const char *path)
 /* Does a specifier of the record (from byte 1 on), written in `path`, resolve to one of `targets`? */
 static int names_target(deps_ctx *d, const char *path, const pg_buf *rec, const pg_strmap *targets)
 {
+	pg_strlist bases = {0};
 	size_t at;
 	int found = 0;
 	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
-		char *target = pg_resolve_spec(path, rec->data + at, path_exists, d);
-		found = target && pg_strmap_get(targets, target, strlen(target));
-		free(target);
+		pg_alias_bases(d->alias, path, rec->data + at, &bases);
+		for (size_t i = 0; i < bases.len && !found; i++) {
+			char *target = pg_resolve_base(bases.items[i], path_exists, d);
+			found = target && pg_strmap_get(targets, target, strlen(target));
+			free(target);
+		}
+		pg_strlist_free(&bases);
 	}
 	return found;
 }
@@ -267,7 +308,8 @@ static int deps_round(deps_ctx *d, file_list *files, candidate *c, size_t nc, pg
 int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_changes *changes,
                         const pg_config *cfg, pg_cache *cache)
 {
-	deps_ctx d = {side, cfg, NULL, {0, 0}, {0, 0}, {0}, PG_BUF_INIT};
+	deps_ctx d = {side, cfg, NULL, {0, 0}, {0, 0}, {0}, NULL, PG_BUF_INIT};
+	pg_source src = pg_git_source((pg_git_side *)side);
 	file_list files = {0};
 	candidate *c = NULL;
 	size_t nc = 0, cc = 0, i;
@@ -277,9 +319,11 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 
 	if (changes->len == 0)
 		return PG_OK;
+	/* aliases are read from the side being checked, as the engine reads them */
+	d.alias = pg_alias_new(src.read, NULL, src.ctx);
 	if (cache && pg_cache_enabled(cache)) {
 		d.cache = cache;
-		d.scan = scan_prefix("importscan/2", cfg);
+		d.scan = scan_prefix("importscan/3", cfg); /* 3: flags, bare specifiers too */
 		d.barrel = scan_prefix("barrel/1", cfg);
 	}
 	for (i = 0; i < changes->len; i++)
@@ -308,6 +352,7 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	free(c);
 	pg_buf_free(&rec);
 	pg_buf_free(&d.tmp);
+	pg_alias_free(d.alias);
 	pg_strmap_free(&d.paths);
 	pg_strmap_free(&targets);
 	file_list_free(&files);
