@@ -22,6 +22,8 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "resolve.h"
+
 static const char *const pg_packages[] = {
 	"pg", "pg-pool", "@neondatabase/serverless", "@vercel/postgres", NULL,
 };
@@ -399,6 +401,41 @@ static void collect_require(pg_module *m, TSNode name, TSNode value)
 
 /* ---- exports ------------------------------------------------------------ */
 
+/*
+ * `export * from 'x'` passes on every name of x: an export named "*";
+ * `export * as ns from 'x'` exports x's namespace under ns.  `t` is the
+ * statement's text.
+ */
+static uint32_t skip_blank(const char *t, uint32_t i, uint32_t len)
+{
+	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+		i++;
+	return i;
+}
+
+static void collect_star_export(pg_module *m, const char *t, uint32_t len, const char *spec)
+{
+	uint32_t i = skip_blank(t, 6, len), s; /* past "export" */
+	pg_export *e;
+	if (i >= len || t[i] != '*')
+		return;
+	i = skip_blank(t, i + 1, len);
+	if (i + 2 < len && t[i] == 'a' && t[i + 1] == 's' && skip_blank(t, i + 2, len) > i + 2) {
+		i = skip_blank(t, i + 2, len);
+		for (s = i; i < len && (t[i] == '_' || t[i] == '$' || (unsigned char)t[i] >= 0x80 ||
+		                        (t[i] >= '0' && t[i] <= '9') || ((t[i] | 32) >= 'a' && (t[i] | 32) <= 'z'));
+		     i++)
+			;
+		if (i == s)
+			return;
+		e = add_export(m, t + s, i - s);
+	} else {
+		e = add_export(m, "*", 1);
+	}
+	e->spec = pg_xstrdup(spec);
+	e->imported = pg_xstrdup("*");
+}
+
 static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 {
 	const pg_ast *a = &m->ast;
@@ -445,10 +482,12 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 		}
 	} else {
 		uint32_t nc = ts_node_named_child_count(stmt);
+		int clauses = 0;
 		for (uint32_t i = 0; i < nc; i++) {
 			TSNode clause = ts_node_named_child(stmt, i);
 			if (pg_nk_of(a, clause) != NK_EXPORT_CLAUSE)
 				continue;
+			clauses++;
 			uint32_t sc = ts_node_named_child_count(clause);
 			for (uint32_t j = 0; j < sc; j++) {
 				TSNode s = ts_node_named_child(clause, j);
@@ -465,6 +504,8 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 				}
 			}
 		}
+		if (!clauses && spec)
+			collect_star_export(m, t, len, spec);
 	}
 	free(spec);
 }
@@ -633,6 +674,57 @@ static char *qualify(char *outer, char *own)
 	return r;
 }
 
+#define PG_MAX_CALLEE_NAME 64   /* bytes of the callee kept in a call-site name */
+#define PG_MAX_ARG_NAME 40      /* bytes of one literal argument */
+
+/* Appends the node's text without its whitespace, at most `max` bytes of it. */
+static void put_compact(pg_buf *b, const pg_ast *a, TSNode n, uint32_t max)
+{
+	uint32_t len, kept = 0;
+	const char *t = pg_text(a, n, &len);
+	for (uint32_t i = 0; i < len && kept < max; i++)
+		if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r')
+			pg_buf_putc(b, t[i]), kept++;
+}
+
+/*
+ * A function passed to a call is known by where it stands: the callee and
+ * the call's literal arguments, `app.get('/a')`, `describe('orders')`,
+ * `new Promise()`, so that adding or removing a handler elsewhere in the
+ * file does not rename it.  anc[at] is the arguments, anc[at - 1] the call.
+ */
+static char *call_site_name(const ancestry *p, uint32_t at)
+{
+	const pg_ast *a = p->a;
+	TSNode call = p->anc[at - 1], args = p->anc[at];
+	int is_new = pg_nk_of(a, call) == NK_NEW;
+	TSNode callee = pg_field_of(a, call, is_new ? F_CONSTRUCTOR : F_FUNCTION);
+	pg_buf b = PG_BUF_INIT;
+	uint32_t nc = ts_node_named_child_count(args);
+	int first = 1;
+
+	if (is_new)
+		pg_buf_puts(&b, "new ");
+	put_compact(&b, a, callee, PG_MAX_CALLEE_NAME);
+	pg_buf_putc(&b, '(');
+	for (uint32_t i = 0; i < nc; i++) {
+		TSNode arg = ts_node_named_child(args, i);
+		pg_nk k = pg_nk_of(a, arg);
+		char *v = k == NK_STRING || k == NK_TEMPLATE_STRING ? pg_string_value(a, arg) : NULL;
+		if (!v && k != NK_NUMBER && k != NK_TRUE && k != NK_FALSE && k != NK_NULL)
+			continue;
+		pg_buf_puts(&b, first ? "" : ", ");
+		first = 0;
+		if (v) /* one quoting whatever the source used: '/a' and "/a" are the same place */
+			pg_buf_printf(&b, "'%.*s'", PG_MAX_ARG_NAME, v);
+		else
+			put_compact(&b, a, arg, PG_MAX_ARG_NAME);
+		free(v);
+	}
+	pg_buf_putc(&b, ')');
+	return pg_buf_detach(&b);
+}
+
 /* The unit's own name (the function at anc[k]), without the enclosing unit's prefix. */
 static char *unit_own_name(const ancestry *p, uint32_t k)
 {
@@ -676,6 +768,10 @@ static char *unit_own_name(const ancestry *p, uint32_t k)
 	case NK_FIELD: /* handler = async () => ...: named as the field */
 		if (at > 0 && pg_nk_of(a, p->anc[at - 1]) == NK_CLASS_BODY)
 			return unit_own_name(p, at); /* a field is not a function: this goes one level, no deeper */
+		return pg_xstrdup("<anonymous>");
+	case NK_ARGUMENTS:
+		if (at > 0 && (pg_nk_of(a, p->anc[at - 1]) == NK_CALL || pg_nk_of(a, p->anc[at - 1]) == NK_NEW))
+			return call_site_name(p, at);
 		return pg_xstrdup("<anonymous>");
 	default:
 		return pg_xstrdup("<anonymous>");
@@ -966,6 +1062,8 @@ int pg_module_build_from(pg_module **out, const char *path, pg_lang lang, const 
 	m->path = pg_xstrdup(path);
 	m->lang = lang;
 	pg_buf_put(&m->src, src, len);
+	if (m->src.data)
+		pg_lone_cr_to_lf(m->src.data, len);
 	m->maybe_acquires = pg_may_acquire(cfg, src, len);
 	rc = pg_ast_parse_from(&m->ast, lang, m->src.data, (uint32_t)len, prev && prev->lang == lang ? &prev->ast : NULL);
 	if (rc < 0) {
@@ -1211,33 +1309,25 @@ void pg_modules_log_at(const pg_modules *ms, size_t i, const char **path, uint64
 	*hash = e->hash;
 }
 
-/* The module at a path without its extension: extensions, index files, './db.js' for db.ts. */
+/* pg_resolve_base's question, answered by loading: the module found is kept in the probe. */
+struct resolve_probe { pg_modules *ms; pg_module *found; };
+
+static int probe_load(void *ctx, const char *path)
+{
+	struct resolve_probe *p = ctx;
+	p->found = load_exact(p->ms, path);
+	return p->found != NULL;
+}
+
+/* The module at a path without its extension (resolve.h: the rule deps.c uses too). */
 static pg_module *resolve_base(pg_modules *ms, const char *base)
 {
-	static const char *const exts[] = {"", ".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".tsx", ".jsx",
-	                                   "/index.js", "/index.ts", "/index.mjs", "/index.cjs",
-	                                   "/index.tsx", "/index.jsx", NULL};
-	pg_module *found = NULL;
-	for (int i = 0; exts[i] && !found; i++) {
-		char *p = pg_xasprintf("%s%s", base, exts[i]);
-		found = load_exact(ms, p);
-		free(p);
-	}
-	/* TypeScript sources import './db.js' that is really './db.ts' on disk. */
-	if (!found) {
-		size_t n = strlen(base);
-		static const char *const js[] = {".js", ".mjs", ".cjs", ".jsx", NULL};
-		static const char *const ts[] = {".ts", ".mts", ".cts", ".tsx", NULL};
-		for (int i = 0; js[i] && !found; i++) {
-			size_t l = strlen(js[i]);
-			if (n > l && !strcmp(base + n - l, js[i])) {
-				char *p = pg_xasprintf("%.*s%s", (int)(n - l), base, ts[i]);
-				found = load_exact(ms, p);
-				free(p);
-			}
-		}
-	}
-	return found;
+	struct resolve_probe p = {ms, NULL};
+	char *path = pg_resolve_base(base, probe_load, &p);
+	if (!path)
+		return NULL;
+	free(path);
+	return p.found;
 }
 
 pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
@@ -1251,10 +1341,70 @@ pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char 
 	for (size_t i = 0; i < bases.len && !found; i++)
 		found = resolve_base(ms, bases.items[i]);
 	pg_strlist_free(&bases);
-	return found;
+	return found;}
+
+/* The export of m named like the first `h` bytes of `path`; "=" and "default" stand in for each other. */
+static const pg_export *export_named(const pg_module *m, const char *path, size_t h)
+{
+	int whole = (h == 1 && path[0] == '=') || (h == 7 && !memcmp(path, "default", 7));
+	for (int pass = 0; pass < 1 + whole; pass++)
+		for (size_t i = 0; i < m->nexports; i++) {
+			const char *e = m->exports[i].exported;
+			if (pass ? !strcmp(e, "=") || !strcmp(e, "default") : strlen(e) == h && !memcmp(e, path, h))
+				return &m->exports[i];
+		}
+	return NULL;
 }
 
-#define PG_MAX_REEXPORT_HOPS 8
+/* `export * from 'x'` or `module.exports = require('x')`: all of x passed on. */
+static int passes_all_on(const pg_export *e)
+{
+	return e->spec && (!strcmp(e->exported, "*") ||
+	                   (!strcmp(e->exported, "=") && e->imported && !strcmp(e->imported, "=")));
+}
+
+#define PG_MAX_STAR_MODULES 32
+
+/*
+ * The first module that m passes on whole, directly or through more such
+ * modules (breadth first, a bounded queue: no recursion), that has the
+ * first `h` bytes of `name` itself: an export of it, or (with fns, as
+ * CommonJS modules are read) a function of that name.  `export *` never
+ * passes on a default export.
+ */
+static pg_module *star_source(pg_modules *ms, pg_module *m, const char *name, size_t h, int fns)
+{
+	pg_module *queue[PG_MAX_STAR_MODULES];
+	size_t head = 0, tail = 0;
+	if ((h == 7 && !memcmp(name, "default", 7)) || (h == 1 && name[0] == '='))
+		return NULL;
+	queue[tail++] = m;
+	while (head < tail) {
+		pg_module *at = queue[head++];
+		for (size_t i = 0; i < at->nexports; i++) {
+			pg_module *next;
+			if (!passes_all_on(&at->exports[i]) ||
+			    !(next = pg_modules_resolve(ms, at->path, at->exports[i].spec)))
+				continue;
+			if (export_named(next, name, h) || (fns && pg_module_fn(next, name, h)))
+				return next;
+			if (tail < PG_MAX_STAR_MODULES)
+				queue[tail++] = next;
+		}
+	}
+	return NULL;
+}
+
+void pg_module_reexports(const pg_module *m, pg_strlist *out)
+{
+	for (size_t i = 0; i < m->nexports; i++) {
+		const pg_export *e = &m->exports[i];
+		const pg_import *imp = e->local ? pg_module_import(m, e->local, strlen(e->local)) : NULL;
+		const char *spec = e->spec ? e->spec : imp ? imp->spec : NULL;
+		if (spec && !pg_strlist_has(out, spec))
+			pg_strlist_push(out, spec);
+	}
+}
 
 /* Is `name` a pool bound at the module's top level (not a function's local of the same name)? */
 static int module_pool_var(const pg_module *m, const char *name)
@@ -1276,16 +1426,11 @@ static int module_pool_var(const pg_module *m, const char *name)
 static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 {
 	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
-		const pg_export *hit = NULL;
-		for (size_t i = 0; i < m->nexports && !hit; i++)
-			if (!strcmp(m->exports[i].exported, name))
-				hit = &m->exports[i];
-		int whole = !strcmp(name, "=") || !strcmp(name, "default");
-		for (size_t i = 0; i < m->nexports && !hit && whole; i++)
-			if (!strcmp(m->exports[i].exported, "=") || !strcmp(m->exports[i].exported, "default"))
-				hit = &m->exports[i];
-		if (!hit)
-			return 0;
+		const pg_export *hit = export_named(m, name, strlen(name));
+		if (!hit) {
+			m = star_source(ms, m, name, strlen(name), 0);
+			continue;
+		}
 		if (hit->is_pool)
 			return 1;
 		if (hit->spec) {
@@ -1335,19 +1480,6 @@ static char *through_alias(const pg_module *m, const char *path)
 	return NULL;
 }
 
-/* The export of m named like the first `h` bytes of `path`; "=" and "default" stand in for each other. */
-static const pg_export *export_named(const pg_module *m, const char *path, size_t h)
-{
-	int whole = (h == 1 && path[0] == '=') || (h == 7 && !memcmp(path, "default", 7));
-	for (int pass = 0; pass < 1 + whole; pass++)
-		for (size_t i = 0; i < m->nexports; i++) {
-			const char *e = m->exports[i].exported;
-			if (pass ? !strcmp(e, "=") || !strcmp(e, "default") : strlen(e) == h && !memcmp(e, path, h))
-				return &m->exports[i];
-		}
-	return NULL;
-}
-
 /*
  * The function `path` names in m: a name or dotted path of m's own code
  * (exported == 0), or one that starts with an export name of m (exported
@@ -1364,6 +1496,7 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 		char *next = NULL;
 		if (exported) {
 			const pg_export *hit = export_named(m, path, h), *whole = NULL;
+			pg_module *star;
 			int of_whole = (h == 1 && path[0] == '=') || (h == 7 && !memcmp(path, "default", 7));
 			for (size_t i = 0; i < m->nexports && !whole; i++)
 				if (!strcmp(m->exports[i].exported, "="))
@@ -1382,6 +1515,9 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 			} else if (!hit && whole && whole->spec) {
 				next = pg_xstrdup(path); /* module.exports = require('./other') */
 				m = pg_modules_resolve(ms, m->path, whole->spec);
+			} else if (!hit && (star = star_source(ms, m, path, h, 1)) != NULL) {
+				next = pg_xstrdup(path); /* export * from './x', x having it */
+				m = star;
 			} else if (!hit) {
 				next = pg_xstrdup(path); /* CommonJS often exports functions under their own name */
 				exported = 0;

@@ -122,6 +122,14 @@ const pg_import *pg_module_import_of(const pg_module *m, TSNode id);
 /* Is identifier `id` bound to one of the module's pools (`new Pool(...)` assigned to it)? */
 int pg_module_is_pool_var(const pg_module *m, TSNode id);
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n);
+/*
+ * Appends to *out (once each) the specifiers whose names m exports as its
+ * own: `export { x } from`, `export * from`, `module.exports = require()`,
+ * an imported name exported again.  What makes m a barrel for them.
+ */
+void pg_module_reexports(const pg_module *m, pg_strlist *out);
+/* How many re-exports a lookup follows from the module imported to the one defining the name. */
+#define PG_MAX_REEXPORT_HOPS 8
 
 /* The modules of one run, loaded on demand and kept until the end. */
 typedef struct pg_modules pg_modules;

@@ -55,8 +55,10 @@ int pg_cache_max_bytes_from_env(uint64_t *out)
 	int unit;
 
 	*out = PG_CACHE_DEFAULT_MAX_BYTES;
-	if (!env || !*env)
+	if (!env)
 		return 0;
+	if (!*env)
+		return pg_error_set(PG_EINVALID, "PGLEAK_CACHE_MAX_BYTES is set but empty");
 	errno = 0;
 	if (!isdigit((unsigned char)env[0]))
 		goto bad;

@@ -410,3 +410,24 @@ size_t pg_edit_distance(const char *a, const char *b)
 	free(row);
 	return result;
 }
+
+int pg_has_lone_cr(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+	while ((p = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		if (p + 1 == end || p[1] != '\n')
+			return 1;
+		p += 2;
+	}
+	return 0;
+}
+
+void pg_lone_cr_to_lf(char *s, size_t len)
+{
+	char *p = s, *end = s + len;
+	while ((p = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		if (p + 1 == end || p[1] != '\n')
+			*p = '\n';
+		p++;
+	}
+}

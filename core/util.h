@@ -113,6 +113,15 @@ char *pg_path_join(const char *dir, const char *rel);
 char *pg_path_normalize(const char *path);
 char *pg_path_dirname(const char *path);
 
+/*
+ * A CR not followed by LF ends a line too (JavaScript says so, and old Mac
+ * files use nothing else), while tree-sitter and git count only LF.  These
+ * find such a CR, and turn each into LF in place (same length: byte offsets
+ * stay), so that line numbers are the ones an editor shows.
+ */
+int pg_has_lone_cr(const char *s, size_t len);
+void pg_lone_cr_to_lf(char *s, size_t len);
+
 /* Edit distance for "did you mean" (case-insensitive); (size_t)-1 past 64 bytes. */
 size_t pg_edit_distance(const char *a, const char *b);
 

@@ -7,11 +7,22 @@
  * wins): editing a callback does not make a warning of its parent's leak.
  * Matching is one-to-one and greedy on (function, order), which is exact
  * because the engine numbers acquisitions within a function.
+ *
+ * Which old function a new one is comes from its name, the part before a
+ * trailing "#N" rank (module.c: a name given twice in a file gets ranks).
+ * A name borne once on each side is the same function.  Ranks alone never
+ * pair: among functions sharing a name, one whose text is unchanged pairs
+ * with its old self; the rest pair in order only when as many remain on
+ * each side and none of them is wholly added lines (so they were edited in
+ * place); otherwise they stay unpaired and their findings are introduced.
+ * Deleting one of two twin handlers and breaking the other in the same
+ * commit cannot hand the new leak the old one's name.
  */
 #include "compare.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "repo.h"
 
@@ -76,38 +87,206 @@ static int touched(const pg_finding *f, const pg_units *units, const pg_git_chan
 	return 0;
 }
 
-/* Analyses one side of one file; a missing file (the empty side) finds nothing. */
+/* Analyses one side of one file into *out, *units and its bytes *b; a missing file finds nothing. */
 static int analyse(pg_engine *e, const pg_git_side *side, const char *path, const git_oid *id,
-                   pg_findings *out, pg_units *units)
+                   pg_findings *out, pg_units *units, pg_buf *b)
 {
-	pg_buf b = PG_BUF_INIT;
-	int rc = id ? pg_git_blob_read(side->repo, id, &b) : pg_git_side_read(side, path, &b);
+	int rc = id ? pg_git_side_blob(side, id, b) : pg_git_side_read(side, path, b);
 	if (rc == PG_ENOTFOUND) {
 		pg_error_clear();
 		return PG_OK;
 	}
 	if (rc == PG_OK) {
-		rc = pg_engine_check_buffer(e, path, b.data, b.len, out, units);
+		rc = pg_engine_check_buffer(e, path, b->data, b->len, out, units);
 		if (rc < 0 && rc != PG_ENOTFOUND)
 			rc = pg_error_set(rc, "analysing %s: %s", path, pg_error_last());
 		else
 			rc = PG_OK;
 	}
-	pg_buf_free(&b);
 	return rc;
 }
 
+/* One side's functions as the pairing sees them: name without its rank, and text hash. */
+typedef struct {
+	const pg_units *units;
+	size_t *base_len; /* bytes of each name before a trailing "#N" */
+	uint64_t *hash;   /* of each function's bytes; 0 when they are not at hand */
+} side_units;
+
+static size_t rankless_len(const char *name)
+{
+	size_t n = strlen(name), i = n;
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	return i > 0 && i < n && name[i - 1] == '#' ? i - 1 : n;
+}
+
+static void side_units_init(side_units *s, const pg_units *u, const pg_buf *bytes)
+{
+	s->units = u;
+	s->base_len = pg_xcalloc(u->len + 1, sizeof(*s->base_len));
+	s->hash = pg_xcalloc(u->len + 1, sizeof(*s->hash));
+	for (size_t i = 0; i < u->len; i++) {
+		const pg_unit *x = &u->items[i];
+		s->base_len[i] = rankless_len(x->name);
+		if (bytes->data && x->start_byte <= x->end_byte && x->end_byte <= bytes->len)
+			s->hash[i] = XXH3_64bits(bytes->data + x->start_byte, x->end_byte - x->start_byte) | 1;
+	}
+}
+
+static void side_units_free(side_units *s)
+{
+	free(s->base_len);
+	free(s->hash);
+}
+
+#define NONE ((size_t)-1)
+
+/* The members of each group (functions sharing a name without rank) of one side, in order. */
+typedef struct {
+	size_t *head, *next; /* head[g]: first member of group g; next[i]: the member after i */
+	size_t *count;
+} side_groups;
+
+/* Groups side s by rankless name; new names get new group ids from *groups. */
+static void group_side(side_groups *out, const side_units *s, pg_strmap *groups, size_t *ngroups, size_t cap)
+{
+	size_t n = s->units->len, *last = pg_xmalloc((cap + 1) * sizeof(*last));
+	out->head = pg_xmalloc((cap + 1) * sizeof(*out->head));
+	out->next = pg_xmalloc((n + 1) * sizeof(*out->next));
+	out->count = pg_xcalloc(cap + 1, sizeof(*out->count));
+	for (size_t g = 0; g < cap; g++)
+		out->head[g] = last[g] = NONE;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = s->units->items[i].name;
+		size_t *at = pg_strmap_get(groups, name, s->base_len[i]), g;
+		if (!at) {
+			g = (*ngroups)++;
+			pg_strmap_put(groups, name, s->base_len[i], g);
+		} else {
+			g = *at;
+		}
+		out->next[i] = NONE;
+		if (last[g] == NONE)
+			out->head[g] = i;
+		else
+			out->next[last[g]] = i;
+		last[g] = i;
+		out->count[g]++;
+	}
+	free(last);
+}
+
+static void side_groups_free(side_groups *g)
+{
+	free(g->head);
+	free(g->next);
+	free(g->count);
+}
+
+/* Are all lines of new unit u added or changed by c (a function that did not exist before)? */
+static int wholly_added(const pg_unit *u, const pg_git_change *c)
+{
+	uint64_t covered = 0;
+	if (!c)
+		return 0;
+	for (size_t r = 0; r < c->nranges; r++) {
+		const pg_git_range *g = &c->ranges[r];
+		uint32_t a = g->start > u->line ? g->start : u->line, b = g->end < u->end ? g->end : u->end;
+		if (!g->deletion && a <= b)
+			covered += (uint64_t)b - a + 1;
+	}
+	return covered >= (uint64_t)u->end - u->line + 1;
+}
+
+/* Pairs the members of one group (see the top of the file) into pair[]. */
+static void pair_group(size_t *pair, char *taken, const side_units *now, const side_units *old,
+                       size_t hn, const size_t *next_new, size_t n_new,
+                       size_t ho, const size_t *next_old, size_t n_old, const pg_git_change *c)
+{
+	size_t a, j, left_new = 0, left_old = 0;
+	int added = 0;
+	/* 1. unchanged text pairs first */
+	for (a = hn; a != NONE; a = next_new[a])
+		for (j = ho; j != NONE && now->hash[a] && pair[a] == NONE; j = next_old[j])
+			if (!taken[j] && old->hash[j] == now->hash[a])
+				pair[a] = j, taken[j] = 1;
+	for (a = hn; a != NONE; a = next_new[a])
+		if (pair[a] == NONE)
+			left_new++, added |= wholly_added(&now->units->items[a], c);
+	for (j = ho; j != NONE; j = next_old[j])
+		left_old += !taken[j];
+	/* 2. the rest in order: the one of its name on each side, or ones edited in place */
+	if (!((n_new == 1 && n_old == 1) || (left_new == left_old && !added)))
+		return;
+	j = ho;
+	for (a = hn; a != NONE; a = next_new[a]) {
+		if (pair[a] != NONE)
+			continue;
+		while (j != NONE && taken[j])
+			j = next_old[j];
+		if (j == NONE)
+			return;
+		pair[a] = j, taken[j] = 1;
+	}
+}
+
+/* pair[i]: the old unit that new unit i is (see the top of the file), or NONE. */
+static size_t *pair_units(const side_units *now, const side_units *old, const pg_git_change *c)
+{
+	size_t nn = now->units->len, no = old->units->len, ngroups = 0, cap = nn + no, i;
+	size_t *pair = pg_xmalloc((nn + 1) * sizeof(*pair));
+	char *taken = pg_xcalloc(no + 1, 1);
+	pg_strmap groups = {0};
+	side_groups gn, go;
+
+	for (i = 0; i < nn; i++)
+		pair[i] = NONE;
+	group_side(&gn, now, &groups, &ngroups, cap);
+	group_side(&go, old, &groups, &ngroups, cap);
+	for (size_t g = 0; g < ngroups; g++)
+		if (gn.head[g] != NONE && go.head[g] != NONE)
+			pair_group(pair, taken, now, old, gn.head[g], gn.next, gn.count[g], go.head[g], go.next,
+			           go.count[g], c);
+	side_groups_free(&gn);
+	side_groups_free(&go);
+	pg_strmap_free(&groups);
+	free(taken);
+	return pair;
+}
+
+/* The index of the unit holding f, or NONE. */
+static size_t unit_index(const pg_units *u, const pg_finding *f)
+{
+	for (size_t i = 0; i < u->len; i++)
+		if (!strcmp(u->items[i].name, f->function) && (!f->fn_line || u->items[i].line == f->fn_line))
+			return i;
+	return NONE;
+}
+
+/* The name f's function had on the old side: its pair's, or NULL when it has none. */
+static const char *old_name(const pg_finding *f, const pg_units *units, const pg_units *old_units,
+                            const size_t *pair)
+{
+	size_t i = unit_index(units, f);
+	if (i == NONE)
+		return f->function; /* the engine gave no unit for it: its name is all we know */
+	return pair[i] == NONE ? NULL : old_units->items[pair[i]].name;
+}
+
 static void classify(pg_git_verdict *v, const pg_findings *now, const pg_findings *before,
-                     const pg_units *units, const pg_git_change *c, int want_warnings)
+                     const pg_units *units, const pg_units *old_units, const size_t *pair,
+                     const pg_git_change *c, int want_warnings)
 {
 	char *used = before->len ? pg_xcalloc(before->len, 1) : NULL;
 	size_t i, j;
 	for (i = 0; i < now->len; i++) {
 		const pg_finding *n = &now->items[i];
+		const char *was = old_name(n, units, old_units, pair);
 		int matched = 0;
-		for (j = 0; j < before->len && !matched; j++) {
+		for (j = 0; j < before->len && !matched && was; j++) {
 			const pg_finding *o = &before->items[j];
-			if (!used[j] && o->order == n->order && !strcmp(o->function, n->function))
+			if (!used[j] && o->order == n->order && !strcmp(o->function, was))
 				used[j] = 1, matched = 1;
 		}
 		if (!matched) {
@@ -130,6 +309,7 @@ static int compare_file(pg_git_verdict *v, pg_engine *e_old, pg_engine *e_new,
 {
 	pg_findings now, before;
 	pg_units units, old_units;
+	pg_buf now_bytes = PG_BUF_INIT, old_bytes = PG_BUF_INIT;
 	int rc;
 
 	pg_findings_init(&now);
@@ -140,15 +320,26 @@ static int compare_file(pg_git_verdict *v, pg_engine *e_old, pg_engine *e_new,
 	 * and HEAD's version then reuses the cache record its staged self left at the previous
 	 * commit.  A side that names no acquire method is not parsed (the engine's pre-scan):
 	 * it has no finding, and units only place findings. */
-	rc = analyse(e_new, new_side, path, c ? &c->new_id : NULL, &now, &units);
+	rc = analyse(e_new, new_side, path, c ? &c->new_id : NULL, &now, &units, &now_bytes);
 	if (rc == PG_OK && now.len > 0) {
 		if (c && c->old_path)
-			rc = analyse(e_old, old_side, c->old_path, &c->old_id, &before, &old_units);
+			rc = analyse(e_old, old_side, c->old_path, &c->old_id, &before, &old_units, &old_bytes);
 		else if (!c)
-			rc = analyse(e_old, old_side, path, NULL, &before, &old_units);
+			rc = analyse(e_old, old_side, path, NULL, &before, &old_units, &old_bytes);
 	}
-	if (rc == PG_OK)
-		classify(v, &now, &before, &units, c, want_warnings);
+	if (rc == PG_OK && now.len > 0) {
+		side_units sn, so;
+		size_t *pair;
+		side_units_init(&sn, &units, &now_bytes);
+		side_units_init(&so, &old_units, &old_bytes);
+		pair = pair_units(&sn, &so, c);
+		classify(v, &now, &before, &units, &old_units, pair, c, want_warnings);
+		free(pair);
+		side_units_free(&sn);
+		side_units_free(&so);
+	}
+	pg_buf_free(&now_bytes);
+	pg_buf_free(&old_bytes);
 	pg_units_free(&units);
 	pg_units_free(&old_units);
 	pg_findings_free(&now);
@@ -158,7 +349,8 @@ static int compare_file(pg_git_verdict *v, pg_engine *e_old, pg_engine *e_new,
 
 int pg_git_compare(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side,
                    const pg_git_changes *changes, const pg_strlist *dependents,
-                   const pg_config *cfg, int want_warnings, struct pg_cache *cache)
+                   const pg_config *cfg, const pg_config *old_cfg, int want_warnings,
+                   struct pg_cache *cache)
 {
 	pg_source old_src = pg_git_source(old_side), new_src = pg_git_source(new_side);
 	pg_engine *e_old = NULL, *e_new = NULL;
@@ -167,8 +359,8 @@ int pg_git_compare(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_si
 
 	memset(v, 0, sizeof(*v));
 	pg_findings_init(&v->shown);
-	/* One configuration for both sides: a config change alone must not "introduce" old code's leaks. */
-	rc = pg_engine_new(&e_old, cfg, &old_src);
+	/* Each side under its own configuration (confdiff.c says which files a change of it re-checks). */
+	rc = pg_engine_new(&e_old, old_cfg ? old_cfg : cfg, &old_src);
 	if (rc == PG_OK)
 		rc = pg_engine_new(&e_new, cfg, &new_src);
 	if (rc == PG_OK) {

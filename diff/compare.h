@@ -23,13 +23,15 @@ typedef struct {
 void pg_git_verdict_free(pg_git_verdict *v);
 
 /*
- * Compares `old_side` and `new_side` over `changes` and `dependents`.
+ * Compares `old_side` and `new_side` over `changes` and `dependents`, the
+ * new side analysed under `cfg`, the old one under `old_cfg` (NULL: cfg).
  * With `want_warnings` 0 only introduced findings are kept.  Both sides
  * share `cache` (may be NULL): HEAD's side is usually what the previous
  * commit's staged side stored.
  */
 int pg_git_compare(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side,
                    const pg_git_changes *changes, const pg_strlist *dependents,
-                   const pg_config *cfg, int want_warnings, struct pg_cache *cache);
+                   const pg_config *cfg, const pg_config *old_cfg, int want_warnings,
+                   struct pg_cache *cache);
 
 #endif

@@ -4,24 +4,32 @@
  * Every quoted string that starts with "./" or "../" is taken as a
  * specifier, and so is a bare one ('@/lib/db', 'lib/db') that stands where
  * a specifier does (after `from`, `import`, `require(`, `import(`).  Each is
- * turned into paths by the analysis's own rule (analysis/alias.h: relative
- * joins, tsconfig/jsconfig paths and baseUrl, read from the same side) and
- * compared, extension aside, with the changed paths: this
- * over-approximates the imports (a string that merely looks like a path
- * adds a file to check, never drops one).  One level of importers is
- * followed: the engine itself resolves a pool or helper one module away.
+ * resolved as the analysis resolves an import (analysis/alias.h: relative
+ * joins, tsconfig/jsconfig paths and baseUrl, read from the same side; then
+ * analysis/resolve.h: extensions and index files, among the side's files);
+ * an importer that names a changed file depends on it (a string that
+ * merely looks like a path adds a file to check, never drops one).  One level of importers
+ * is followed, as the engine resolves a pool or helper one module away;
+ * but a barrel, a file that passes a changed file's exports on as its own
+ * (`module.exports = require('./x')`, `export { x } from`, `export *
+ * from`), counts as changed itself, because the analysis follows
+ * re-exports through it (up to the same number of hops).
  *
  * Only a file that names an acquire method can hold an acquisition, hence
- * a finding (the analysis's pre-scan, pg_may_acquire, the one the engine
- * uses): any other importer is dropped without a look at its specifiers.
+ * a finding (the analysis's pre-scan, pg_may_acquire); only one that
+ * holds the word "export" can be a barrel.  Any other file is dropped
+ * without a look at its specifiers.
  *
- * What the scan needs from a blob (does it name an acquire method; its
- * relative specifiers) depends only on the blob's bytes and the acquire
- * names, so it is kept in the result cache under the blob id: a warm run
- * reads no unchanged blob at all, only the index.  The record is one byte,
- * '0' (no acquire name: nothing else is kept) or '1', followed by the
- * specifiers, each ended by a NUL.
+ * What the scan needs from a blob depends only on the blob's bytes and the
+ * acquire names, so it is kept in the result cache under the blob id: a
+ * warm run reads no unchanged blob at all, only the index.  The record is
+ * one flag byte, '0' + 1 (names an acquire method) + 2 (says "export"),
+ * followed (unless '0') by the specifiers, each ended by a NUL.  Which
+ * specifiers a barrel re-exports takes a parse; it is asked only of a file
+ * that imports a changed one, and kept in the cache too ('r' and the
+ * specifiers).
  */
+#define _GNU_SOURCE /* memmem */
 #include "deps.h"
 
 #include <ctype.h>
@@ -31,34 +39,13 @@
 #include "alias.h"
 #include "analyser.h"
 #include "cache.h"
+#include "module.h"
 #include "repo.h"
-#include "source.h"
+#include "resolve.h"
 
 #define MAX_SPECIFIER 1024
 
-/* "a/db.js" -> "a/db"; "a/pool/index.ts" -> "a/pool"; a path that is not JS/TS is its own key. */
-static char *module_key(const char *path)
-{
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-	char *key;
-	size_t n;
-	if (pg_lang_from_path(path) == PG_LANG_NONE || !dot || (slash && dot < slash))
-		return pg_xstrdup(path);
-	key = pg_xstrndup(path, (size_t)(dot - path));
-	n = strlen(key);
-	if (n >= 6 && !strcmp(key + n - 6, "/index"))
-		key[n - 6] = '\0';
-	else if (!strcmp(key, "index"))
-		key[0] = '\0';
-	return key;
-}
-
-/* The last path segment of a module key: a changed file with an empty one cannot be named. */
-static const char *key_name(const char *key)
-{
-	const char *slash = strrchr(key, '/');
-	return slash ? slash + 1 : key;
-}
+enum { DEPS_ACQUIRES = 1, DEPS_EXPORTS = 2 };
 
 static int word_char(char c)
 {
@@ -89,14 +76,14 @@ static int bare_char(char c)
 /* Builds the record (see the top of the file) of a blob's bytes into *rec. */
 static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config *cfg)
 {
+	int flags = (pg_may_acquire(cfg, text, len) ? DEPS_ACQUIRES : 0) |
+	            (memmem(text, len, "export", 6) ? DEPS_EXPORTS : 0);
 	size_t i;
 
 	pg_buf_clear(rec);
-	if (!pg_may_acquire(cfg, text, len)) {
-		pg_buf_putc(rec, '0');
+	pg_buf_putc(rec, (char)('0' + flags));
+	if (!flags)
 		return;
-	}
-	pg_buf_putc(rec, '1');
 	for (i = 0; i + 2 < len; i++) {
 		char q = text[i];
 		size_t j;
@@ -121,47 +108,20 @@ static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config
 	}
 }
 
-/* A record as scan_blob makes it: a flag byte, then NUL-ended strings. */
-static int record_valid(const pg_buf *rec)
+/* A record as scan_blob (flag '0'..'3') or barrel_record ('r') makes it: NUL-ended strings follow. */
+static int record_valid(const pg_buf *rec, char first, char last)
 {
-	if (rec->len == 0 || (rec->data[0] != '0' && rec->data[0] != '1'))
+	if (rec->len == 0 || rec->data[0] < first || rec->data[0] > last)
 		return 0;
-	return rec->len == 1 || (rec->data[0] == '1' && rec->data[rec->len - 1] == '\0');
+	return rec->len == 1 || (rec->data[0] != '0' && rec->data[rec->len - 1] == '\0');
 }
 
-/* Does the record's importer, at `path`, name one of `keys` (module keys of the changed files)? */
-static int imports_any(const char *path, const pg_buf *rec, const pg_strlist *keys, pg_alias *alias)
-{
-	pg_strlist targets = {0};
-	size_t at;
-	int found = 0, bare = -1; /* bare: can this folder's config map a bare specifier (asked once) */
-	char *dir;
-
-	if (rec->data[0] != '1')
-		return 0;
-	dir = pg_path_dirname(path);
-	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
-		const char *spec = rec->data + at;
-		if (!pg_alias_is_relative(spec) && (bare < 0 ? (bare = pg_alias_maps_bare(alias, dir)) : bare) == 0)
-			continue;
-		pg_alias_bases_in(alias, dir, spec, &targets);
-		for (size_t i = 0; i < targets.len && !found; i++) {
-			char *key = module_key(targets.items[i]);
-			found = pg_strlist_has(keys, key);
-			free(key);
-		}
-		pg_strlist_free(&targets);
-	}
-	free(dir);
-	return found;
-}
-
-/* What every scan key starts with: the record's kind and the acquire names. */
-static pg_cache_key scan_prefix(const pg_config *cfg)
+/* What every cache key starts with: the record's kind and the acquire names. */
+static pg_cache_key scan_prefix(const char *kind, const pg_config *cfg)
 {
 	pg_cache_hasher *h = pg_cache_hasher_new();
 	size_t i;
-	pg_cache_hasher_str(h, "importscan/2"); /* 2: bare specifiers too */
+	pg_cache_hasher_str(h, kind);
 	pg_cache_hasher_u64(h, cfg->acquire.len);
 	for (i = 0; i < cfg->acquire.len; i++)
 		pg_cache_hasher_str(h, cfg->acquire.items[i]);
@@ -176,25 +136,89 @@ static pg_cache_key scan_key(const pg_cache_key *prefix, const git_oid *id)
 	return pg_cache_hasher_finish(h);
 }
 
-/* The record of the blob `id`: from the cache, or read, scanned and stored. */
-static int blob_record(pg_buf *rec, pg_buf *tmp, const pg_git_side *side, const git_oid *id,
-                       const pg_config *cfg, pg_cache *cache, const pg_cache_key *prefix)
+/* The run's view of one side: its files, the cache, and the scratch buffers. */
+typedef struct {
+	const pg_git_side *side;
+	const pg_config *cfg;
+	pg_cache *cache;
+	pg_cache_key scan, barrel; /* key prefixes of the two records */
+	pg_strmap paths;           /* every JS/TS path of the side */
+	pg_alias *alias;           /* tsconfig/jsconfig mappings, read from the side */
+	pg_buf tmp;
+} deps_ctx;
+
+/* The record of the blob `id` under `prefix`: from the cache, or read, made by `make` and stored. */
+static int blob_record(pg_buf *rec, deps_ctx *d, const git_oid *id, const pg_cache_key *prefix,
+                       char first, char last, const char *path,
+                       void (*make)(pg_buf *, const char *, const char *, size_t, const pg_config *))
 {
 	pg_cache_key k = {0, 0};
 	int rc;
 
-	if (cache) {
+	if (d->cache) {
 		k = scan_key(prefix, id);
-		if (pg_cache_get(cache, &k, rec) == PG_OK && record_valid(rec))
+		if (pg_cache_get(d->cache, &k, rec) == PG_OK && record_valid(rec, first, last))
 			return PG_OK;
 	}
-	rc = pg_git_blob_read(side->repo, id, tmp);
+	rc = pg_git_side_blob(d->side, id, &d->tmp);
 	if (rc < 0)
 		return rc;
-	scan_blob(rec, tmp->data ? tmp->data : "", tmp->len, cfg);
-	if (cache && pg_cache_put(cache, &k, rec->data, rec->len) < 0)
-		pg_error_clear(); /* too large to keep: scanned again next time */
+	make(rec, path, d->tmp.data ? d->tmp.data : "", d->tmp.len, d->cfg);
+	if (d->cache && pg_cache_put(d->cache, &k, rec->data, rec->len) < 0)
+		pg_error_clear(); /* too large to keep: made again next time */
 	return PG_OK;
+}
+
+static void make_scan(pg_buf *rec, const char *path, const char *text, size_t len, const pg_config *cfg)
+{
+	(void)path;
+	scan_blob(rec, text, len, cfg);
+}
+
+/* The barrel record: 'r', then the specifiers the file re-exports (none if it cannot be analysed). */
+static void make_barrel(pg_buf *rec, const char *path, const char *text, size_t len, const pg_config *cfg)
+{
+	pg_module *m = NULL;
+	pg_strlist specs = {0};
+
+	pg_buf_clear(rec);
+	pg_buf_putc(rec, 'r');
+	if (len > cfg->max_file_bytes || memchr(text, '\0', len) ||
+	    pg_module_build(&m, path, pg_lang_from_path(path), text, len, cfg) < 0) {
+		pg_error_clear(); /* the analysis cannot read it either: no re-export to follow */
+		return;
+	}
+	pg_module_reexports(m, &specs);
+	for (size_t i = 0; i < specs.len; i++) {
+		pg_buf_puts(rec, specs.items[i]);
+		pg_buf_putc(rec, '\0');
+	}
+	pg_strlist_free(&specs);
+	pg_module_free(m);
+}
+
+static int path_exists(void *ctx, const char *path)
+{
+	const deps_ctx *d = ctx;
+	return pg_strmap_get(&d->paths, path, strlen(path)) != NULL;
+}
+
+/* Does a specifier of the record (from byte 1 on), written in `path`, resolve to one of `targets`? */
+static int names_target(deps_ctx *d, const char *path, const pg_buf *rec, const pg_strmap *targets)
+{
+	pg_strlist bases = {0};
+	size_t at;
+	int found = 0;
+	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
+		pg_alias_bases(d->alias, path, rec->data + at, &bases);
+		for (size_t i = 0; i < bases.len && !found; i++) {
+			char *target = pg_resolve_base(bases.items[i], path_exists, d);
+			found = target && pg_strmap_get(targets, target, strlen(target));
+			free(target);
+		}
+		pg_strlist_free(&bases);
+	}
+	return found;
 }
 
 /* The JS/TS files of a side with their blob ids (pg_git_side_each, diff/source.c). */
@@ -231,47 +255,96 @@ static void list_one(const char *path, const git_oid *id, int stable, void *payl
 	file_list_push(l, path, id);
 }
 
+/* A file that may depend on a change: its scan record, and what the rounds found it to be. */
+typedef struct {
+	size_t file;  /* index in the file list */
+	pg_buf rec;
+	int checked;  /* imports a changed file or barrel: in *out (if it acquires) */
+	int barrel;   /* passes a changed file's exports on: a target itself */
+} candidate;
+
+/*
+ * One round over the candidates: each that names a target is checked; each
+ * that re-exports a target becomes one.  Returns how many became targets.
+ */
+static int deps_round(deps_ctx *d, file_list *files, candidate *c, size_t nc, pg_strmap *targets,
+                      pg_strlist *out, pg_buf *tmp, int *rc)
+{
+	size_t i, added = 0;
+	pg_strlist fresh = {0};
+	for (i = 0; i < nc && *rc == PG_OK; i++) {
+		const char *path = files->paths[c[i].file];
+		int flags = c[i].rec.data[0] - '0';
+		if (c[i].barrel || !names_target(d, path, &c[i].rec, targets))
+			continue;
+		if ((flags & DEPS_ACQUIRES) && !c[i].checked && !pg_config_ignores(d->cfg, path))
+			pg_strlist_push(out, path);
+		c[i].checked = 1;
+		if (!(flags & DEPS_EXPORTS))
+			continue;
+		*rc = blob_record(tmp, d, &files->ids[c[i].file], &d->barrel, 'r', 'r', path, make_barrel);
+		if (*rc == PG_OK && names_target(d, path, tmp, targets)) {
+			c[i].barrel = 1;
+			pg_strlist_push(&fresh, path);
+		}
+	}
+	/* Added after the round, so that one round follows one hop, as the analysis counts them. */
+	for (i = 0; i < fresh.len; i++, added++)
+		pg_strmap_put(targets, fresh.items[i], strlen(fresh.items[i]), 1);
+	pg_strlist_free(&fresh);
+	return (int)added;
+}
+
 int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_changes *changes,
                         const pg_config *cfg, pg_cache *cache)
 {
+	deps_ctx d = {side, cfg, NULL, {0, 0}, {0, 0}, {0}, NULL, PG_BUF_INIT};
+	pg_source src = pg_git_source((pg_git_side *)side);
 	file_list files = {0};
-	pg_strlist keys = {0};
-	pg_buf rec = PG_BUF_INIT, tmp = PG_BUF_INIT;
-	pg_cache_key prefix = {0, 0};
-	pg_source src;
-	pg_alias *alias;
-	size_t i;
+	candidate *c = NULL;
+	size_t nc = 0, cc = 0, i;
+	pg_strmap targets = {0};
+	pg_buf rec = PG_BUF_INIT;
 	int rc = PG_OK;
 
 	if (changes->len == 0)
 		return PG_OK;
 	/* aliases are read from the side being checked, as the engine reads them */
-	src = pg_git_source((pg_git_side *)side);
-	alias = pg_alias_new(src.read, NULL, src.ctx);
-	if (cache && !pg_cache_enabled(cache))
-		cache = NULL;
-	if (cache)
-		prefix = scan_prefix(cfg);
-	for (i = 0; i < changes->len; i++) {
-		char *key = module_key(changes->items[i].new_path);
-		if (*key_name(key))
-			pg_strlist_push(&keys, key);
-		free(key);
+	d.alias = pg_alias_new(src.read, NULL, src.ctx);
+	if (cache && pg_cache_enabled(cache)) {
+		d.cache = cache;
+		d.scan = scan_prefix("importscan/3", cfg); /* 3: flags, bare specifiers too */
+		d.barrel = scan_prefix("barrel/1", cfg);
 	}
-	if (keys.len)
-		rc = pg_git_side_each(side, list_one, &files);
+	for (i = 0; i < changes->len; i++)
+		pg_strmap_put(&targets, changes->items[i].new_path, strlen(changes->items[i].new_path), 1);
+	rc = pg_git_side_each(side, list_one, &files);
+	for (i = 0; i < files.len && rc == PG_OK; i++)
+		pg_strmap_put(&d.paths, files.paths[i], strlen(files.paths[i]), i);
 	for (i = 0; i < files.len && rc == PG_OK; i++) {
-		const char *path = files.paths[i];
-		if (pg_git_changes_find(changes, path) || pg_config_ignores(cfg, path))
+		if (pg_git_changes_find(changes, files.paths[i]))
 			continue;
-		rc = blob_record(&rec, &tmp, side, &files.ids[i], cfg, cache, &prefix);
-		if (rc == PG_OK && imports_any(path, &rec, &keys, alias))
-			pg_strlist_push(out, path);
+		rc = blob_record(&rec, &d, &files.ids[i], &d.scan, '0', '3', files.paths[i], make_scan);
+		if (rc != PG_OK || rec.len < 2)
+			continue;
+		PG_GROW(c, cc, nc + 1);
+		c[nc].file = i;
+		c[nc].rec = rec; /* taken over */
+		c[nc].checked = c[nc].barrel = 0;
+		nc++;
+		memset(&rec, 0, sizeof(rec));
 	}
-	pg_alias_free(alias);
-	pg_buf_free(&tmp);
+	for (int hop = 0; rc == PG_OK && hop <= PG_MAX_REEXPORT_HOPS; hop++)
+		if (!deps_round(&d, &files, c, nc, &targets, out, &rec, &rc))
+			break;
+	for (i = 0; i < nc; i++)
+		pg_buf_free(&c[i].rec);
+	free(c);
 	pg_buf_free(&rec);
+	pg_buf_free(&d.tmp);
+	pg_alias_free(d.alias);
+	pg_strmap_free(&d.paths);
+	pg_strmap_free(&targets);
 	file_list_free(&files);
-	pg_strlist_free(&keys);
 	return rc;
 }

@@ -10,8 +10,10 @@
  * an object that is not there is named as missing, with the reason that
  * is likely here (a shallow clone, whose history stops; a partial clone,
  * whose objects git fetches on demand and libgit2 cannot; else damage) and
- * what brings it back.  A damaged index is named as such, with git's own
- * way to rebuild it.  The caller adds how to bypass the check.
+ * what brings it back.  An index libgit2 cannot read is said so, never
+ * with advice to delete it: git may read it well (a split or sparse index,
+ * gitcli.c takes over then), and deleting it loses what is staged.  The
+ * caller adds how to bypass the check.
  *
  * The index file is read here, once, into a sorted table (see "The index
  * file's layout" below for why not with git_index_open); the libgit2
@@ -106,13 +108,12 @@ int pg_git_open(pg_git *g)
 	return PG_OK;
 }
 
-/* libgit2 checks the index's header, entries and checksum; git itself can rebuild it from HEAD. */
+/* libgit2 checks the index's header, entries and checksum, and knows fewer extensions than git. */
 static int index_error(const char *file)
 {
 	const git_error *e = git_error_last();
-	return pg_error_set(PG_ERROR, "cannot read the index %s: %s; if git cannot read it either, it is damaged: "
-	                    "rebuild it from HEAD with `rm %s && git reset` (your staged changes are unstaged, "
-	                    "the work tree is kept)", file, e && e->message ? e->message : "unknown libgit2 error", file);
+	return pg_error_set(PG_ERROR, "cannot read the index %s: %s", file,
+	                    e && e->message ? e->message : "unknown libgit2 error");
 }
 
 void pg_git_close(pg_git *g)
@@ -545,17 +546,4 @@ int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
 	pg_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 	git_blob_free(blob);
 	return PG_OK;
-}
-
-int pg_git_config_load(pg_config *cfg, git_repository *repo, const git_oid *id)
-{
-	pg_buf b = PG_BUF_INIT;
-	int rc;
-	if (!id)
-		return PG_OK;
-	rc = pg_git_blob_read(repo, id, &b);
-	if (rc == PG_OK)
-		rc = pg_config_parse(cfg, b.data, b.len, ".pgleak.json");
-	pg_buf_free(&b);
-	return rc;
 }

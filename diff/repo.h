@@ -101,10 +101,5 @@ int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);
 /* Records libgit2's last error as ours: "<what>: <libgit2 message>". */
 int pg_git_error(const char *what);
 
-/*
- * Loads `.pgleak.json` from the blob at `id` (NULL: none, defaults kept).
- * The configuration that is being committed is the one that applies.
- */
-int pg_git_config_load(pg_config *cfg, git_repository *repo, const git_oid *id);
 
 #endif

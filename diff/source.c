@@ -10,12 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitcli.h"
 #include "repo.h"
 
 int pg_git_side_lookup(git_oid *out, const pg_git_side *side, const char *path)
 {
-	char *norm = pg_path_normalize(path);
+	char *norm;
 	int rc = PG_ENOTFOUND;
+	if (side->listing)
+		return pg_git_listing_lookup(out, side->listing, path);
+	norm = pg_path_normalize(path);
 	if (norm[0] == '/' || !strcmp(norm, ".") || !strncmp(norm, "../", 3) || !strcmp(norm, "..")) {
 		free(norm);
 		return PG_ENOTFOUND;
@@ -49,7 +53,26 @@ int pg_git_side_read(const pg_git_side *side, const char *path, pg_buf *out)
 	int rc = pg_git_side_lookup(&id, side, path);
 	if (rc < 0)
 		return rc;
-	return pg_git_blob_read(side->repo, &id, out);
+	return pg_git_side_blob(side, &id, out);
+}
+
+const char *pg_git_side_commondir(const pg_git_side *side)
+{
+	return side->listing ? pg_git_cli_commondir(pg_git_listing_cli(side->listing))
+	                     : git_repository_commondir(side->repo);
+}
+
+const char *pg_git_side_workdir(const pg_git_side *side)
+{
+	return side->listing ? pg_git_cli_toplevel(pg_git_listing_cli(side->listing))
+	                     : git_repository_workdir(side->repo);
+}
+
+int pg_git_side_blob(const pg_git_side *side, const git_oid *id, pg_buf *out)
+{
+	if (side->listing)
+		return pg_git_listing_blob(side->listing, id, out);
+	return pg_git_blob_read(side->repo, id, out);
 }
 
 static int read_cb(void *ctx, const char *path, pg_buf *out)
@@ -82,15 +105,23 @@ static int each_tree_cb(const char *root, const git_tree_entry *entry, void *pay
 	return 0;
 }
 
+int pg_git_listed(const char *path)
+{
+	return strncmp(path, "node_modules/", 13) && !strstr(path, "/node_modules/") &&
+	       pg_lang_from_path(path) != PG_LANG_NONE;
+}
+
 int pg_git_side_each(const pg_git_side *side, pg_git_file_fn fn, void *payload)
 {
+	if (side->listing)
+		return pg_git_listing_each(side->listing, fn, payload);
 	if (side->index) {
 		size_t i;
 		for (i = 0; i < side->index->len; i++) {
 			const git_index_entry *e = &side->index->items[i];
 			if (GIT_INDEX_ENTRY_STAGE(e) != 0 || !pg_git_is_file_mode(e->mode))
 				continue;
-			if (pg_path_in_node_modules(e->path) || pg_lang_from_path(e->path) == PG_LANG_NONE)
+			if (!pg_git_listed(e->path))
 				continue;
 			fn(e->path, &e->id, 1, payload); /* the index's own string: it outlives the call */
 		}

@@ -11,12 +11,17 @@
  * HEAD version git took for binary does not hide a file (diffed as text).  A
  * side whose path was not a checked source (`a.txt` renamed to `a.js`, or a
  * path the configuration ignored) has no old version: all of it is new code.
+ *
+ * git counts lines by LF only; a file whose lines end in a lone CR is one
+ * long line to it, so its hunks cannot be placed: the whole file counts as
+ * changed (the analysis numbers its lines as an editor does).
  */
 #include "staged.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitcli.h"
 #include "repo.h"
 
 static void change_free(pg_git_change *c)
@@ -73,9 +78,24 @@ static int wanted(const git_diff_delta *d, const pg_config *cfg)
 	return 1;
 }
 
-static int add_change(pg_git_changes *out, git_patch *patch, const pg_config *cfg)
+/* Does a line of the hunk hold a CR that is a line end of its own (pg_has_lone_cr)? */
+static int hunk_has_lone_cr(git_patch *patch, size_t h, size_t nlines)
 {
-	const git_diff_delta *d = git_patch_get_delta(patch);
+	for (size_t l = 0; l < nlines; l++) {
+		const git_diff_line *line;
+		if (git_patch_get_line_in_hunk(&line, patch, h, l) == 0 && pg_has_lone_cr(line->content, line->content_len))
+			return 1;
+	}
+	return 0;
+}
+
+int pg_git_delta_wanted(const git_diff_delta *d, const pg_config *cfg)
+{
+	return wanted(d, cfg);
+}
+
+int pg_git_change_add(pg_git_changes *out, const git_diff_delta *d, git_patch *patch, const pg_config *cfg)
+{
 	pg_git_change *c;
 	size_t h, nh;
 	int had_old;
@@ -102,6 +122,12 @@ static int add_change(pg_git_changes *out, git_patch *patch, const pg_config *cf
 		r->start = (uint32_t)hunk->new_start;
 		r->deletion = hunk->new_lines == 0;
 		r->end = r->deletion ? r->start : (uint32_t)(hunk->new_start + hunk->new_lines - 1);
+		if (hunk_has_lone_cr(patch, h, nlines)) {
+			/* git's line numbers are not the file's: the whole file is the change */
+			c->nranges = 1;
+			c->ranges[0] = (pg_git_range){1, UINT32_MAX, 0};
+			break;
+		}
 	}
 	return PG_OK;
 }
@@ -261,6 +287,14 @@ static int diff_to_index(git_diff **diff, git_repository *repo, git_tree *tree, 
 	return rc;
 }
 
+void pg_git_diff_options(git_diff_options *opts)
+{
+	git_diff_options_init(opts, GIT_DIFF_OPTIONS_VERSION);
+	opts->context_lines = 0;
+	opts->interhunk_lines = 0;
+	opts->flags |= GIT_DIFF_IGNORE_SUBMODULES | GIT_DIFF_FORCE_TEXT;
+}
+
 int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
                            const pg_git_side *new_side, const pg_config *cfg)
 {
@@ -270,12 +304,10 @@ int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
 	size_t i, n;
 	int rc = PG_OK;
 
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (new_side->listing) /* read through git itself (gitcli.c) */
+		return pg_git_cli_changes(out, old_side, new_side, cfg);
+	pg_git_diff_options(&opts);
 	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-
-	opts.context_lines = 0;
-	opts.interhunk_lines = 0;
-	opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | GIT_DIFF_FORCE_TEXT;
 	if (new_side->index)
 		rc = diff_to_index(&diff, new_side->repo, old_side->tree, new_side->index, new_side->cache_tree, &opts);
 	else
@@ -301,7 +333,7 @@ int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
 			break;
 		}
 		if (patch)
-			rc = add_change(out, patch, cfg);
+			rc = pg_git_change_add(out, git_patch_get_delta(patch), patch, cfg);
 		git_patch_free(patch);
 	}
 	git_diff_free(diff);

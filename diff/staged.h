@@ -43,6 +43,16 @@ typedef struct {
 /* Appends to *out the changes from `old_side` to `new_side`. */
 int pg_git_changes_collect(pg_git_changes *out, const pg_git_side *old_side,
                            const pg_git_side *new_side, const pg_config *cfg);
+/*
+ * The pieces both readers share (this file's libgit2 diff, gitcli.c's diff
+ * through git): the diff options (no context, text), whether a delta is a
+ * file we check, and adding the change of delta `d` with the hunks of
+ * `patch` (the diff of d's two blobs).
+ */
+void pg_git_diff_options(git_diff_options *opts);
+int pg_git_delta_wanted(const git_diff_delta *d, const pg_config *cfg);
+int pg_git_change_add(pg_git_changes *out, const git_diff_delta *d, git_patch *patch, const pg_config *cfg);
+
 /* Finds the change whose new path is `path`, or NULL. */
 const pg_git_change *pg_git_changes_find(const pg_git_changes *c, const char *path);
 void pg_git_changes_free(pg_git_changes *c);

@@ -37,13 +37,24 @@ char *pg_cachedir_path(git_repository *repo)
 	return dir;
 }
 
-pg_cache *pg_cachedir_open(git_repository *repo, const char *who, int quiet)
+/* Opens the cache in folder `dir` (taken), saying once why it cannot be used. */
+static pg_cache *open_in(char *dir, const char *who, int quiet)
 {
-	char *dir = pg_cachedir_path(repo);
 	pg_cache *cache = NULL;
 	pg_cache_open(&cache, dir, 0);
 	free(dir);
 	if (pg_cache_warning(cache) && !quiet)
 		fprintf(stderr, "%s: %s\n", who, pg_cache_warning(cache));
 	return cache;
+}
+
+pg_cache *pg_cachedir_open(git_repository *repo, const char *who, int quiet)
+{
+	return open_in(pg_cachedir_path(repo), who, quiet);
+}
+
+pg_cache *pg_cachedir_open_at(const char *commondir, const char *workroot, const char *who, int quiet)
+{
+	const char *env = getenv("GIT_COMMON_DIR");
+	return open_in(pg_cache_dir_choose(env && *env ? env : commondir, workroot), who, quiet);
 }

@@ -26,4 +26,7 @@ char *pg_cachedir_path(git_repository *repo);
  */
 pg_cache *pg_cachedir_open(git_repository *repo, const char *who, int quiet);
 
+/* The same from the two folders themselves, for a repository libgit2 cannot open (read through git). */
+pg_cache *pg_cachedir_open_at(const char *commondir, const char *workroot, const char *who, int quiet);
+
 #endif

@@ -592,6 +592,32 @@ static int run_workers(check_job *job, worker *ws, size_t n)
 	return rc;
 }
 
+/* SARIF's %SRCROOT%: the work tree around the current folder, else the current folder. */
+static char *sarif_root_dir(void)
+{
+	char cwd[PATH_MAX], *root = find_worktree_root();
+	if (!root && getcwd(cwd, sizeof(cwd)))
+		root = pg_xstrdup(cwd);
+	return root;
+}
+
+/*
+ * Each finding's path as code scanning places it: relative to `root` (a
+ * `../x` or absolute path given on the command line included), else the
+ * absolute path ("" when it cannot be resolved: the path as given is kept).
+ */
+static char **sarif_paths(const char *root, const pg_findings *fs)
+{
+	char **out = pg_xcalloc(fs->len + 1, sizeof(*out));
+	for (size_t i = 0; i < fs->len; i++) {
+		char real[PATH_MAX];
+		out[i] = relative_to(root, fs->items[i].path);
+		if (!out[i])
+			out[i] = pg_xstrdup(realpath(fs->items[i].path, real) ? real : "");
+	}
+	return out;
+}
+
 static int check_files(const check_opts *o, const pg_config *cfg, const char *root, file_list *files, double t0)
 {
 	pg_source src = {read_disk, NULL, fingerprint_disk};
@@ -599,7 +625,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	/* --fix rewrites files and --dry-run prints their patches in file order: one worker */
 	size_t nw = o->fix ? 1 : jobs_wanted(files->len), checked = 0, i;
 	worker *ws = pg_xcalloc(nw, sizeof(*ws));
-	pg_report_opts ro = {o->format, 0, 0, !o->fix};
+	pg_report_opts ro = {o->format, 0, 0, !o->fix, NULL, NULL};
 	pg_findings fs;
 	pg_stats stats = {0};
 	int errors = 0, rc;
@@ -644,12 +670,20 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	}
 	pg_findings_sort(&fs);
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
+	char *sarif_root = o->format == PG_FORMAT_SARIF ? sarif_root_dir() : NULL;
+	char **root_paths = sarif_root ? sarif_paths(sarif_root, &fs) : NULL;
+	ro.root = sarif_root;
+	ro.root_paths = root_paths;
 	/* --dry-run's stdout is the patch: the leaks it would leave are only counted */
 	rc = o->dry_run ? PG_OK : pg_report_write(stdout, &ro, &fs, &stats, &src);
 	if (rc < 0 && errno != EPIPE) {
 		fprintf(stderr, "pgleak-hook: check: %s\n", pg_error_last());
 		errors++;
 	}
+	for (i = 0; root_paths && i < fs.len; i++)
+		free(root_paths[i]);
+	free(root_paths);
+	free(sarif_root);
 	if (o->format == PG_FORMAT_TEXT && !o->quiet)
 		summary(&fs, checked, &stats, now_ms() - t0);
 	rc = errors ? 2 : fs.len ? 1 : 0;

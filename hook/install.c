@@ -3,11 +3,15 @@
  *
  * The hook goes where git will run it: core.hooksPath when set (relative to
  * the work tree's root, as git reads it), else the hooks folder of the
- * common git directory, which linked worktrees share.  A pre-commit hook
- * already there is renamed to pre-commit.pgleak-chained and run first by
- * ours, its failure still blocking; uninstall renames it back, so the two
- * commands leave the folder exactly as it was.  Ours is recognised by its
- * marker line, which is what makes a second install a no-op.
+ * common git directory, which linked worktrees share.  Two hooks are
+ * written: pre-commit, and pre-merge-commit, which git runs instead for a
+ * merge that needs no conflict resolution (the same `run`, which knows a
+ * merge by MERGE_HEAD: see hook/run.c).  A hook already there is renamed
+ * to NAME.pgleak-chained and run first by ours, its failure still
+ * blocking; uninstall renames it back, so the two commands leave the
+ * folder exactly as it was.  Ours is recognised by its marker line, which
+ * is what makes a second install a no-op.  git runs no hook at all for
+ * revert, cherry-pick, rebase and commit --no-verify (README).
  *
  * With --husky (v9), two lines (a marker comment and the call) are added
  * to .husky/pre-commit once; husky owns core.hooksPath (.husky/_) and
@@ -29,6 +33,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "gitcli.h"
 #include "repo.h"
 
 #define MARKER "# pgleak-hook: installed by `pgleak-hook install`"
@@ -156,43 +161,112 @@ char *pg_install_hook_call(const char *bin)
 	return s;
 }
 
-static char *hook_script(const char *bin)
+/* The hooks install writes: git runs pre-merge-commit, not pre-commit, for a merge without conflicts. */
+static const char *const pg_hook_names[] = {"pre-commit", "pre-merge-commit"};
+#define PG_NHOOKS (sizeof(pg_hook_names) / sizeof(pg_hook_names[0]))
+
+static char *hook_script(const char *bin, const char *name)
 {
 	char *call = pg_install_hook_call(bin), *s;
 	s = pg_xasprintf("#!/bin/sh\n"
 	                 MARKER "\n"
 	                 "# It blocks commits that introduce PostgreSQL pool-client leaks.  `pgleak-hook uninstall`\n"
-	                 "# removes it and puts back the hook that was here (pre-commit" CHAINED_SUFFIX ").\n"
+	                 "# removes it and puts back the hook that was here (%s" CHAINED_SUFFIX ").\n"
 	                 /* the hook's folder by parameter expansion: no process is started for it */
-	                 "chained=\"${0%%/*}/pre-commit" CHAINED_SUFFIX "\"\n"
+	                 "chained=\"${0%%/*}/%s" CHAINED_SUFFIX "\"\n"
 	                 "if [ -x \"$chained\" ]; then\n"
 	                 "\t\"$chained\" \"$@\" || exit $?\n"
 	                 "fi\n"
 	                 "%s",
-	                 call);
+	                 name, name, call);
 	free(call);
 	return s;
 }
 
-/* Where git runs hooks for this repository; *husky set when core.hooksPath is husky's. */
-static int hooks_dir(git_repository *repo, char **out, int *husky)
+/* What install needs to know of the repository, from libgit2 or, where it cannot read it, from git. */
+typedef struct {
+	char *workdir;    /* NULL when bare */
+	char *gitdir;     /* the repository's git directory */
+	char *commondir;  /* shared by linked worktrees */
+	char *hooks_path; /* core.hooksPath as a path, or NULL */
+	int bare;
+} repo_facts;
+
+static void facts_free(repo_facts *f)
 {
-	static const char *const husky_marks[] = {"h", "husky.sh", "_/husky.sh"};
+	free(f->workdir);
+	free(f->gitdir);
+	free(f->commondir);
+	free(f->hooks_path);
+	memset(f, 0, sizeof(*f));
+}
+
+static int facts_from_libgit2(repo_facts *f, git_repository *repo)
+{
 	git_config *cfg = NULL;
 	git_buf buf = {0};
-	size_t i;
-	int rc;
-	*out = NULL;
-	*husky = 0;
 	if (git_repository_config_snapshot(&cfg, repo) < 0)
 		return pg_git_error("cannot read the repository's configuration");
-	rc = git_config_get_path(&buf, cfg, "core.hooksPath");
-	if (rc == 0 && buf.ptr[0]) {
-		const char *base = git_repository_workdir(repo);
+	if (git_config_get_path(&buf, cfg, "core.hooksPath") == 0 && buf.ptr[0])
+		f->hooks_path = pg_xstrdup(buf.ptr);
+	git_error_clear();
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	f->workdir = git_repository_workdir(repo) ? pg_xstrdup(git_repository_workdir(repo)) : NULL;
+	f->gitdir = pg_xstrdup(git_repository_path(repo));
+	f->commondir = pg_xstrdup(git_repository_commondir(repo));
+	f->bare = git_repository_is_bare(repo);
+	return PG_OK;
+}
+
+/* Where libgit2 cannot open the repository (SHA-256 objects): git answers the same questions. */
+static int facts_from_git(repo_facts *f, const char *libgit2_said)
+{
+	pg_git_cli *cli = NULL;
+	char *why = pg_xstrdup(libgit2_said);
+	int rc = pg_git_cli_open(&cli);
+	if (rc == PG_OK) {
+		const char *top = pg_git_cli_toplevel(cli);
+		f->bare = pg_git_cli_is_bare(cli);
+		f->workdir = top && !f->bare ? pg_xasprintf("%s/", top) : NULL;
+		f->commondir = pg_xstrdup(pg_git_cli_commondir(cli));
+		f->gitdir = pg_xstrdup(f->commondir);
+		f->hooks_path = pg_git_cli_config_path(cli, "core.hooksPath");
+	} else {
+		char *git = pg_xstrdup(pg_error_last());
+		rc = pg_error_set(rc, "%s; %s", why, git);
+		free(git);
+	}
+	pg_git_cli_free(cli);
+	free(why);
+	return rc;
+}
+
+static int repo_facts_get(repo_facts *f)
+{
+	pg_git g;
+	int rc;
+	memset(f, 0, sizeof(*f));
+	rc = pg_git_cli_forced() ? PG_ERROR : pg_git_open(&g);
+	if (rc == PG_OK) {
+		rc = facts_from_libgit2(f, g.repo);
+		pg_git_close(&g);
+		return rc;
+	}
+	return facts_from_git(f, pg_git_cli_forced() ? "PGLEAK_GIT_CLI=1" : pg_error_last());
+}
+
+/* Where git runs hooks for this repository; *husky set when core.hooksPath is husky's. */
+static int hooks_dir(const repo_facts *f, char **out, int *husky)
+{
+	static const char *const husky_marks[] = {"h", "husky.sh", "_/husky.sh"};
+	size_t i;
+	*out = NULL;
+	*husky = 0;
+	if (f->hooks_path) {
+		const char *base = f->workdir ? f->workdir : f->gitdir;
 		char *rel;
-		if (!base)
-			base = git_repository_path(repo);
-		*out = buf.ptr[0] == '/' ? pg_path_normalize(buf.ptr) : pg_path_join(base, buf.ptr);
+		*out = f->hooks_path[0] == '/' ? pg_path_normalize(f->hooks_path) : pg_path_join(base, f->hooks_path);
 		/* husky 9 keeps `h` in its hooks folder; husky 4-8 keep `_/husky.sh` beside their hooks. */
 		for (i = 0; i < sizeof(husky_marks) / sizeof(husky_marks[0]) && !*husky; i++) {
 			rel = pg_path_join(*out, husky_marks[i]);
@@ -200,33 +274,18 @@ static int hooks_dir(git_repository *repo, char **out, int *husky)
 			free(rel);
 		}
 	} else {
-		git_error_clear();
-		*out = pg_path_join(git_repository_commondir(repo), "hooks");
+		*out = pg_path_join(f->commondir, "hooks");
 	}
-	git_buf_dispose(&buf);
-	git_config_free(cfg);
 	return PG_OK;
 }
 
-static int install_git_hook(git_repository *repo, int force)
+/* Writes hook `name` into dir (see the top of the file). */
+static int install_one_hook(const char *dir, const char *name, const char *bin, int force)
 {
-	char *dir = NULL, *hook = NULL, *chained = NULL, *bin = NULL, *script = NULL;
+	char *hook = pg_path_join(dir, name), *chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook), *script = NULL;
 	pg_buf cur = PG_BUF_INIT;
-	int husky, exists, rc;
+	int exists, rc = read_text(hook, &cur, &exists);
 
-	rc = hooks_dir(repo, &dir, &husky);
-	if (rc == PG_OK && husky)
-		rc = pg_error_set(PG_EINVALID, "core.hooksPath is husky's (%s): run `pgleak-hook install --husky` "
-		                  "to add the check to .husky/pre-commit", dir);
-	if (rc == PG_OK)
-		rc = mkdirs(dir);
-	if (rc == PG_OK) {
-		hook = pg_path_join(dir, "pre-commit");
-		chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook);
-		rc = read_text(hook, &cur, &exists);
-	}
-	if (rc == PG_OK)
-		rc = binary_command(&bin);
 	if (rc == PG_OK && exists && strstr(cur.data, MARKER) && !force) {
 		printf("pgleak-hook: already installed in %s\n", hook);
 	} else if (rc == PG_OK) {
@@ -239,7 +298,7 @@ static int install_git_hook(git_repository *repo, int force)
 				rc = pg_error_set(PG_ERROR, "cannot move %s aside: %s", hook, strerror(errno));
 		}
 		if (rc == PG_OK) {
-			script = hook_script(bin);
+			script = hook_script(bin, name);
 			rc = write_file(hook, script, strlen(script), 0755);
 			if (rc < 0 && exists && !ours)
 				(void)rename(chained, hook); /* leave things as they were */
@@ -250,16 +309,34 @@ static int install_git_hook(git_repository *repo, int force)
 	}
 	pg_buf_free(&cur);
 	free(script);
-	free(bin);
 	free(chained);
 	free(hook);
+	return rc;
+}
+
+static int install_git_hook(const repo_facts *repo, int force)
+{
+	char *dir = NULL, *bin = NULL;
+	int husky, rc;
+
+	rc = hooks_dir(repo, &dir, &husky);
+	if (rc == PG_OK && husky)
+		rc = pg_error_set(PG_EINVALID, "core.hooksPath is husky's (%s): run `pgleak-hook install --husky` "
+		                  "to add the check to .husky/pre-commit", dir);
+	if (rc == PG_OK)
+		rc = mkdirs(dir);
+	if (rc == PG_OK)
+		rc = binary_command(&bin);
+	for (size_t i = 0; rc == PG_OK && i < PG_NHOOKS; i++)
+		rc = install_one_hook(dir, pg_hook_names[i], bin, force);
+	free(bin);
 	free(dir);
 	return rc;
 }
 
-static char *husky_file(git_repository *repo, int *has_dir)
+static char *husky_file(const repo_facts *repo, int *has_dir)
 {
-	const char *wd = git_repository_workdir(repo);
+	const char *wd = repo->workdir;
 	char *dir, *file;
 	struct stat st;
 	if (!wd) {
@@ -295,7 +372,7 @@ static int husky_find(const char *text, size_t *at, size_t *len)
 	return 1;
 }
 
-static int install_husky(git_repository *repo, int force)
+static int install_husky(const repo_facts *repo, int force)
 {
 	int has_dir, exists, rc;
 	char *file = husky_file(repo, &has_dir), *bin = NULL, *block = NULL;
@@ -350,8 +427,9 @@ static int parse(int argc, char **argv, int *husky, int *force, int is_install)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			if (is_install)
 				puts("usage: pgleak-hook install [--husky] [--force]\n"
-				     "  Installs the pre-commit hook where git runs it (core.hooksPath honoured), chaining\n"
-				     "  a pre-commit hook that is already there.  --husky: add the call to .husky/pre-commit.\n"
+				     "  Installs the pre-commit and pre-merge-commit hooks where git runs them (core.hooksPath\n"
+				     "  honoured), chaining a hook that is already there.  --husky: add the call to\n"
+				     "  .husky/pre-commit.\n"
 				     "  --force: rewrite an installed hook (e.g. after moving the binary).");
 			else
 				puts("usage: pgleak-hook uninstall\n"
@@ -371,29 +449,29 @@ static int parse(int argc, char **argv, int *husky, int *force, int is_install)
 
 int pg_cmd_install(int argc, char **argv)
 {
-	pg_git g;
+	repo_facts f;
 	int husky = 0, force = 0, code, rc;
 	if ((code = parse(argc, argv, &husky, &force, 1)) >= 0)
 		return code;
-	rc = pg_git_open(&g);
+	rc = repo_facts_get(&f);
+	/* git commit never runs in a bare repository: hooks there would guard nothing */
+	if (rc == PG_OK && f.bare)
+		rc = pg_error_set(PG_EINVALID, "%s is a bare repository, where nothing is committed; "
+		                  "install in a clone that has a work tree (server-side, run `pgleak-hook diff` in CI)",
+		                  f.gitdir);
 	if (rc == PG_OK)
-		rc = husky ? install_husky(g.repo, force) : install_git_hook(g.repo, force);
+		rc = husky ? install_husky(&f, force) : install_git_hook(&f, force);
 	if (rc < 0)
 		fprintf(stderr, "pgleak-hook: install: %s\n", pg_error_last());
-	pg_git_close(&g);
+	facts_free(&f);
 	return rc < 0 ? 2 : 0;
 }
 
-static int uninstall_git_hook(git_repository *repo, int *done)
+static int uninstall_one_hook(const char *dir, const char *name, int *done)
 {
-	char *dir = NULL, *hook, *chained;
+	char *hook = pg_path_join(dir, name), *chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook);
 	pg_buf cur = PG_BUF_INIT;
-	int husky, exists, rc = hooks_dir(repo, &dir, &husky);
-	if (rc < 0)
-		return rc;
-	hook = pg_path_join(dir, "pre-commit");
-	chained = pg_xasprintf("%s" CHAINED_SUFFIX, hook);
-	rc = read_text(hook, &cur, &exists);
+	int exists, rc = read_text(hook, &cur, &exists);
 	if (rc == PG_OK && exists && strstr(cur.data, MARKER)) {
 		if (unlink(hook) < 0)
 			rc = pg_error_set(PG_ERROR, "cannot remove %s: %s", hook, strerror(errno));
@@ -407,11 +485,20 @@ static int uninstall_git_hook(git_repository *repo, int *done)
 	pg_buf_free(&cur);
 	free(chained);
 	free(hook);
+	return rc;
+}
+
+static int uninstall_git_hook(const repo_facts *repo, int *done)
+{
+	char *dir = NULL;
+	int husky, rc = hooks_dir(repo, &dir, &husky);
+	for (size_t i = 0; rc == PG_OK && i < PG_NHOOKS; i++)
+		rc = uninstall_one_hook(dir, pg_hook_names[i], done);
 	free(dir);
 	return rc;
 }
 
-static int uninstall_husky(git_repository *repo, int *done)
+static int uninstall_husky(const repo_facts *repo, int *done)
 {
 	int has_dir, exists, rc;
 	char *file = husky_file(repo, &has_dir);
@@ -442,19 +529,19 @@ static int uninstall_husky(git_repository *repo, int *done)
 
 int pg_cmd_uninstall(int argc, char **argv)
 {
-	pg_git g;
+	repo_facts f;
 	int husky = 0, force = 0, code, rc, done = 0;
 	if ((code = parse(argc, argv, &husky, &force, 0)) >= 0)
 		return code;
-	rc = pg_git_open(&g);
+	rc = repo_facts_get(&f);
 	if (rc == PG_OK)
-		rc = uninstall_git_hook(g.repo, &done);
+		rc = uninstall_git_hook(&f, &done);
 	if (rc == PG_OK)
-		rc = uninstall_husky(g.repo, &done);
+		rc = uninstall_husky(&f, &done);
 	if (rc < 0)
 		fprintf(stderr, "pgleak-hook: uninstall: %s\n", pg_error_last());
 	else if (!done)
 		printf("pgleak-hook: not installed in this repository; nothing to do\n");
-	pg_git_close(&g);
+	facts_free(&f);
 	return rc < 0 ? 2 : 0;
 }

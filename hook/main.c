@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache.h"
 #include "commands.h"
 #include "util.h"
 
@@ -20,17 +21,18 @@ typedef struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
+	int cached; /* uses the on-disk cache: its settings are checked first */
 } command;
 
 /* Each command prints its own page for `COMMAND --help`: the facts stay beside the code they describe. */
 static const command commands[] = {
-	{"install", pg_cmd_install, "install the git pre-commit hook in this repository (--husky: in .husky/pre-commit)"},
-	{"uninstall", pg_cmd_uninstall, "remove the hook, restoring the one it chained"},
-	{"run", pg_cmd_run, "check what is staged against HEAD: what the hook runs (--strict: block on old leaks too)"},
-	{"check", pg_cmd_check, "check files and folders, recursively; needs no repository"},
-	{"diff", pg_cmd_diff, "CI: the leaks that REV..REV (or REV..index) introduces"},
-	{"lsp", pg_cmd_lsp, "a language server (LSP over stdio) for editors: diagnostics as you type"},
-	{"cache", pg_cmd_cache, "stats|clear|path|verify: the on-disk cache of per-file and per-function results"},
+	{"install", pg_cmd_install, "install the git pre-commit and pre-merge-commit hooks in this repository (--husky: in .husky/pre-commit)", 0},
+	{"uninstall", pg_cmd_uninstall, "remove the hook, restoring the one it chained", 0},
+	{"run", pg_cmd_run, "check what is staged against HEAD: what the hook runs (--strict: block on old leaks too)", 1},
+	{"check", pg_cmd_check, "check files and folders, recursively; needs no repository", 1},
+	{"diff", pg_cmd_diff, "CI: the leaks that REV..REV (or REV..index) introduces", 1},
+	{"lsp", pg_cmd_lsp, "a language server (LSP over stdio) for editors: diagnostics as you type", 1},
+	{"cache", pg_cmd_cache, "stats|clear|path|verify: the on-disk cache of per-file and per-function results", 1},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -62,7 +64,8 @@ static void print_help(FILE *f)
 	        "  PGLEAK_SKIP=1     `run` allows the commit without checking, and says so\n"
 	        "  PGLEAK_CACHE_DIR  where the cache lives\n"
 	        "  PGLEAK_CACHE_MAX_BYTES  the cache's size limit (default 64M; K, M, G suffixes)\n"
-	        "  NO_COLOR          no colour (colour is only used on a terminal anyway)\n"
+	        "  NO_COLOR          set and not empty: no colour (colour is only used on a terminal anyway)\n"
+	        "  FORCE_COLOR       set and not empty: colour even into a pipe (0 or false: none)\n"
 	        "\n"
 	        "Configuration: .pgleak.json at the repository root (every key optional):\n"
 	        "  {\n"
@@ -111,6 +114,21 @@ static const char *nearest_command(const char *name)
 			best_d = d, best = commands[i].name;
 	}
 	return best;
+}
+
+/*
+ * A size limit that cannot be read is an error, not a silent default: the
+ * user who set it meant something, and a typo would otherwise go unnoticed.
+ */
+static int cache_settings_valid(void)
+{
+	uint64_t max_bytes;
+	if (pg_cache_max_bytes_from_env(&max_bytes) == 0)
+		return 1;
+	fprintf(stderr, "pgleak-hook: %s\n"
+	        "Set it to a size such as 64M (bytes, or K, M, G), or unset it for the default.\n",
+	        pg_error_last());
+	return 0;
 }
 
 /* Flushes stdout; a reader that went away (EPIPE) is not an error worth a message. */
@@ -181,5 +199,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, ".  See 'pgleak-hook --help'.\n");
 		return 2;
 	}
+	if (cmd->cached && !(argc > 2 && !strcmp(argv[2], "--help")) && !cache_settings_valid())
+		return 2;
 	return finish(cmd->fn(argc - 1, argv + 1));
 }

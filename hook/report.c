@@ -42,9 +42,23 @@ int pg_format_parse(const char *name, pg_format *out)
 	return PG_OK;
 }
 
+/* Set and not empty, as no-color.org and force-color.org read their variables. */
+static const char *env_set(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
 int pg_report_color_wanted(FILE *f)
 {
-	return isatty(fileno(f)) && getenv("NO_COLOR") == NULL;
+	const char *force = env_set("FORCE_COLOR"), *term = getenv("TERM");
+	if (env_set("NO_COLOR"))
+		return 0;
+	if (force) /* FORCE_COLOR=0 (or false), as Node's tools read it, asks for none */
+		return strcmp(force, "0") != 0 && strcmp(force, "false") != 0;
+	if (term && !strcmp(term, "dumb"))
+		return 0;
+	return isatty(fileno(f));
 }
 
 /* ----------------------------------------------------------------- JSON */
@@ -191,6 +205,15 @@ static void cache_free(frame_cache *c)
 	pg_buf_free(&c->data);
 }
 
+/* The end of the line that starts at p: its LF, its lone CR (pg_has_lone_cr), or NULL at the end. */
+static const char *line_break(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n')))
+			return p;
+	return NULL;
+}
+
 /* Finds line `line` (1-based) in the cached file; the CR of a CRLF ending is not part of it. */
 static int source_line(frame_cache *c, uint32_t line, const char **start, size_t *len)
 {
@@ -199,18 +222,18 @@ static int source_line(frame_cache *c, uint32_t line, const char **start, size_t
 	if (line == 0)
 		return 0;
 	while (n < line) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = line_break(p, end);
 		if (!nl)
 			return 0;
 		p = nl + 1;
 		n++;
 	}
 	{
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = line_break(p, end);
 		const char *e = nl ? nl : end;
 		if (e > p && e[-1] == '\r')
 			e--;
-		if (p == end && !nl && line > 1 && p[-1] == '\n')
+		if (p == end && !nl && line > 1 && (p[-1] == '\n' || p[-1] == '\r'))
 			return 0; /* past the last line */
 		*start = p;
 		*len = (size_t)(e - p);
@@ -258,8 +281,14 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		               "              \"properties\": { \"tags\": [\"reliability\", \"postgresql\"], \"precision\": \"high\" }\n"
 		               "            }");
 	}
-	pg_buf_puts(b, "\n          ]\n        }\n      },\n"
-	               "      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [");
+	pg_buf_puts(b, "\n          ]\n        }\n      },\n");
+	if (o->root) {
+		/* where %SRCROOT% is, so that a viewer can open the files; a folder URI ends in '/' */
+		pg_buf_puts(b, "      \"originalUriBaseIds\": { \"%SRCROOT%\": { \"uri\": \"file://");
+		uri_escape(b, o->root);
+		pg_buf_puts(b, o->root[0] && o->root[strlen(o->root) - 1] == '/' ? "\" } },\n" : "/\" } },\n");
+	}
+	pg_buf_puts(b, "      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [");
 	for (size_t i = 0; i < fs->len; i++) {
 		const pg_finding *f = &fs->items[i];
 		const char *path = f->path ? f->path : "";
@@ -276,9 +305,12 @@ static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *f
 		pg_buf_free(&msg);
 		pg_buf_puts(b, " },\n          \"locations\": [\n            {\n"
 		               "              \"physicalLocation\": {\n                \"artifactLocation\": { \"uri\": \"");
+		if (o->root_paths && o->root_paths[i] && o->root_paths[i][0])
+			path = o->root_paths[i];
 		while (path[0] == '.' && path[1] == '/')
 			path += 2;
 		if (path[0] == '/') {
+			/* outside the root: an absolute file URI, which a viewer can still open */
 			pg_buf_puts(b, "file://");
 			uri_escape(b, path);
 			pg_buf_puts(b, "\" },\n");

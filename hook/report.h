@@ -23,9 +23,23 @@ typedef struct {
 	int color;           /* text only: ANSI colour */
 	int with_introduced; /* json: emit "introduced"; text: introduced==0 is a "warning", not an "error" */
 	int fix_hint;        /* text: a "fix: pgleak-hook check --fix FILE" line under the findings it can fix */
+	/*
+	 * sarif: the repository's root (absolute; NULL: unknown), named in
+	 * originalUriBaseIds as %SRCROOT%, and for each finding (in order; NULL
+	 * array or "" entry: the finding's path is already relative to that
+	 * root) its path relative to the root, or its absolute path when it
+	 * lies outside.
+	 */
+	const char *root;
+	char *const *root_paths;
 } pg_report_opts;
 
-/* isatty(fileno(f)) and NO_COLOR unset (any value, even empty, disables colour). */
+/*
+ * Colour, unless NO_COLOR is set and not empty (no-color.org; it wins over
+ * everything); else as FORCE_COLOR says when it is set and not empty ("0"
+ * or "false": none, anything else: colour, even into a pipe); else none for
+ * TERM=dumb; else only on a terminal.
+ */
 int pg_report_color_wanted(FILE *f);
 
 /*

@@ -22,7 +22,9 @@
 #include "cachedir.h"
 #include "commands.h"
 #include "compare.h"
+#include "confdiff.h"
 #include "deps.h"
+#include "gitcli.h"
 #include "repo.h"
 #include "report.h"
 #include "signals.h"
@@ -137,17 +139,18 @@ static const char *non_file(const pg_git_side *side, const char *path)
 /* Changes, their importers, and the verdict between two sides. */
 static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings)
 {
-	pg_config cfg;
+	pg_config cfg, old_cfg;
 	pg_git_changes changes = {0};
 	pg_strlist deps = {0};
 	pg_cache *cache = NULL;
-	git_oid cfg_id;
-	int rc;
+	git_oid cfg_id = {{0}}, old_cfg_id;
+	int rc, cfg_changed = 0;
 
 	pg_config_init(&cfg);
+	pg_config_init(&old_cfg);
 	rc = pg_git_side_lookup(&cfg_id, new_side, ".pgleak.json");
 	if (rc == PG_OK) {
-		rc = pg_git_config_load(&cfg, new_side->repo, &cfg_id);
+		rc = pg_git_config_blob(&cfg, new_side, &cfg_id);
 	} else if (rc == PG_ENOTFOUND) {
 		/* A configuration that cannot be read is an error, not the defaults: they may let leaks through. */
 		const char *what = non_file(new_side, ".pgleak.json");
@@ -156,32 +159,47 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		                         what)
 		          : PG_OK;
 	}
+	/* HEAD's configuration judged HEAD: one that does not load (being fixed now) is the defaults */
+	if (rc == PG_OK && pg_git_side_config(&old_cfg, old_side, &old_cfg_id) < 0) {
+		pg_error_clear();
+		pg_config_free(&old_cfg);
+		pg_config_init(&old_cfg);
+	}
 	if (rc == PG_OK)
 		rc = pg_git_changes_collect(&changes, old_side, new_side, &cfg);
+	if (rc == PG_OK) {
+		rc = pg_git_config_changes(&changes, old_side, new_side, &cfg, &cfg_id, &old_cfg, &old_cfg_id);
+		cfg_changed = rc == 1;
+		rc = rc < 0 ? rc : PG_OK;
+	}
 	/*
 	 * Functions whose text and dependencies did not change keep their stored
 	 * results (counted in v->stats.cached), and the importer scan keeps what
 	 * it found in each blob, so a warm run reads no unchanged blob.
 	 */
 	if (rc == PG_OK && changes.len > 0)
-		cache = pg_cachedir_open(new_side->repo, "pgleak-hook", 0);
-	if (rc == PG_OK)
+		cache = pg_cachedir_open_at(pg_git_side_commondir(new_side), pg_git_side_workdir(new_side), "pgleak-hook", 0);
+	/* a configuration change compares every file already: no importer is left to find */
+	if (rc == PG_OK && !cfg_changed)
 		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg, cache);
 	if (rc == PG_OK)
-		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, want_warnings, cache);
+		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, &old_cfg, want_warnings, cache);
 	if (cache)
 		pg_cache_close_shielded(cache);
 	pg_strlist_free(&deps);
 	pg_git_changes_free(&changes);
 	pg_config_free(&cfg);
+	pg_config_free(&old_cfg);
 	return rc;
 }
 
 static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_side)
 {
 	pg_source src = pg_git_source(new_side);
-	pg_report_opts ro;
+	pg_report_opts ro = {0};
 	ro.format = o->format;
+	/* paths are relative to the work tree already: SARIF only needs to say where that is */
+	ro.root = pg_git_side_workdir(new_side);
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
 	ro.with_introduced = 1;
 	ro.fix_hint = 1;
@@ -224,7 +242,7 @@ static int same_finding(const pg_finding *a, const pg_finding *b)
  * Concluding a merge: a leak that the other parent (MERGE_HEAD) already has
  * is not introduced by the merge, only one new to both parents is.
  */
-static int merge_filter(pg_git_verdict *v, pg_git *g, pg_git_side *new_side)
+static int merge_filter(pg_git_verdict *v, pg_git *g, pg_git_cli *cli, pg_git_side *new_side)
 {
 	git_object *obj = NULL;
 	git_tree *theirs = NULL;
@@ -233,16 +251,24 @@ static int merge_filter(pg_git_verdict *v, pg_git *g, pg_git_side *new_side)
 	size_t i, j, kept = 0;
 	int rc;
 
-	if (v->introduced == 0 || git_repository_state(g->repo) != GIT_REPOSITORY_STATE_MERGE)
+	if (v->introduced == 0)
 		return PG_OK;
-	if (git_revparse_single(&obj, g->repo, "MERGE_HEAD") < 0)
-		return pg_git_error("cannot read MERGE_HEAD");
-	rc = pg_git_rev_tree(&theirs, obj);
-	git_object_free(obj);
+	if (cli) {
+		if (!pg_git_cli_has_commit(cli, "MERGE_HEAD"))
+			return PG_OK;
+		rc = pg_git_listing_new(&their_side.listing, cli, "MERGE_HEAD");
+	} else {
+		if (git_repository_state(g->repo) != GIT_REPOSITORY_STATE_MERGE)
+			return PG_OK;
+		if (git_revparse_single(&obj, g->repo, "MERGE_HEAD") < 0)
+			return pg_git_error("cannot read MERGE_HEAD");
+		rc = pg_git_rev_tree(&theirs, obj);
+		git_object_free(obj);
+		their_side.repo = g->repo;
+		their_side.tree = theirs;
+	}
 	if (rc < 0)
 		return rc;
-	their_side.repo = g->repo;
-	their_side.tree = theirs;
 	rc = judge(&tv, &their_side, new_side, 0);
 	for (i = 0; rc == PG_OK && i < v->shown.len; i++) {
 		pg_finding *f = &v->shown.items[i];
@@ -260,6 +286,32 @@ static int merge_filter(pg_git_verdict *v, pg_git *g, pg_git_side *new_side)
 		v->shown.len = kept;
 	pg_git_verdict_free(&tv);
 	git_tree_free(theirs);
+	pg_git_listing_free(their_side.listing);
+	return rc;
+}
+
+/*
+ * The sides read through git itself (gitcli.h): where libgit2 could not
+ * open the repository or its index (`why`: what it said; NULL when the
+ * test switch asked), HEAD's files (none on an unborn branch) and the
+ * index's.  When git cannot either, both complaints are said.
+ */
+static int cli_sides(pg_git_cli **cli, pg_git_side *old_side, pg_git_side *new_side, const char *why)
+{
+	char *libgit2 = why ? pg_xstrdup(why) : NULL;
+	int rc;
+	pg_error_clear();
+	rc = pg_git_cli_open(cli);
+	if (rc == PG_OK)
+		rc = pg_git_listing_new(&new_side->listing, *cli, NULL);
+	if (rc == PG_OK)
+		rc = pg_git_listing_new(&old_side->listing, *cli, pg_git_cli_has_commit(*cli, "HEAD") ? "HEAD" : "");
+	if (rc < 0 && libgit2) {
+		char *git = pg_xstrdup(pg_error_last());
+		rc = pg_error_set(rc, "%s; %s", libgit2, git);
+		free(git);
+	}
+	free(libgit2);
 	return rc;
 }
 
@@ -269,6 +321,7 @@ int pg_cmd_run(int argc, char **argv)
 	pg_git g;
 	pg_git_side old_side = {0}, new_side = {0};
 	git_tree *head = NULL;
+	pg_git_cli *cli = NULL;
 	pg_git_verdict v;
 	const char *skip = getenv("PGLEAK_SKIP");
 	double t0 = now_ms();
@@ -282,7 +335,8 @@ int pg_cmd_run(int argc, char **argv)
 	}
 	pg_signals_catch("stopped; nothing is committed");
 	memset(&v, 0, sizeof(v));
-	rc = pg_git_open(&g);
+	memset(&g, 0, sizeof(g));
+	rc = pg_git_cli_forced() ? PG_ERROR : pg_git_open(&g);
 	if (rc == PG_OK)
 		rc = pg_git_load_index(&g);
 	if (rc == PG_OK)
@@ -292,10 +346,14 @@ int pg_cmd_run(int argc, char **argv)
 		old_side.tree = head;
 		new_side.index = &g.entries;
 		new_side.cache_tree = &g.cache_tree;
-		rc = judge(&v, &old_side, &new_side, 1);
+	} else {
+		/* a split or sparse index, a SHA-256 repository: git itself reads them */
+		rc = cli_sides(&cli, &old_side, &new_side, pg_git_cli_forced() ? NULL : pg_error_last());
 	}
 	if (rc == PG_OK)
-		rc = merge_filter(&v, &g, &new_side);
+		rc = judge(&v, &old_side, &new_side, 1);
+	if (rc == PG_OK)
+		rc = merge_filter(&v, &g, cli, &new_side);
 	if (rc == PG_OK)
 		rc = report(&o, &v, &new_side);
 	if (rc < 0) {
@@ -310,6 +368,9 @@ int pg_cmd_run(int argc, char **argv)
 	}
 	pg_git_verdict_free(&v);
 	git_tree_free(head);
+	pg_git_listing_free(old_side.listing);
+	pg_git_listing_free(new_side.listing);
+	pg_git_cli_free(cli);
 	pg_git_close(&g);
 	return code;
 }

@@ -142,9 +142,35 @@ test_max_bytes_env() {
 	export PGLEAK_CACHE_DIR=$PWD/c
 	PGLEAK_CACHE_MAX_BYTES=1M "$PGLEAK_BIN" cache stats --format json >s.json || return 1
 	assert_eq "$(json_get 'd["max_bytes"]' s.json)" 1048576 || return 1
-	PGLEAK_CACHE_MAX_BYTES=lots "$PGLEAK_BIN" cache stats --format json >s.json 2>err || return 1
-	assert_eq "$(json_get 'd["max_bytes"]' s.json)" $((64 * 1024 * 1024)) || return 1
-	assert_contains "$(cat err)" "PGLEAK_CACHE_MAX_BYTES=lots"
+	PGLEAK_CACHE_MAX_BYTES=2G "$PGLEAK_BIN" cache stats --format json >s.json || return 1
+	assert_eq "$(json_get 'd["max_bytes"]' s.json)" $((2 * 1024 * 1024 * 1024)) || return 1
+}
+
+# A size limit that cannot be read is an error (exit 2) that names it, on every command that
+# uses the cache, and a commit with it is blocked rather than run with a silent default.
+test_max_bytes_invalid_is_an_error() {
+	local v cmd
+	export PGLEAK_CACHE_DIR=$PWD/c
+	leaky_js src/a.js
+	for v in lots abc -5 1T "" 12Q; do
+		for cmd in "cache stats" "check src"; do
+			PGLEAK_CACHE_MAX_BYTES=$v "$PGLEAK_BIN" $cmd >out 2>err
+			assert_eq "$?" 2 || { cat err; return 1; }
+			assert_contains "$(cat err)" "PGLEAK_CACHE_MAX_BYTES" || return 1
+			assert_contains "$(cat err)" "unset it" || return 1
+		done
+	done
+	assert_contains "$(PGLEAK_CACHE_MAX_BYTES= "$PGLEAK_BIN" cache stats 2>&1)" "set but empty" || return 1
+	# --help still answers
+	PGLEAK_CACHE_MAX_BYTES=abc "$PGLEAK_BIN" check --help >/dev/null || return 1
+	git init -q repo && cd repo || return 1
+	"$PGLEAK_BIN" install >/dev/null || return 1
+	safe_js db.js && git add db.js || return 1
+	local out rc
+	out=$(PGLEAK_CACHE_MAX_BYTES=1T git commit -q -m safe 2>&1); rc=$?
+	[ $rc -ne 0 ] || fail "commit allowed with PGLEAK_CACHE_MAX_BYTES=1T" || return 1
+	assert_contains "$out" "PGLEAK_CACHE_MAX_BYTES=1T is not a size" || return 1
+	PGLEAK_CACHE_MAX_BYTES=1M git commit -q -m safe || fail "a valid limit blocks the commit"
 }
 
 test_clear_empties_and_resets() {

@@ -356,15 +356,21 @@ test_corrupted_index() {
 		truncate) truncate -s 50 .git/index ;;
 		*) printf 'XXXXXXXX' | dd of=.git/index bs=1 seek="$where" conv=notrunc 2>/dev/null ;;
 		esac
-		case $where in
-		0|truncate) want=2; NEEDLES="cannot read the index|.git/index|damaged|git reset|$BYPASS_HINT" ;;
-		*) want=1; NEEDLES="users.js|addUser|introduced|$BYPASS_HINT"
-			git ls-files -s >/dev/null || { fail "git cannot read the index corrupted at $where"; return 1; } ;;
-		esac
-		expect_fault "index corrupted at $where" $want "$PGLEAK_BIN" run || return 1
-		# the same index handed over by git (GIT_INDEX_FILE, as for commit -a)
-		[ $want = 2 ] && NEEDLES="cannot read the index|$BYPASS_HINT"
-		GIT_INDEX_FILE=.git/index expect_fault "index corrupted at $where (GIT_INDEX_FILE)" $want "$PGLEAK_BIN" run || return 1
+		# libgit2 refuses it; git reads some of these (it checks no stat data, nor the checksum)
+		# and then the leak is found through git (diff/gitcli.c), else both refusals are said
+		if git ls-files -s 2>/dev/null | grep -qv '^[0-7]* 0\{40\} '; then
+			NEEDLES="users.js:15:|introduced"
+			expect_fault "index corrupted at $where, read by git" 1 "$PGLEAK_BIN" run || return 1
+			GIT_INDEX_FILE=.git/index expect_fault "index corrupted at $where (GIT_INDEX_FILE), read by git" 1 \
+				"$PGLEAK_BIN" run || return 1
+		else
+			NEEDLES="cannot read the index|.git/index|$BYPASS_HINT"
+			expect_fault "index corrupted at $where" 2 "$PGLEAK_BIN" run || return 1
+			assert_not_contains "$OUT" "rm " || return 1
+			# the same index handed over by git (GIT_INDEX_FILE, as for commit -a)
+			NEEDLES="cannot read the index|$BYPASS_HINT"
+			GIT_INDEX_FILE=.git/index expect_fault "index corrupted at $where (GIT_INDEX_FILE)" 2 "$PGLEAK_BIN" run || return 1
+		fi
 		# git either refuses the damaged index itself or rewrites it: never a commit with the leak
 		local before; before=$(head_id)
 		OUT=$(git commit -q -m x 2>&1) && { fail "index corrupted at $where: commit made: $OUT"; return 1; }

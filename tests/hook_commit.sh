@@ -248,4 +248,22 @@ test_merge_commit_does_not_reintroduce_their_leak() {
 	assert_not_contains "$OUT" "theirLeak"
 }
 
+# Lines that end in a lone CR (old Mac style) are lines: findings, their code frame and the
+# warnings of touched functions carry the line numbers an editor shows, though git sees one line.
+test_lone_cr_line_ends() {
+	new_repo || return 1
+	{ js_pool_header; js_safe_fn listUsers; js_leaky_fn oldLeak; } | tr '\n' '\r' >cr.js
+	git add cr.js && git commit -q --no-verify -m "old leak, CR line ends" || return 1
+	js_leaky_fn newLeak | tr '\n' '\r' >>cr.js && git add cr.js
+	commit_blocked || return 1
+	assert_contains "$OUT" "cr.js:20:" || return 1
+	assert_contains "$OUT" " 20 |   const client = await pool.connect();" || return 1
+	assert_not_contains "$OUT" "cr.js:1:" || return 1
+	# an edit inside the old leaking function: a warning at its own line
+	git checkout -q HEAD -- cr.js && sed -i 's/SELECT 2/SELECT 22/' cr.js && git add cr.js
+	commit_ok || return 1
+	assert_contains "$OUT" "cr.js:15:" || return 1
+	assert_contains "$OUT" "warning"
+}
+
 run_tests

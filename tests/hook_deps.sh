@@ -99,4 +99,47 @@ test_importer_without_acquisition_not_checked() {
 	assert_eq "$(stats_files r.json)" 2
 }
 
+# jobs.js takes `done` from lib/ (a barrel: lib/index.js passes lib/release.js on, written
+# as $1); only lib/release.js changes, and stops releasing: the commit is blocked.
+barrel_commit_blocked() { # BARREL_SOURCE [IMPORTER_SPEC]
+	git init -q repo && cd repo || return 1
+	"$PGLEAK_BIN" install >/dev/null || return 1
+	export PGLEAK_CACHE_DIR=$PWD/../cache
+	mkdir lib
+	printf "export function done(client) {\n  client.release();\n}\n" >lib/release.js
+	printf '%s\n' "$1" >lib/index.js
+	printf "export * from './release.js';\n" >lib/all.js
+	helper_and_importer connect
+	sed -i "s#'./release.js'#'${2:-./lib/index.js}'#" jobs.js && rm release.js
+	git add . && commit_ok || return 1
+	printf "export function done(client) {\n  console.log(client.processID);\n}\n" >lib/release.js
+	git add lib/release.js && commit_blocked || return 1
+	assert_contains "$OUT" "jobs.js:7" || return 1
+	# and through `diff` as CI runs it
+	expect_exit 1 "$PGLEAK_BIN" diff HEAD >/dev/null 2>&1
+}
+
+test_barrel_module_exports_require() {
+	barrel_commit_blocked "module.exports = require('./release');" ./lib
+}
+
+test_barrel_export_from() {
+	barrel_commit_blocked "export { done } from './release.js';"
+}
+
+test_barrel_export_star() {
+	barrel_commit_blocked "export * from './release.js';" ./lib
+}
+
+# Two barrels in a row (lib/index.js -> lib/all.js -> lib/release.js).
+test_barrel_of_a_barrel() {
+	barrel_commit_blocked "export * from './all.js';" ./lib/index.js
+}
+
+# A barrel with an imported name exported again.
+test_barrel_import_then_export() {
+	barrel_commit_blocked "import { done } from './release.js';
+export { done };"
+}
+
 run_tests

@@ -160,4 +160,60 @@ test_husky_hooks_path_refused_without_flag() {
 	assert_contains "$out" "--husky"
 }
 
+# git merge without conflicts runs pre-merge-commit, not pre-commit: install writes both, so a
+# branch that brings a leak (committed past its own hook) is stopped at the merge, measured over
+# the first parent; a clean branch merges; uninstall removes both.
+test_merge_of_a_leaking_branch_blocked_by_pre_merge_commit() {
+	new_repo || return 1
+	printf 'one\n' >notes.txt && git add notes.txt && git commit -q -m notes || return 1
+	git checkout -q -b leaky || return 1
+	{ js_pool_header; js_leaky_fn theirLeak; } >theirs.js && git add theirs.js
+	git commit -q --no-verify -m "their leak" || return 1
+	git checkout -q -b clean main && printf '// clean\n' >>users.js && git commit -q -am clean || return 1
+	git checkout -q main && printf 'two\n' >>notes.txt && git commit -q -am ours || return 1
+	local before out rc
+	before=$(git rev-parse HEAD)
+	out=$(git merge --no-edit leaky 2>&1); rc=$?
+	[ $rc -ne 0 ] || { fail "the merge of a leaking branch went through: $out"; return 1; }
+	assert_contains "$out" "theirs.js:6:" || return 1
+	assert_contains "$out" "introduced" || return 1
+	assert_eq "$(git rev-parse HEAD)" "$before" || return 1
+	git merge --abort || return 1
+	git merge -q --no-edit clean || { fail "the merge of a clean branch was blocked"; return 1; }
+	# the documented bypass
+	git merge -q --no-verify --no-edit leaky || { fail "git merge --no-verify was blocked"; return 1; }
+	"$PGLEAK_BIN" uninstall >/dev/null || return 1
+	[ ! -e .git/hooks/pre-merge-commit ] && [ ! -e .git/hooks/pre-commit ] || { fail "uninstall left a hook"; return 1; }
+}
+
+# A pre-merge-commit hook already there is chained like a pre-commit one, and put back.
+test_existing_pre_merge_commit_chained_and_restored() {
+	git init -q repo && cd repo || return 1
+	mkdir -p .git/hooks
+	printf '#!/bin/sh\necho theirs >>"$(git rev-parse --git-dir)/merge.log"\n' >.git/hooks/pre-merge-commit
+	chmod 755 .git/hooks/pre-merge-commit
+	local before; before=$(snapshot .git/hooks)
+	"$PGLEAK_BIN" install >/dev/null || return 1
+	[ -x .git/hooks/pre-merge-commit.pgleak-chained ] || { fail "the existing hook was not kept"; return 1; }
+	git commit -q --allow-empty -m init && git checkout -q -b b && git commit -q --allow-empty -m b || return 1
+	git checkout -q main && git commit -q --allow-empty -m m && git merge -q --no-edit b || return 1
+	[ -s .git/merge.log ] || { fail "the chained pre-merge-commit did not run"; return 1; }
+	"$PGLEAK_BIN" uninstall >/dev/null || return 1
+	assert_eq "$(snapshot .git/hooks)" "$before"
+}
+
+# A bare repository has no commits made in it: install refuses, says why, writes nothing.
+test_install_in_a_bare_repository_refused() {
+	git init -q --bare bare.git && cd bare.git || return 1
+	local before; before=$(snapshot hooks)
+	"$PGLEAK_BIN" install >out 2>err; assert_eq "$?" 2 || { cat out err; return 1; }
+	assert_contains "$(cat err)" "bare repository" || return 1
+	assert_eq "$(snapshot hooks)" "$before" || return 1
+	# a clone of it is where the hook goes, and it blocks there
+	cd .. && git clone -q bare.git clone 2>/dev/null && cd clone || return 1
+	"$PGLEAK_BIN" install >/dev/null || return 1
+	{ js_pool_header; js_leaky_fn addUser; } >users.js && git add users.js
+	commit_blocked
+}
+
 run_tests

@@ -123,11 +123,30 @@ test_colour_only_on_a_terminal_and_never_with_no_color() {
 	grep -q $'\033\\[' tty.out || { cat -v tty.out; fail "no colour on a terminal"; return 1; }
 	on_tty env NO_COLOR=1 "$PGLEAK_BIN" check a.js
 	grep -q $'\033\\[' tty.out && { fail "colour despite NO_COLOR=1"; return 1; }
+	# no-color.org: an empty NO_COLOR is as if unset
 	on_tty env NO_COLOR= "$PGLEAK_BIN" check a.js
-	grep -q $'\033\\[' tty.out && { fail "colour despite an empty NO_COLOR"; return 1; }
+	grep -q $'\033\\[' tty.out || { cat -v tty.out; fail "no colour with an empty NO_COLOR"; return 1; }
 	grep -q 'a.js:5:' tty.out || { fail "no report on the terminal"; return 1; }
+	on_tty env TERM=dumb "$PGLEAK_BIN" check a.js
+	grep -q $'\033\\[' tty.out && { fail "colour on TERM=dumb"; return 1; }
+	grep -q 'a.js:5:' tty.out || { fail "no report on the dumb terminal"; return 1; }
 	"$PGLEAK_BIN" check a.js >pipe.out 2>&1
 	grep -q $'\033' pipe.out && { fail "colour into a pipe"; return 1; }
+	return 0
+}
+
+# FORCE_COLOR (force-color.org): colour even into a pipe or on TERM=dumb; NO_COLOR still wins;
+# FORCE_COLOR=0 and an empty FORCE_COLOR do not force it.
+test_force_color() {
+	leak a.js
+	FORCE_COLOR=1 TERM=dumb "$PGLEAK_BIN" check a.js >pipe.out 2>/dev/null
+	grep -q $'\033\\[' pipe.out || { fail "no colour with FORCE_COLOR=1"; return 1; }
+	NO_COLOR=1 FORCE_COLOR=1 "$PGLEAK_BIN" check a.js >pipe.out 2>/dev/null
+	grep -q $'\033' pipe.out && { fail "colour with NO_COLOR=1 FORCE_COLOR=1"; return 1; }
+	FORCE_COLOR= "$PGLEAK_BIN" check a.js >pipe.out 2>/dev/null
+	grep -q $'\033' pipe.out && { fail "colour with an empty FORCE_COLOR"; return 1; }
+	on_tty env FORCE_COLOR=0 "$PGLEAK_BIN" check a.js
+	grep -q $'\033\\[' tty.out && { fail "colour with FORCE_COLOR=0"; return 1; }
 	return 0
 }
 
@@ -263,6 +282,38 @@ test_sarif_no_findings() {
 	printf 'const x = 1;\n' >ok.js
 	"$PGLEAK_BIN" check --format sarif ok.js >out.sarif; [ $? = 0 ] || fail "expected exit 0" || return 1
 	python3 -c 'import json; r=json.load(open("out.sarif"))["runs"][0]; assert r["results"]==[] and len(r["tool"]["driver"]["rules"])==3'
+}
+
+# SARIF from check run in a subfolder with ../ and absolute paths: URIs relative to the
+# repository root, with %SRCROOT% named in originalUriBaseIds; a file outside the repository
+# gets an absolute file URI.  `run` names the root too.
+test_sarif_uris_relative_to_the_repository_root() {
+	git init -q repo && cd repo || return 1
+	leak src/a.js && leak "src/b c.js" && mkdir sub && leak ../outside.js
+	cd sub || return 1
+	"$PGLEAK_BIN" check --format sarif ../src/a.js "$PWD/../src/b c.js" ../../outside.js >../out.sarif 2>/dev/null
+	[ $? = 1 ] || fail "expected exit 1" || return 1
+	cd .. || return 1
+	python3 - "$PWD" <<'PY' || return 1
+import json, sys, urllib.parse
+run = json.load(open("out.sarif"))["runs"][0]
+root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+assert root == "file://" + urllib.parse.quote(sys.argv[1]) + "/", root
+locs = sorted((l["uri"], l.get("uriBaseId")) for l in
+              (r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]))
+outside = "file://" + urllib.parse.quote(sys.argv[1].rsplit("/", 1)[0]) + "/outside.js"
+assert locs == sorted([("src/a.js", "%SRCROOT%"), ("src/b%20c.js", "%SRCROOT%"), (outside, None)]), locs
+PY
+	git add src && git commit -q -m leaks --no-verify || return 1
+	leak src/d.js && git add src/d.js
+	"$PGLEAK_BIN" run --format sarif >run.sarif 2>/dev/null; [ $? = 1 ] || fail "run: expected exit 1" || return 1
+	python3 - "$PWD" <<'PY'
+import json, sys, urllib.parse
+run = json.load(open("run.sarif"))["runs"][0]
+assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file://" + urllib.parse.quote(sys.argv[1]) + "/"
+loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+assert loc == {"uri": "src/d.js", "uriBaseId": "%SRCROOT%"}, loc
+PY
 }
 
 run_tests

@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pg_config_init(&cfg);
 	pg_strlist_push(&cfg.release_helpers, "returnClient");
 
-	rc = pg_git_compare(&v, &old_side, &new_side, &changes, &deps, &cfg, 1, NULL);
+	rc = pg_git_compare(&v, &old_side, &new_side, &changes, &deps, &cfg, NULL, 1, NULL);
 	if (rc < 0 && (!pg_error_last() || !*pg_error_last()))
 		abort();
 	if (rc == PG_OK) {

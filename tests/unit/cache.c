@@ -727,6 +727,12 @@ static void max_bytes_from_env(void)
 	CHECK(pg_cache_max_bytes_from_env(&v) == PG_EINVALID);
 	setenv("PGLEAK_CACHE_MAX_BYTES", "10", 1);
 	CHECK(pg_cache_max_bytes_from_env(&v) == PG_EINVALID);
+	setenv("PGLEAK_CACHE_MAX_BYTES", "", 1);
+	CHECK(pg_cache_max_bytes_from_env(&v) == PG_EINVALID);
+	setenv("PGLEAK_CACHE_MAX_BYTES", "-5", 1);
+	CHECK(pg_cache_max_bytes_from_env(&v) == PG_EINVALID);
+	setenv("PGLEAK_CACHE_MAX_BYTES", "1T", 1);
+	CHECK(pg_cache_max_bytes_from_env(&v) == PG_EINVALID);
 	unsetenv("PGLEAK_CACHE_MAX_BYTES");
 	CHECK(pg_cache_max_bytes_from_env(&v) == 0 && v == PG_CACHE_DEFAULT_MAX_BYTES);
 }
