@@ -80,7 +80,7 @@ static int starts_line(const char *s, size_t at)
 	return b == at;
 }
 
-/* Only blanks, a `//` comment or a block comment that closes on the line, from `at` to the line's end. */
+/* Only blanks or a `//` comment from `at` to the line's end. */
 static int ends_line(const char *s, size_t len, size_t at)
 {
 	while (at < len && is_blank(s[at]))
