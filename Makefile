@@ -5,6 +5,8 @@
 #   make test SANITIZE=1   the same, built with AddressSanitizer and UBSan in build-san/
 #   make bench      measurements (bench/README.md)
 #   make install    install to $(PREFIX)/bin (PREFIX=/usr/local)
+#   make static     build/pgleak-hook-static, for any x86-64 Linux
+#   make npm-pack   the npm tarballs in build/npm (packaging/npm/pack.sh)
 #
 # Dependencies: libgit2, xxhash and the tree-sitter runtime from Debian's
 # packages (libgit2-dev libxxhash-dev libtree-sitter-dev); the JS/TS grammars
@@ -32,9 +34,20 @@ CFLAGS_OWN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(OPT)
 # The grammars are generated code we do not own: built without our warnings.
 CFLAGS_GRAMMAR := -std=c11 -w -O2 $(SANFLAGS)
 LDLIBS := -lgit2 -lxxhash -ltree-sitter -lpthread
+# Where pkg-config knows the libraries (Homebrew's /opt/homebrew, a custom
+# prefix) their folders are added; Debian's are on the default paths anyway.
+PKG_DEPS := libgit2 libxxhash tree-sitter
+CFLAGS_OWN += $(shell pkg-config --cflags $(PKG_DEPS) 2>/dev/null)
+LDFLAGS += $(shell pkg-config --libs-only-L $(PKG_DEPS) 2>/dev/null)
+# macOS hides BSD names (DT_DIR, ...) under _POSIX_C_SOURCE unless asked for them.
+ifeq ($(shell uname -s),Darwin)
+CFLAGS_OWN += -D_DARWIN_C_SOURCE
+endif
+# sha256sum is GNU coreutils; macOS has shasum.
+SHA256 := $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo 'shasum -a 256')
 
 LIB_SRC := $(wildcard analysis/*.c) $(wildcard cache/*.c) $(wildcard diff/*.c) \
-	$(filter-out hook/main.c,$(wildcard hook/*.c))
+	$(filter-out hook/main.c hook/notls.c,$(wildcard hook/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
 GRAMMAR_OBJ := $(OUT)/grammar/js_parser.o $(OUT)/grammar/js_scanner.o \
 	$(OUT)/grammar/ts_parser.o $(OUT)/grammar/ts_scanner.o \
@@ -44,7 +57,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
 BIN := $(OUT)/pgleak-hook
 
-.PHONY: all test bench bench-replay install uninstall clean grammars fuzz static
+.PHONY: all test bench bench-replay install uninstall clean grammars fuzz static npm-pack npm-version
 # ./pgleak-hook is a link to the default build's binary, for the scoring tools.
 all: $(BIN)
 ifeq ($(OUT),build)
@@ -85,19 +98,22 @@ $(OUT)/%.o: %.c
 # so a changed analysis never reuses results of the old one (even at one VERSION).
 $(OUT)/gen/analyser_id.h: $(wildcard analysis/*.c analysis/*.h) analysis/grammars/pins.txt
 	@mkdir -p $(@D)
-	@printf '#define PG_ANALYSER_ID "%s"\n' "$$(cat $^ | sha256sum | cut -c1-16)" >$@.tmp && mv $@.tmp $@
+	@printf '#define PG_ANALYSER_ID "%s"\n' "$$(cat $^ | $(SHA256) | cut -c1-16)" >$@.tmp && mv $@.tmp $@
 $(OUT)/analysis/engine.o: $(OUT)/gen/analyser_id.h
+# The files that compile PG_VERSION in: a new VERSION rebuilds them.
+$(OUT)/hook/main.o $(OUT)/hook/report.o $(OUT)/hook/lsp.o $(OUT)/cache/key.o: VERSION
 
 $(OUT)/libpgleak.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(OUT)/hook/main.o $(OUT)/libpgleak.a
-	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+# hook/notls.o: libgit2 loads no TLS certificates at start-up (see its header).
+$(BIN): $(OUT)/hook/main.o $(OUT)/hook/notls.o $(OUT)/libpgleak.a
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/libpgleak.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_OWN) -o $@ $< $(OUT)/libpgleak.a $(LDLIBS)
+	$(CC) $(CFLAGS_OWN) $(LDFLAGS) -o $@ $< $(OUT)/libpgleak.a $(LDLIBS)
 
 test: $(BIN) $(UNIT_BIN)
 	PGLEAK_BIN=$(abspath $(BIN)) PGLEAK_UNIT_DIR=$(abspath $(OUT)/tests) tests/run.sh
@@ -136,5 +152,18 @@ static: $(STATIC_BIN)
 $(OUT)/packaging/nogss.o: packaging/static/nogss.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_OWN) -c $< -o $@
-$(STATIC_BIN): $(OUT)/hook/main.o $(OUT)/libpgleak.a $(OUT)/packaging/nogss.o
-	$(CC) -static -o $@ $^ $$(pkg-config --static --libs libgit2 libssh2) -lxxhash -ltree-sitter -lpthread
+$(OUT)/packaging/notls-wrap.o: hook/notls.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_OWN) -DPG_NOTLS_WRAP -c $< -o $@
+$(STATIC_BIN): $(OUT)/hook/main.o $(OUT)/libpgleak.a $(OUT)/packaging/nogss.o $(OUT)/packaging/notls-wrap.o
+	$(CC) -static -Wl,--wrap=mbedtls_x509_crt_parse_file -o $@ $^ $$(pkg-config --static --libs libgit2 libssh2) -lxxhash -ltree-sitter -lpthread
+
+# `make npm-pack`: the npm packages (packaging/npm/pack.sh says what each
+# holds) as tarballs in $(OUT)/npm: pgleak-hook (a JS launcher, no checker
+# logic) and @pgleak-hook/linux-x64 (the static binary).  Their version is
+# VERSION's; `make npm-version` writes it into package.json (its version and
+# the exact pin of the optional platform package), which pack.sh checks.
+npm-pack: $(STATIC_BIN)
+	packaging/npm/pack.sh $(STATIC_BIN) $(OUT)/npm
+npm-version:
+	npm pkg set version=$(VERSION) optionalDependencies.@pgleak-hook/linux-x64=$(VERSION)

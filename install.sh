@@ -5,7 +5,7 @@
 #   PREFIX=$HOME/.local ./install.sh    the same, installed under ~/.local/bin
 #   ./install.sh --deps-only     only the Debian packages
 #   ./install.sh --no-demo       everything but the closing demo
-#   ./install.sh --no-test-deps  without jq, pre-commit, strace, procps (only `make test` uses them)
+#   ./install.sh --no-test-deps  without jq, pre-commit, strace, procps, neovim, curl (only `make test` uses them)
 #
 # How it works: each needed Debian package is checked with `dpkg -s` (and,
 # for the tools, with `command -v`, because Node.js from another source
@@ -59,8 +59,10 @@ python3:python3 ca-certificates"
 # Only the tests need these: jq reads JSON in shell tests, pre-commit is the
 # real framework the hook is tested under, strace interrupts runs at each of
 # the cache's writes and pgrep finds the hook to signal (tests/faults.sh);
-# neovim is the real LSP client of tests/lsp.sh.
-if [ "$test_deps" -eq 1 ]; then need="$need jq:jq pre-commit:pre-commit strace:strace procps:pgrep neovim:nvim"; fi
+# neovim is the real LSP client of tests/lsp.sh; curl fetches the static
+# binary in the README's CI recipe (tests/ci_recipe.sh).  The npm tests use
+# the npm above (Debian's brings nodejs) and python3 (their local registry).
+if [ "$test_deps" -eq 1 ]; then need="$need jq:jq pre-commit:pre-commit strace:strace procps:pgrep neovim:nvim curl:curl"; fi
 
 missing=""
 for item in $need; do

@@ -20,6 +20,12 @@
  * parent index), so a finally copy can be built later in its own outer
  * context while the indices of its memo stay valid.
  *
+ * A checkout may sit in one branch of an expression (`held || await
+ * pool.connect()`, semantics v2 §1): it is acquired where the walk reaches
+ * it, so only on that branch, and the tests that decide the branch become
+ * flags of the abstract state (collect_guards), so that a later `if
+ * (!held) c.release()` is followed path by path like any flag.
+ *
  * Nested functions are not descended into, except where §3 says their
  * body runs on this path: the completion callback of `client.query(...,
  * cb)`, the handlers of a promise chain on the client, and a local closure
@@ -68,12 +74,23 @@ typedef struct {
 	int32_t bind; /* the variable or function declaration that names it */
 } local_helper;
 
+/* A local that holds a guard's test (`const shouldRelease = !client`): flag `flag`, true when `pol` > 0. */
+typedef struct {
+	const char *name; /* into the source */
+	uint32_t len;
+	int32_t bind;
+	int flag, pol;
+} guard_alias;
+
+#define PG_MAX_GUARD_ALIASES 8
+
 typedef struct {
 	pg_analysis *an;
 	pg_module *m;
 	const pg_ast *a;
 	pg_cfg *g;
 	pg_track *t;
+	pg_scope_kind kind;
 	uint32_t cur;
 	context *cx;
 	size_t ncx, ccx;
@@ -85,6 +102,8 @@ typedef struct {
 	uint32_t threw_at;   /* the open node when the last exception edge was added */
 	local_helper *helpers;
 	size_t nhelpers, chelpers;
+	guard_alias aliases[PG_MAX_GUARD_ALIASES];
+	int naliases;
 } builder;
 
 static void stmt(builder *b, TSNode n);
@@ -311,6 +330,28 @@ static int is_client(builder *b, TSNode n)
 	return is_name(b, &b->t->names, pg_unwrap(b->a, n));
 }
 
+/* `x`, `this.x`, `opts.held.x`: a value the code can test again later by the same text. */
+static int is_simple_path(const pg_ast *a, TSNode n)
+{
+	n = pg_unwrap(a, n);
+	while (pg_nk_of(a, n) == NK_MEMBER) {
+		pg_nk pk = pg_nk_of(a, pg_field_of(a, n, F_PROPERTY));
+		if (pk != NK_PROPERTY_IDENTIFIER && pk != NK_PRIVATE_PROPERTY_IDENTIFIER)
+			return 0;
+		n = pg_unwrap(a, pg_field_of(a, n, F_OBJECT));
+	}
+	return pg_nk_of(a, n) == NK_IDENTIFIER || pg_nk_of(a, n) == NK_THIS;
+}
+
+/* The binding of a simple path's root name (`opts` of `opts.client`); none for `this`. */
+static int32_t path_binding(builder *b, TSNode n)
+{
+	n = pg_unwrap(b->a, n);
+	while (pg_nk_of(b->a, n) == NK_MEMBER)
+		n = pg_unwrap(b->a, pg_field_of(b->a, n, F_OBJECT));
+	return pg_nk_of(b->a, n) == NK_IDENTIFIER ? pg_scope_resolve(b->m, n) : PG_NO_BINDING;
+}
+
 static int flag_index(builder *b, TSNode n)
 {
 	uint32_t len;
@@ -318,14 +359,14 @@ static int flag_index(builder *b, TSNode n)
 	int32_t bind = PG_NO_BINDING;
 	int resolved = 0;
 	n = pg_unwrap(b->a, n);
-	if (pg_nk_of(b->a, n) != NK_IDENTIFIER)
+	if (pg_nk_of(b->a, n) != NK_IDENTIFIER && (pg_nk_of(b->a, n) != NK_MEMBER || !is_simple_path(b->a, n)))
 		return -1;
 	t = pg_text(b->a, n, &len);
 	for (int i = 0; i < b->t->nflags; i++) {
 		if (strlen(b->t->flags[i]) != len || memcmp(b->t->flags[i], t, len))
 			continue;
 		if (!resolved) {
-			bind = pg_scope_resolve(b->m, n);
+			bind = path_binding(b, n);
 			resolved = 1;
 		}
 		if (bind == b->t->flag_bind[i])
@@ -638,38 +679,144 @@ static int client_arg(builder *b, TSNode call)
 	return -1;
 }
 
-/* A call that passes the client: a helper summary decides, or it is a hand-over. */
-static void pass_client(builder *b, TSNode call, TSNode fn, int argi)
+/*
+ * The callee as a dotted path ("f", "this.f", "helpers.db.f"), or NULL when
+ * it is not a chain of plain property names on a name or `this`.
+ */
+static char *callee_path(const pg_ast *a, TSNode fn)
+{
+	TSNode *segs = NULL;
+	size_t n = 0, cap = 0;
+	pg_buf out = PG_BUF_INIT;
+	fn = pg_unwrap(a, fn);
+	if (!is_simple_path(a, fn))
+		return NULL;
+	for (; pg_nk_of(a, fn) == NK_MEMBER; fn = pg_unwrap(a, pg_field_of(a, fn, F_OBJECT))) {
+		PG_GROW(segs, cap, n + 1);
+		segs[n++] = pg_field_of(a, fn, F_PROPERTY);
+	}
+	PG_GROW(segs, cap, n + 1);
+	segs[n++] = fn;
+	while (n-- > 0) {
+		uint32_t len;
+		const char *t = pg_text(a, segs[n], &len);
+		pg_buf_printf(&out, "%s%.*s", out.len ? "." : "", (int)len, t);
+	}
+	free(segs);
+	return out.data;
+}
+
+/*
+ * The function a callee names (semantics §4, v2 §6), and in *where the
+ * module that defines it.  A name is resolved by scope (scope.h): the
+ * function it is bound to where it is called, or the import it refers to.
+ * A dotted path ("api.f", "helpers.db.f", "this.f") is followed through
+ * object members and modules by pg_modules_path_fn, from a root that is
+ * `this`, an import, or a declaration of the module's own top level (a
+ * local or parameter of the same name is another value).
+ */
+static TSNode resolve_callee(builder *b, TSNode fn, pg_module **where)
+{
+	const pg_ast *a = b->a;
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root;
+	const pg_named_fn *nf = NULL;
+	const pg_import *imp;
+	char *path;
+	fn = pg_unwrap(a, fn);
+	*where = NULL;
+	if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
+		TSNode target = pg_scope_function(b->m, fn);
+		if (!ts_node_is_null(target)) {
+			*where = b->m;
+			return target;
+		}
+		imp = pg_module_import_of(b->m, fn);
+		nf = imp ? pg_modules_import_fn(b->an->ms, b->m, imp, where) : NULL;
+		return nf && *where ? nf->node : null;
+	}
+	if (!is_simple_path(a, fn))
+		return null;
+	for (root = fn; pg_nk_of(a, root) == NK_MEMBER;)
+		root = pg_unwrap(a, pg_field_of(a, root, F_OBJECT));
+	if (pg_nk_of(a, root) == NK_IDENTIFIER && !pg_module_import_of(b->m, root)) {
+		int32_t bind = pg_scope_resolve(b->m, root);
+		if (bind == PG_NO_BINDING || pg_nk_of(a, pg_scope_owner(b->m, bind)) != NK_PROGRAM)
+			return null;
+	}
+	path = callee_path(a, fn);
+	nf = path ? pg_modules_path_fn(b->an->ms, b->m, path, where) : NULL;
+	free(path);
+	return nf && *where ? nf->node : null;
+}
+
+/* Bit i: argument i is the release function (`done`, `client.release`) as a value. */
+static uint32_t release_args(builder *b, TSNode call)
+{
+	TSNode as = pg_field_of(b->a, call, F_ARGUMENTS);
+	uint32_t n = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as), mask = 0;
+	for (uint32_t i = 0; i < n && i < 32; i++)
+		if (is_release_ref(b, ts_node_named_child(as, i)))
+			mask |= 1u << i;
+	return mask;
+}
+
+/*
+ * A call (awaited or not) of a helper that returns the client passed to it
+ * (`debug(client)` returning `client`): its value is the same client
+ * (semantics v2 §7).
+ */
+static int returns_client(builder *b, TSNode v)
+{
+	const pg_ast *a = b->a;
+	pg_module *where = NULL;
+	TSNode target;
+	int ci;
+	v = pg_unwrap(a, v);
+	if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
+		v = pg_unwrap(a, ts_node_named_child(v, 0));
+	if (pg_nk_of(a, v) != NK_CALL || (ci = client_arg(b, v)) < 0)
+		return 0;
+	target = resolve_callee(b, pg_unwrap(a, pg_field_of(a, v, F_FUNCTION)), &where);
+	return !ts_node_is_null(target) && pg_fn_returns_param(&where->ast, target, (uint32_t)ci);
+}
+
+/*
+ * Is returning `v` a hand-over?  The client (or the same client through a
+ * helper that returns it) or a closure over it, except that a helper's
+ * summary returning its parameter gives the client back to the caller,
+ * which still owns it (semantics v2 §7).
+ */
+static int hands_over_value(builder *b, TSNode v)
+{
+	if (is_capturing_closure(b, v))
+		return 1;
+	if (b->kind == SCOPE_SUMMARY)
+		return 0;
+	return is_client(b, v) || returns_client(b, v);
+}
+
+/*
+ * A call that passes the client or its release function: the helper's
+ * summary decides (the client's parameter and those that receive the
+ * release function, as the same code inline would), else passing the
+ * client is a hand-over.
+ */
+static void pass_client(builder *b, TSNode call, TSNode fn, int argi, uint32_t release_mask)
 {
 	const pg_ast *a = b->a;
 	uint32_t line = pg_line(call);
 	pg_summary sum = PG_SUM_UNKNOWN;
-	if (pg_nk_of(a, fn) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, fn, F_OBJECT))) == NK_THIS) {
-		/* this.helper(client): a method of a class of this file */
-		uint32_t len;
-		const char *name = pg_text(a, pg_field_of(a, fn, F_PROPERTY), &len);
-		char *key = pg_xasprintf("this.%.*s", (int)len, name);
-		const pg_named_fn *nf = pg_module_fn(b->m, key, strlen(key));
-		free(key);
-		if (nf)
-			sum = pg_helper_summary(b->an, b->m, nf->node, (uint32_t)argi);
-	} else if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
-		uint32_t len;
-		const char *name = pg_text(a, fn, &len);
-		/* the function the name is bound to where it is called, or the import it refers to */
-		TSNode target = pg_scope_function(b->m, fn);
-		const pg_import *imp = ts_node_is_null(target) ? pg_module_import_of(b->m, fn) : NULL;
-		if (pg_strlist_has_n(&b->an->cfg->release_helpers, name, len)) {
-			sum = PG_SUM_ALL;
-		} else if (!ts_node_is_null(target)) {
-			sum = pg_helper_summary(b->an, b->m, target, (uint32_t)argi);
-		} else if (imp) {
-			pg_module *where = NULL;
-			const pg_named_fn *f2 = pg_modules_import_fn(b->an->ms, b->m, imp, &where);
-			if (f2 && where)
-				sum = pg_helper_summary(b->an, where, f2->node, (uint32_t)argi);
-		}
-	}
+	pg_module *where = NULL;
+	TSNode target;
+	char *path = callee_path(a, fn);
+	int configured = path && pg_strlist_has(&b->an->cfg->release_helpers, path);
+	free(path);
+	if (configured)
+		sum = PG_SUM_ALL;
+	else if (!ts_node_is_null(target = resolve_callee(b, fn, &where)))
+		sum = pg_helper_summary(b->an, where, target, argi >= 0 ? (uint32_t)argi : UINT32_MAX, release_mask);
+	if (sum == PG_SUM_UNKNOWN && argi < 0)
+		return; /* the release function given to a call we cannot see: not a release */
 	switch (sum) {
 	case PG_SUM_ALL:
 		emit(b, CN_RELEASE, 0, 0, line);
@@ -749,7 +896,11 @@ static void call(builder *b, TSNode n)
 			}
 		}
 
-		if (is_client(b, obj)) {
+		/* tap(client).query(...): a helper that returns the client gives the same client */
+		int via_helper = !is_client(b, obj) && returns_client(b, obj);
+		if (via_helper)
+			expr(b, obj);
+		if (is_client(b, obj) || via_helper) {
 			TSNode as = pg_field_of(a, n, F_ARGUMENTS);
 			uint32_t na = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as);
 			TSNode last = na ? ts_node_named_child(as, na - 1) : as;
@@ -815,8 +966,9 @@ static void call(builder *b, TSNode n)
 
 	args(b, n);
 	int ci = client_arg(b, n);
-	if (ci >= 0)
-		pass_client(b, n, fn, ci);
+	uint32_t rm = release_args(b, n);
+	if (ci >= 0 || rm)
+		pass_client(b, n, fn, ci, rm);
 	if (!is_no_throw_callee(b, fn))
 		may_throw(b, line, RAISE_CALL);
 }
@@ -845,20 +997,67 @@ static int is_logical(const pg_ast *a, TSNode n, const char **op)
 	return 1;
 }
 
-/* The checkout itself, awaited or not, with any `.catch(...)` / `.finally(...)` on it. */
+/*
+ * One step from an expression that may be the checkout's value up to the
+ * expression that passes that value on (semantics v2 §1): an `await` of it,
+ * a branch of `?:`, an operand of `||`, `&&` or `??`, or `.catch(...)` /
+ * `.finally(...)` on it.  Returns that parent, or a null node when the
+ * parent does anything else with the value.  *guard is the test that
+ * decides whether the step evaluates n at all (the `?:` condition, or the
+ * left operand when n is the right one), else a null node.
+ */
+TSNode pg_acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard)
+{
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	TSNode c, p = pg_unwrap_up(a, n, &c), gp;
+	const char *op;
+	*guard = null;
+	switch (pg_nk_of(a, p)) {
+	case NK_AWAIT:
+		*awaited = 1;
+		return p;
+	case NK_TERNARY:
+		if (ts_node_eq(pg_field_of(a, p, F_CONDITION), c))
+			return null;
+		*guard = pg_field_of(a, p, F_CONDITION);
+		return p;
+	case NK_BINARY:
+		if (!is_logical(a, p, &op))
+			return null;
+		if (ts_node_eq(pg_field_of(a, p, F_RIGHT), c))
+			*guard = pg_field_of(a, p, F_LEFT);
+		return p;
+	case NK_MEMBER:
+		gp = ts_node_parent(p);
+		if (ts_node_eq(pg_field_of(a, p, F_OBJECT), c) && chain_method(a, pg_field_of(a, p, F_PROPERTY)) >= 1 &&
+		    pg_nk_of(a, gp) == NK_CALL && ts_node_eq(pg_field_of(a, gp, F_FUNCTION), p))
+			return gp;
+		return null;
+	default:
+		return null;
+	}
+}
+
+TSNode pg_acq_top(const pg_ast *a, TSNode n, int *awaited)
+{
+	TSNode guard;
+	*awaited = 0;
+	for (TSNode up = n; !ts_node_is_null(up); up = pg_acq_step(a, n, awaited, &guard))
+		n = up;
+	return n;
+}
+
+/* The checkout's value: the checkout itself or an expression that passes it on (pg_acq_step). */
 static int is_acquisition_value(builder *b, TSNode v)
 {
 	const pg_ast *a = b->a;
+	TSNode guard;
+	int awaited;
 	v = pg_unwrap(a, v);
-	if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
-		v = pg_unwrap(a, ts_node_named_child(v, 0));
-	for (int i = 0; i < 64 && pg_nk_of(a, v) == NK_CALL && !ts_node_eq(v, b->t->acquire); i++) {
-		TSNode f = pg_unwrap(a, pg_field_of(a, v, F_FUNCTION));
-		if (pg_nk_of(a, f) != NK_MEMBER || chain_method(a, pg_field_of(a, f, F_PROPERTY)) < 1)
-			break;
-		v = pg_unwrap(a, pg_field_of(a, f, F_OBJECT));
-	}
-	return ts_node_eq(v, b->t->acquire);
+	for (TSNode n = b->t->acquire; !ts_node_is_null(n); n = pg_acq_step(a, n, &awaited, &guard))
+		if (ts_node_eq(n, v))
+			return 1;
+	return 0;
 }
 
 /* Stores the client somewhere that outlives the call, or registers a local helper. */
@@ -869,7 +1068,7 @@ static void assign_value(builder *b, TSNode target, TSNode value, int is_decl)
 	int fi;
 	if (ts_node_is_null(value))
 		return;
-	if (is_client(b, v)) {
+	if (is_client(b, v) || returns_client(b, v)) {
 		if (pg_nk_of(a, target) == NK_IDENTIFIER && is_decl) {
 			pg_scope_set_add(b->m, &b->t->names, target);
 		} else if (!is_client(b, target)) {
@@ -953,9 +1152,10 @@ static void expr(builder *b, TSNode n)
 	case NK_NEW: {
 		/* new Session(client): the constructor is a call the client is passed to */
 		int ci = client_arg(b, n);
+		uint32_t rm = release_args(b, n);
 		args(b, n);
-		if (ci >= 0)
-			pass_client(b, n, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), ci);
+		if (ci >= 0 || rm)
+			pass_client(b, n, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), ci, rm);
 		if (!is_builtin_global(b, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), "Date"))
 			may_throw(b, pg_line(n), RAISE_NEW);
 		break;
@@ -981,15 +1181,8 @@ static void expr(builder *b, TSNode n)
 	case NK_BINARY:
 		if (is_logical(a, n, &op)) {
 			uint32_t t, f;
-			if (op[0] == '?') {
-				expr(b, pg_field_of(a, n, F_LEFT));
-				t = branch(b, CN_NOP, 0, 0);
-				f = branch(b, CN_NOP, 0, 0);
-				b->cur = f;
-				expr(b, pg_field_of(a, n, F_RIGHT));
-				b->cur = join(b, t, b->cur);
-				break;
-			}
+			/* `x ?? y` evaluates y when x is nothing: for a client or a guard
+			 * (an object or nothing) that is when x is falsy, as for `||` */
 			cond(b, pg_field_of(a, n, F_LEFT), &t, &f);
 			b->cur = op[0] == '&' ? t : f;
 			expr(b, pg_field_of(a, n, F_RIGHT));
@@ -1049,14 +1242,16 @@ static void expr(builder *b, TSNode n)
 
 /* ---- conditions --------------------------------------------------------- */
 
-/* `client`, `client !== undefined`, `typeof client !== 'undefined'`... : 1 truthy test, -1 falsy test, 0 not one */
-static int client_test(builder *b, TSNode n)
+/*
+ * `x != null`, `x === undefined`, `typeof x !== 'undefined'`...: 1 when the
+ * test is true exactly when x is set, -1 when exactly when it is not, 0 when
+ * n is no such test; *x gets the operand.  (A client or a guard is an object
+ * or nothing, so being set and being truthy are the same.)
+ */
+static int nullish_test(const pg_ast *a, TSNode n, TSNode *x)
 {
-	const pg_ast *a = b->a;
 	TSNode o, l, r;
 	int negate;
-	if (is_client(b, n))
-		return 1;
 	if (pg_nk_of(a, n) != NK_BINARY)
 		return 0;
 	o = pg_field_of(a, n, F_OPERATOR);
@@ -1073,21 +1268,59 @@ static int client_test(builder *b, TSNode n)
 		l = r;
 		r = tmp;
 	}
-	if (is_nullish_literal(a, l) && is_client(b, r))
+	if (is_nullish_literal(a, l)) {
+		*x = r;
 		return negate ? -1 : 1;
-	/* typeof client !== 'undefined' */
+	}
+	/* typeof x !== 'undefined' */
 	if (pg_nk_of(a, r) == NK_UNARY) {
 		TSNode tmp = l;
 		l = r;
 		r = tmp;
 	}
-	if (pg_nk_of(a, l) == NK_UNARY && pg_text_is(a, pg_field_of(a, l, F_OPERATOR), "typeof") &&
-	    is_client(b, pg_field_of(a, l, F_ARGUMENT))) {
+	if (pg_nk_of(a, l) == NK_UNARY && pg_text_is(a, pg_field_of(a, l, F_OPERATOR), "typeof")) {
 		char *s = pg_string_value(a, r);
 		int undef = s && !strcmp(s, "undefined");
 		free(s);
-		if (undef)
+		if (undef) {
+			*x = pg_field_of(a, l, F_ARGUMENT);
 			return negate ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+/* `client`, `client !== undefined`, `typeof client !== 'undefined'`... : 1 truthy test, -1 falsy test, 0 not one */
+static int client_test(builder *b, TSNode n)
+{
+	TSNode x;
+	int s;
+	if (is_client(b, n))
+		return 1;
+	s = nullish_test(b->a, n, &x);
+	return s && is_client(b, x) ? s : 0;
+}
+
+/* A test of flag *fi: 1 true when the flag is, -1 true when it is not, 0 not one. */
+static int flag_test(builder *b, TSNode n, int *fi)
+{
+	TSNode x;
+	int s;
+	n = pg_unwrap(b->a, n);
+	if ((*fi = flag_index(b, n)) >= 0)
+		return 1;
+	s = nullish_test(b->a, n, &x);
+	if (s && (*fi = flag_index(b, x)) >= 0)
+		return s;
+	if (pg_nk_of(b->a, n) == NK_IDENTIFIER && b->naliases) {
+		uint32_t len;
+		const char *t = pg_text(b->a, n, &len);
+		int32_t bind = pg_scope_resolve(b->m, n);
+		for (int i = 0; i < b->naliases; i++)
+			if (b->aliases[i].len == len && !memcmp(b->aliases[i].name, t, len) && b->aliases[i].bind == bind) {
+				*fi = b->aliases[i].flag;
+				return b->aliases[i].pol;
+			}
 	}
 	return 0;
 }
@@ -1096,7 +1329,7 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
 {
 	const pg_ast *a = b->a;
 	const char *op;
-	int ct, fi;
+	int ct, fi, ft;
 	n = pg_unwrap(a, n);
 	if (ts_node_is_null(n) || pg_nk_of(a, n) == NK_EMPTY) {
 		*t = b->cur;
@@ -1124,9 +1357,9 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
 	} else if ((ct = client_test(b, n)) != 0) {
 		*t = branch(b, CN_ASSUME_CLIENT, 0, ct > 0);
 		*f = branch(b, CN_ASSUME_CLIENT, 0, ct < 0);
-	} else if ((fi = flag_index(b, n)) >= 0) {
-		*t = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, 1);
-		*f = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, 0);
+	} else if ((ft = flag_test(b, n, &fi)) != 0) {
+		*t = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, ft > 0);
+		*f = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, ft < 0);
 	} else {
 		expr(b, n);
 		*t = branch(b, CN_NOP, 0, 0);
@@ -1389,7 +1622,7 @@ static void stmt(builder *b, TSNode n)
 		TSNode v = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : n;
 		if (!ts_node_eq(v, n)) {
 			expr(b, v);
-			if (is_client(b, v) || is_capturing_closure(b, v))
+			if (hands_over_value(b, v))
 				emit(b, CN_HANDOVER, 0, 0, pg_line(n));
 		}
 		jump(b, J_RETURN, NULL, 0, VIA_RETURN, pg_line(n));
@@ -1435,6 +1668,82 @@ static void stmt(builder *b, TSNode n)
 }
 
 /* ---- scopes ------------------------------------------------------------- */
+
+/*
+ * The tests that decide whether the checkout runs at all (`held ? held :
+ * await pool.connect()`, `own && await q.connect()`) become flags, so that a
+ * later `if (!held)` / `if (own)` follows the path that acquired and the
+ * one that did not apart (semantics v2 §1).  Negations and nullish
+ * comparisons around the tested value are looked through.
+ */
+static void collect_guards(builder *b)
+{
+	const pg_ast *a = b->a;
+	TSNode n = b->t->acquire, g, x;
+	int awaited;
+	while (!ts_node_is_null(n)) {
+		n = pg_acq_step(a, n, &awaited, &g);
+		if (ts_node_is_null(g))
+			continue;
+		for (g = pg_unwrap(a, g); pg_nk_of(a, g) == NK_UNARY && pg_text_is(a, pg_field_of(a, g, F_OPERATOR), "!");)
+			g = pg_unwrap(a, pg_field_of(a, g, F_ARGUMENT));
+		if (nullish_test(a, g, &x))
+			g = pg_unwrap(a, x);
+		if (is_simple_path(a, g) && !is_client(b, g) && flag_index(b, g) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
+			b->t->flag_bind[b->t->nflags] = path_binding(b, g);
+			b->t->flags[b->t->nflags++] = pg_text_dup(a, g, 0);
+		}
+	}
+}
+
+/* A guard's test with any `!` around it: the flag and its polarity, or 0. */
+static int guard_test(builder *b, TSNode v, int *fi)
+{
+	int neg = 0, s;
+	for (v = pg_unwrap(b->a, v); pg_nk_of(b->a, v) == NK_UNARY && pg_text_is(b->a, pg_field_of(b->a, v, F_OPERATOR), "!");)
+		v = pg_unwrap(b->a, pg_field_of(b->a, v, F_ARGUMENT)), neg = !neg;
+	s = flag_test(b, v, fi);
+	return neg ? -s : s;
+}
+
+/*
+ * Locals declared as a guard's test (`const shouldRelease = !client`) and
+ * never assigned again stand for that guard's flag, so that `if
+ * (shouldRelease) c.release()` follows the path that acquired.
+ */
+static void collect_guard_aliases(builder *b, TSNode root)
+{
+	const pg_ast *a = b->a;
+	pg_walk w;
+	TSNode n;
+	pg_walk_init(&w, root);
+	while (pg_walk_next(&w, &n) && b->naliases < PG_MAX_GUARD_ALIASES) {
+		TSNode id = pg_field_of(a, n, F_NAME);
+		int fi, pol;
+		if (pg_nk_of(a, n) != NK_VARIABLE_DECLARATOR || pg_nk_of(a, id) != NK_IDENTIFIER)
+			continue;
+		if ((pol = guard_test(b, pg_field_of(a, n, F_VALUE), &fi)) == 0 || flag_index(b, id) >= 0)
+			continue;
+		guard_alias *g = &b->aliases[b->naliases++];
+		g->name = pg_text(a, id, &g->len);
+		g->bind = pg_scope_resolve(b->m, id);
+		g->flag = fi;
+		g->pol = pol;
+	}
+	pg_walk_done(&w);
+	/* an alias assigned anywhere is not the test it was declared with */
+	pg_walk_init(&w, root);
+	while (pg_walk_next(&w, &n) && b->naliases) {
+		int fi;
+		if ((pg_nk_of(a, n) == NK_ASSIGNMENT || pg_nk_of(a, n) == NK_AUGMENTED_ASSIGNMENT) &&
+		    pg_nk_of(a, pg_field_of(a, n, F_LEFT)) == NK_IDENTIFIER && flag_test(b, pg_field_of(a, n, F_LEFT), &fi) &&
+		    flag_index(b, pg_field_of(a, n, F_LEFT)) < 0)
+			for (int i = 0; i < b->naliases; i++)
+				if (b->aliases[i].bind == pg_scope_resolve(b->m, pg_field_of(a, n, F_LEFT)))
+					b->aliases[i--] = b->aliases[--b->naliases];
+	}
+	pg_walk_done(&w);
+}
 
 /* Flags: boolean locals assigned a literal true/false in the scope (plus err). */
 static void collect_flags(builder *b, TSNode root)
@@ -1491,6 +1800,7 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 	b.a = a;
 	b.g = g;
 	b.t = t;
+	b.kind = kind;
 	b.top = -1;
 	b.threw_at = NONE;
 
@@ -1502,6 +1812,9 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 		size_t nl = chain_links(a, n, links);
 		collect_flags(&b, nl ? links[nl - 1].call : n);
 	} else {
+		collect_guards(&b);
+		if (t->nflags)
+			collect_guard_aliases(&b, body);
 		collect_flags(&b, body);
 	}
 
@@ -1533,7 +1846,7 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 			stmt(&b, body);
 		} else {
 			expr(&b, body);
-			if (is_client(&b, body) || is_capturing_closure(&b, body))
+			if (hands_over_value(&b, body))
 				emit(&b, CN_HANDOVER, 0, 0, pg_line(body));
 		}
 		edge(&b, b.cur, g->exit, VIA_END, end_line);

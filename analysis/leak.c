@@ -6,7 +6,11 @@
  * functions, which are units of their own) are candidates.  A candidate is
  * an acquisition when R is proven a pool (same file, through a relative
  * import, or configured) or when the acquired value is used as a pool
- * client.  Its form (awaited into a variable, destructured, a promise
+ * client.  A `this.connect()` (or `self.connect()`, `db.connect()`) that
+ * names a function of the code's own is judged by that function instead
+ * (v2 §4): a client it stores in the instance is not the caller's, a fresh
+ * checkout it returns is.  Its form (awaited into a variable, possibly as one branch of
+ * `?:`, `||`, `&&` or `??`, destructured, a promise
  * chain, a callback, or discarded) decides the scope whose graph is built
  * and searched.  What leaks becomes a finding with its witness exit, a
  * message, the leaking path in words and a fix.
@@ -237,9 +241,223 @@ static int used_as_client(pg_analysis *an, pg_module *m, TSNode root, const pg_t
 	return found;
 }
 
+/* ---- v2 §4: a `connect` that is the code's own method ------------------- */
+
+typedef enum { OWN_NONE = 0, OWN_FRESH, OWN_STORED, OWN_OTHER } own_kind;
+
+#define PG_MAX_UP 256 /* ancestors looked at for the class around a call */
+
+/* Is `id` bound (by scope) to a `const self = this` declaration? */
+static int is_this_alias(const pg_module *m, TSNode id)
+{
+	const pg_ast *a = &m->ast;
+	int32_t bind = pg_scope_resolve(m, id);
+	TSNode decl, d;
+	if (bind == PG_NO_BINDING)
+		return 0;
+	decl = pg_scope_decl(m, bind);
+	d = ts_node_parent(decl);
+	return pg_nk_of(a, d) == NK_VARIABLE_DECLARATOR && ts_node_eq(pg_field_of(a, d, F_NAME), decl) &&
+	       pg_nk_of(a, pg_unwrap(a, pg_field_of(a, d, F_VALUE))) == NK_THIS;
+}
+
+static void push_text(pg_strlist *l, const pg_ast *a, TSNode n)
+{
+	char *s = pg_text_dup(a, n, 0);
+	if (!pg_strlist_has(l, s))
+		pg_strlist_push(l, s);
+	free(s);
+}
+
+/* The method (or function-valued field) `name` of the class around `n`. */
+static TSNode class_member_fn(const pg_ast *a, TSNode n, const char *name, uint32_t len)
+{
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	for (int up = 0; up < PG_MAX_UP && !ts_node_is_null(n); up++, n = ts_node_parent(n)) {
+		if (pg_nk_of(a, n) != NK_CLASS_BODY)
+			continue;
+		for (uint32_t i = 0, nc = ts_node_named_child_count(n); i < nc; i++) {
+			TSNode c = ts_node_named_child(n, i), key, v = c;
+			uint32_t l;
+			const char *t;
+			if (pg_nk_of(a, c) == NK_METHOD) {
+				key = pg_field_of(a, c, F_NAME);
+			} else if (pg_nk_of(a, c) == NK_FIELD) {
+				key = pg_field_of(a, c, F_NAME);
+				if (ts_node_is_null(key))
+					key = pg_field_of(a, c, F_PROPERTY);
+				v = pg_unwrap(a, pg_field_of(a, c, F_VALUE));
+				if (!pg_nk_is_function(pg_nk_of(a, v)))
+					continue;
+			} else {
+				continue;
+			}
+			t = pg_text(a, key, &l);
+			if (l == len && !memcmp(t, name, len))
+				return v;
+		}
+		return null; /* the nearest class only */
+	}
+	return null;
+}
+
+/* Is `v` (await looked through) a checkout: `R.connect()` with any ?:, ||, .catch around it? */
+static int is_checkout_value(const pg_analysis *an, const pg_ast *a, TSNode v)
+{
+	pg_walk w;
+	TSNode n;
+	int found = 0;
+	v = pg_unwrap(a, v);
+	pg_walk_init(&w, v);
+	while (!found && unit_walk_next(&w, a, v, &n)) {
+		TSNode f;
+		uint32_t l;
+		const char *t;
+		int awaited;
+		if (pg_nk_of(a, n) != NK_CALL)
+			continue;
+		f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+		if (pg_nk_of(a, f) != NK_MEMBER)
+			continue;
+		t = pg_text(a, pg_field_of(a, f, F_PROPERTY), &l);
+		found = pg_strlist_has_n(&an->cfg->acquire, t, l) && ts_node_eq(pg_acq_top(a, n, &awaited), v);
+	}
+	pg_walk_done(&w);
+	return found;
+}
+
+/*
+ * How a `connect` of the code's own hands out its client: stored in the
+ * instance and returned (`this.client = await pool.connect(); return
+ * this.client`): the instance owns it; a fresh checkout returned (`return
+ * pool.connect()`, or a local holding one): the caller owns it; anything
+ * else: no client for the caller.
+ */
+static own_kind judge_own_connect(const pg_analysis *an, const pg_ast *a, TSNode fn)
+{
+	TSNode body = pg_field_of(a, fn, F_BODY), n;
+	pg_strlist stored = {0}, props = {0}, fresh = {0};
+	pg_walk w;
+	int st = 0, fr = 0;
+	if (ts_node_is_null(body))
+		return OWN_OTHER;
+	if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+		return is_checkout_value(an, a, body) ? OWN_FRESH : OWN_OTHER;
+	/* what is stored into the instance, and which locals hold a checkout */
+	pg_walk_init(&w, body);
+	while (unit_walk_next(&w, a, body, &n)) {
+		pg_nk k = pg_nk_of(a, n);
+		TSNode l = pg_field_of(a, n, k == NK_ASSIGNMENT ? F_LEFT : F_NAME);
+		TSNode r = pg_field_of(a, n, k == NK_ASSIGNMENT ? F_RIGHT : F_VALUE);
+		if ((k != NK_ASSIGNMENT && k != NK_VARIABLE_DECLARATOR) || ts_node_is_null(r))
+			continue;
+		if (pg_nk_of(a, l) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, l, F_OBJECT))) == NK_THIS) {
+			push_text(&props, a, pg_field_of(a, l, F_PROPERTY));
+			if (pg_nk_of(a, pg_unwrap(a, r)) == NK_IDENTIFIER)
+				push_text(&stored, a, pg_unwrap(a, r));
+		} else if (pg_nk_of(a, l) == NK_IDENTIFIER && is_checkout_value(an, a, r)) {
+			push_text(&fresh, a, l);
+		}
+	}
+	pg_walk_done(&w);
+	pg_walk_init(&w, body);
+	while (unit_walk_next(&w, a, body, &n)) {
+		TSNode v;
+		uint32_t len;
+		const char *t;
+		if (pg_nk_of(a, n) != NK_RETURN || !ts_node_named_child_count(n))
+			continue;
+		v = pg_unwrap(a, ts_node_named_child(n, 0));
+		if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
+			v = pg_unwrap(a, ts_node_named_child(v, 0));
+		if (pg_nk_of(a, v) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, v, F_OBJECT))) == NK_THIS) {
+			t = pg_text(a, pg_field_of(a, v, F_PROPERTY), &len);
+			st |= pg_strlist_has_n(&props, t, len);
+		} else if (pg_nk_of(a, v) == NK_IDENTIFIER) {
+			t = pg_text(a, v, &len);
+			st |= pg_strlist_has_n(&stored, t, len);
+			fr |= !pg_strlist_has_n(&stored, t, len) && pg_strlist_has_n(&fresh, t, len);
+		} else {
+			fr |= is_checkout_value(an, a, v);
+		}
+	}
+	pg_walk_done(&w);
+	pg_strlist_free(&stored);
+	pg_strlist_free(&props);
+	pg_strlist_free(&fresh);
+	return st ? OWN_STORED : fr ? OWN_FRESH : OWN_OTHER;
+}
+
+/* Is `id` bound (by scope) to a declaration of the module's top level? */
+static int is_top_level(const pg_module *m, TSNode id)
+{
+	int32_t bind = pg_scope_resolve(m, id);
+	return bind != PG_NO_BINDING && pg_nk_of(&m->ast, pg_scope_owner(m, bind)) == NK_PROGRAM;
+}
+
+/* `this.connect()`, `self.connect()`, `db.connect()` that names a function of this file, judged by it. */
+static own_kind own_connect(pg_analysis *an, pg_module *m, TSNode call, TSNode recv)
+{
+	const pg_ast *a = &m->ast;
+	TSNode fn = pg_unwrap(a, pg_field_of(a, call, F_FUNCTION)), target = {{0, 0, 0, 0}, NULL, NULL};
+	TSNode prop = pg_field_of(a, fn, F_PROPERTY);
+	pg_module *where = m;
+	uint32_t len;
+	const char *name = pg_text(a, prop, &len);
+	if (pg_nk_of(a, recv) == NK_THIS || (pg_nk_of(a, recv) == NK_IDENTIFIER && is_this_alias(m, recv))) {
+		target = class_member_fn(a, call, name, len);
+	} else if (pg_nk_of(a, recv) == NK_IDENTIFIER && (pg_module_import_of(m, recv) || is_top_level(m, recv))) {
+		uint32_t rl;
+		const char *rt = pg_text(a, recv, &rl);
+		char *path = pg_xasprintf("%.*s.%.*s", (int)rl, rt, (int)len, name);
+		const pg_named_fn *nf = pg_modules_path_fn(an->ms, m, path, &where);
+		free(path);
+		if (nf && where)
+			target = nf->node;
+	}
+	if (ts_node_is_null(target) || !pg_nk_is_function(pg_nk_of(&where->ast, target)))
+		return OWN_NONE;
+	return judge_own_connect(an, &where->ast, target);
+}
+
 /* ---- §4: helper summaries ------------------------------------------------- */
 
-pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param)
+/* Is `n` (a return's value, await looked through) the identifier `id`? */
+static int is_same_name(const pg_ast *a, TSNode n, TSNode id)
+{
+	uint32_t l1, l2;
+	const char *t1, *t2;
+	n = pg_unwrap(a, n);
+	if (pg_nk_of(a, n) == NK_AWAIT && ts_node_named_child_count(n))
+		n = pg_unwrap(a, ts_node_named_child(n, 0));
+	if (pg_nk_of(a, n) != NK_IDENTIFIER)
+		return 0;
+	t1 = pg_text(a, n, &l1);
+	t2 = pg_text(a, id, &l2);
+	return l1 == l2 && !memcmp(t1, t2, l1);
+}
+
+int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param)
+{
+	TSNode ps[32], id, body = pg_field_of(a, fn, F_BODY), n;
+	pg_walk w;
+	int found = 0;
+	if (param >= pg_fn_params(a, fn, ps, 32) || ts_node_is_null(body))
+		return 0;
+	id = param_name(a, ps[param]);
+	if (ts_node_is_null(id))
+		return 0;
+	if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+		return is_same_name(a, body, id);
+	pg_walk_init(&w, body);
+	while (!found && unit_walk_next(&w, a, body, &n))
+		found = pg_nk_of(a, n) == NK_RETURN && ts_node_named_child_count(n) &&
+		        is_same_name(a, ts_node_named_child(n, 0), id);
+	pg_walk_done(&w);
+	return found;
+}
+
+pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param, uint32_t release_mask)
 {
 	const pg_ast *a = &m->ast;
 	TSNode ps[32], id;
@@ -255,29 +473,35 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 	if (!pg_nk_is_function(pg_nk_of(a, fn)) || ts_node_is_null(pg_field_of(a, fn, F_BODY)))
 		return PG_SUM_UNKNOWN;
 	np = pg_fn_params(a, fn, ps, 32);
-	if (param >= np)
+	memset(&t, 0, sizeof(t));
+	if (param != UINT32_MAX) {
+		id = param >= np ? (TSNode){0} : param_name(a, ps[param]);
+		if (ts_node_is_null(id))
+			return PG_SUM_UNKNOWN;
+		pg_scope_set_add(m, &t.names, id);
+	}
+	/* the parameters that receive the release function release it when called */
+	for (uint32_t i = 0; i < np && i < 32; i++)
+		if (release_mask & (1u << i) && !ts_node_is_null(param_name(a, ps[i])))
+			pg_scope_set_add(m, &t.release_fns, param_name(a, ps[i]));
+	if (!t.names.text.len && !t.release_fns.text.len) {
+		pg_track_free(&t);
 		return PG_SUM_UNKNOWN;
-	id = param_name(a, ps[param]);
-	if (ts_node_is_null(id))
-		return PG_SUM_UNKNOWN;
+	}
 
 	key = pg_xasprintf("@%u", ts_node_start_byte(fn));
 	for (size_t i = 0; i < m->nmemo; i++)
-		if (m->memo[i].param == param && !strcmp(m->memo[i].fn, key))
+		if (m->memo[i].param == param && m->memo[i].release_mask == release_mask && !strcmp(m->memo[i].fn, key))
 			memo = &m->memo[i];
-	if (memo) {
+	if (memo || an->summary_depth >= PG_MAX_SUMMARY_DEPTH) {
+		sum = memo ? memo->sum : PG_SUM_UNKNOWN;
 		free(key);
-		return memo->sum;
-	}
-	if (an->summary_depth >= PG_MAX_SUMMARY_DEPTH) {
-		free(key);
-		return PG_SUM_UNKNOWN;
+		pg_track_free(&t);
+		return sum;
 	}
 	PG_GROW(m->memo, m->cmemo, m->nmemo + 1);
-	m->memo[m->nmemo++] = (pg_summary_memo){key, param, PG_SUM_BUSY};
+	m->memo[m->nmemo++] = (pg_summary_memo){key, param, release_mask, PG_SUM_BUSY};
 
-	memset(&t, 0, sizeof(t));
-	pg_scope_set_add(m, &t.names, id);
 	an->summary_depth++;
 	rc = pg_build(an, m, SCOPE_SUMMARY, fn, &t, -1, &g);
 	if (rc == PG_OK && pg_cfg_search(&g, &r) == PG_OK)
@@ -288,7 +512,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 
 	/* the memo array may have moved while summarising nested helpers */
 	for (size_t i = 0; i < m->nmemo; i++)
-		if (m->memo[i].param == param && !strcmp(m->memo[i].fn, key))
+		if (m->memo[i].param == param && m->memo[i].release_mask == release_mask && !strcmp(m->memo[i].fn, key))
 			m->memo[i].sum = sum;
 	return sum;
 }
@@ -507,6 +731,14 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 	pg_search_result r;
 
 	memset(&t, 0, sizeof(t));
+	if (!proven && !(nargs && is_fn(a, last))) {
+		/* the code's own connect (v2 §4): the caller owns only a fresh checkout it returns;
+		 * with a callback, what the method returns says nothing of what the callback gets */
+		own_kind own = own_connect(an, m, call, recv);
+		if (own == OWN_STORED || own == OWN_OTHER)
+			goto skip;
+		proven = own == OWN_FRESH;
+	}
 	TSNode outer = through_passthrough(a, call, &handler, &has_then);
 	if (has_then) {
 		form = FORM_CHAIN;
@@ -548,12 +780,10 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		}
 		scope = cb;
 	} else {
-		/* the checkout (with any .catch/.finally on it), awaited or not, and what takes its value */
-		TSNode child, child2, p = pg_unwrap_up(a, outer, &child), q;
-		int awaited = pg_nk_of(a, p) == NK_AWAIT;
-		q = awaited ? pg_unwrap_up(a, p, &child2) : p;
-		if (!awaited)
-			child2 = child;
+		/* the checkout (with any .catch/.finally on it), awaited or not, maybe one branch of
+		 * an expression (`held || await pool.connect()`), and what takes its value */
+		int awaited;
+		TSNode child2, q = pg_unwrap_up(a, pg_acq_top(a, outer, &awaited), &child2);
 		if (pg_nk_of(a, q) == NK_UNARY && pg_text_is(a, pg_field_of(a, q, F_OPERATOR), "void"))
 			q = pg_unwrap_up(a, q, &child2); /* void pool.connect(): thrown away on purpose, still lost */
 		switch (pg_nk_of(a, q)) {

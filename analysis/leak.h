@@ -51,8 +51,15 @@ typedef enum {
 int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode node, pg_track *t,
              int err_flag, pg_cfg *g);
 
-/* How helper `fn` (defined in module m) treats a client passed as parameter `param`. */
-pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param);
+/*
+ * How helper `fn` (defined in module m) treats a client passed as parameter
+ * `param` (UINT32_MAX: the client itself is not passed) when the parameters
+ * in `release_mask` (bit i: parameter i) receive its release function
+ * (`done`, `client.release`): the same code inline would give the same.
+ */
+pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param, uint32_t release_mask);
+/* Does `fn` return its parameter `param` itself on some path (`return client`, `(c) => c`)? */
+int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param);
 
 /* Appends the module's findings (suppressions applied) to out. */
 int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out);
@@ -60,6 +67,16 @@ int pg_leak_check_module(pg_analysis *an, pg_module *m, pg_findings *out);
 int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *out);
 /* Does the unit hold a candidate acquisition of its own? */
 int pg_module_unit_has_sites(const pg_module *m, size_t unit);
+
+/*
+ * The checkout inside an expression (semantics v2 §1): pg_acq_step goes one
+ * level up from `n` when the parent passes n's value on (an await, a `?:`
+ * branch, a `||`/`&&`/`??` operand, `.catch`/`.finally`), setting *awaited
+ * at an await and *guard to the test that decides whether n is evaluated;
+ * else a null node.  pg_acq_top takes every such step and returns the last.
+ */
+TSNode pg_acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard);
+TSNode pg_acq_top(const pg_ast *a, TSNode n, int *awaited);
 
 /* The formal parameter nodes of a function (identifier or pattern), in order. */
 uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max);

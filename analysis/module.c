@@ -111,6 +111,85 @@ static void add_fn(pg_module *m, const char *name, size_t n, TSNode fn)
 	m->nfns++;
 }
 
+static void add_alias(pg_module *m, const char *name, const char *target, size_t ntarget)
+{
+	PG_GROW(m->aliases, m->caliases, m->naliases + 1);
+	m->aliases[m->naliases].name = pg_xstrdup(name);
+	m->aliases[m->naliases].target = pg_xstrndup(target, ntarget);
+	m->naliases++;
+}
+
+/* The key of an object member (`a`, `'a'`, `"a"`) as written, or NULL when computed. */
+static char *member_key(const pg_ast *a, TSNode key)
+{
+	pg_nk k = pg_nk_of(a, key);
+	if (k == NK_PROPERTY_IDENTIFIER || k == NK_IDENTIFIER || k == NK_SHORTHAND_PROPERTY)
+		return pg_text_dup(a, key, 0);
+	if (k == NK_STRING)
+		return pg_string_value(a, key);
+	return NULL;
+}
+
+#define PG_MAX_MEMBER_NESTING 8
+
+/*
+ * The members of an object literal bound to `prefix` (`const api = {...}`,
+ * `module.exports = {...}`): function values become functions named
+ * "prefix.key", names and paths become aliases, nested objects are walked
+ * the same way (an explicit stack, at most PG_MAX_MEMBER_NESTING deep).
+ */
+static void collect_object(pg_module *m, const char *prefix, TSNode obj)
+{
+	const pg_ast *a = &m->ast;
+	struct { TSNode obj; char *prefix; int depth; } *stack = NULL;
+	size_t n = 0, cap = 0;
+	PG_GROW(stack, cap, 1);
+	stack[n].obj = obj;
+	stack[n].prefix = pg_xstrdup(prefix);
+	stack[n++].depth = 0;
+	while (n > 0) {
+		TSNode o = stack[--n].obj;
+		char *pre = stack[n].prefix;
+		int depth = stack[n].depth;
+		uint32_t nc = ts_node_named_child_count(o);
+		for (uint32_t i = 0; i < nc; i++) {
+			TSNode c = ts_node_named_child(o, i), v = c;
+			pg_nk ck = pg_nk_of(a, c);
+			char *key, *name;
+			if (ck == NK_PAIR) {
+				key = member_key(a, pg_field_of(a, c, F_KEY));
+				v = pg_unwrap(a, pg_field_of(a, c, F_VALUE));
+			} else if (ck == NK_METHOD || ck == NK_SHORTHAND_PROPERTY) {
+				key = member_key(a, ck == NK_METHOD ? pg_field_of(a, c, F_NAME) : c);
+			} else {
+				continue;
+			}
+			if (!key)
+				continue;
+			name = pg_xasprintf("%s.%s", pre, key);
+			if (ck == NK_SHORTHAND_PROPERTY) {
+				add_alias(m, name, key, strlen(key));
+			} else if (pg_nk_is_function(pg_nk_of(a, v))) {
+				add_fn(m, name, strlen(name), v);
+			} else if (pg_nk_of(a, v) == NK_IDENTIFIER || pg_nk_of(a, v) == NK_MEMBER) {
+				uint32_t len;
+				const char *t = pg_text(a, v, &len);
+				add_alias(m, name, t, len);
+			} else if (pg_nk_of(a, v) == NK_OBJECT && depth + 1 < PG_MAX_MEMBER_NESTING) {
+				PG_GROW(stack, cap, n + 1);
+				stack[n].obj = v;
+				stack[n].prefix = name;
+				stack[n++].depth = depth + 1;
+				name = NULL;
+			}
+			free(name);
+			free(key);
+		}
+		free(pre);
+	}
+	free(stack);
+}
+
 const pg_import *pg_module_import(const pg_module *m, const char *local, size_t n)
 {
 	for (size_t i = 0; i < m->nimports; i++)
@@ -348,8 +427,13 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 	} else if (!ts_node_is_null(value)) {
 		TSNode v = pg_unwrap(a, value);
 		pg_export *e = add_export(m, "default", 7);
-		if (pg_nk_of(a, v) == NK_IDENTIFIER)
+		if (pg_nk_of(a, v) == NK_IDENTIFIER) {
 			e->local = pg_text_dup(a, v, 0);
+		} else if (pg_nk_of(a, v) == NK_OBJECT) {
+			/* export default { f }: its members are "export.default.f" */
+			e->local = pg_xstrdup("export.default");
+			collect_object(m, e->local, v);
+		}
 		else if (pg_nk_of(a, v) == NK_NEW) {
 			note_new(news, "default", 7, pg_field_of(a, v, F_CONSTRUCTOR));
 		}
@@ -402,15 +486,20 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 					t = pg_text(a, p, &len);
 					pg_export *e = add_export(m, t, len);
 					e->local = pg_xstrndup(t, len);
-				} else if (pk == NK_PAIR) {
-					TSNode key = pg_field_of(a, p, F_KEY), val = pg_unwrap(a, pg_field_of(a, p, F_VALUE));
-					if (pg_nk_of(a, val) != NK_IDENTIFIER)
+				} else if (pk == NK_PAIR || pk == NK_METHOD) {
+					TSNode key = pg_field_of(a, p, pk == NK_PAIR ? F_KEY : F_NAME);
+					TSNode val = pg_unwrap(a, pg_field_of(a, p, F_VALUE));
+					char *kt = member_key(a, key);
+					if (!kt)
 						continue;
-					t = pg_text(a, key, &len);
-					pg_export *e = add_export(m, t, len);
-					e->local = pg_text_dup(a, val, 0);
+					pg_export *e = add_export(m, kt, strlen(kt));
+					/* a function or object written in place: its members are "module.exports.key" */
+					e->local = pk == NK_PAIR && pg_nk_of(a, val) == NK_IDENTIFIER ? pg_text_dup(a, val, 0)
+					           : pg_xasprintf("module.exports.%s", kt);
+					free(kt);
 				}
 			}
+			collect_object(m, "module.exports", r);
 		} else {
 			TSNode member;
 			char *spec = require_spec(a, r, &member);
@@ -435,6 +524,15 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 				char *target = pg_xasprintf("export:%.*s", (int)len, t);
 				note_new(news, target, strlen(target), pg_field_of(a, r, F_CONSTRUCTOR));
 				free(target);
+			} else if (pg_nk_is_function(pg_nk_of(a, r)) || pg_nk_of(a, r) == NK_OBJECT) {
+				/* exports.f = function (c) {...} / exports.api = { f } */
+				char *local = pg_xasprintf("module.exports.%.*s", (int)len, t);
+				pg_export *e = add_export(m, t, len);
+				e->local = local;
+				if (pg_nk_of(a, r) == NK_OBJECT)
+					collect_object(m, local, r);
+				else
+					add_fn(m, local, strlen(local), r);
 			}
 		}
 	}
@@ -656,10 +754,15 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		if (pg_nk_of(a, name) != NK_IDENTIFIER)
 			break;
 		t = pg_text(a, name, &len);
-		if (pg_nk_of(a, v) == NK_NEW)
+		if (pg_nk_of(a, v) == NK_NEW) {
 			note_new(news, t, len, pg_field_of(a, v, F_CONSTRUCTOR));
-		else if (pg_nk_is_function(pg_nk_of(a, v)))
+		} else if (pg_nk_is_function(pg_nk_of(a, v))) {
 			add_fn(m, t, len, v);
+		} else if (pg_nk_of(a, v) == NK_OBJECT) {
+			char *prefix = pg_xstrndup(t, len);
+			collect_object(m, prefix, v);
+			free(prefix);
+		}
 		break;
 	}
 	case NK_ASSIGNMENT: {
@@ -968,6 +1071,11 @@ void pg_module_free(pg_module *m)
 	for (size_t i = 0; i < m->nfns; i++)
 		free(m->fns[i].name);
 	free(m->fns);
+	for (size_t i = 0; i < m->naliases; i++) {
+		free(m->aliases[i].name);
+		free(m->aliases[i].target);
+	}
+	free(m->aliases);
 	for (size_t i = 0; i < m->nunits; i++)
 		free(m->units[i].name);
 	free(m->units);
@@ -1168,44 +1276,101 @@ int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_im
 	return exports_pool(ms, m, imp->imported);
 }
 
+#define PG_MAX_PATH_HOPS 16
+
+/* `path` rewritten through the alias named by it or by a dotted prefix of it; NULL if none. */
+static char *through_alias(const pg_module *m, const char *path)
+{
+	size_t n = strlen(path);
+	for (size_t i = 0; i < m->naliases; i++) {
+		size_t l = strlen(m->aliases[i].name);
+		if (l <= n && !memcmp(m->aliases[i].name, path, l) && (path[l] == '.' || !path[l]))
+			return pg_xasprintf("%s%s", m->aliases[i].target, path + l);
+	}
+	return NULL;
+}
+
+/* The export of m named like the first `h` bytes of `path`; "=" and "default" stand in for each other. */
+static const pg_export *export_named(const pg_module *m, const char *path, size_t h)
+{
+	int whole = (h == 1 && path[0] == '=') || (h == 7 && !memcmp(path, "default", 7));
+	for (int pass = 0; pass < 1 + whole; pass++)
+		for (size_t i = 0; i < m->nexports; i++) {
+			const char *e = m->exports[i].exported;
+			if (pass ? !strcmp(e, "=") || !strcmp(e, "default") : strlen(e) == h && !memcmp(e, path, h))
+				return &m->exports[i];
+		}
+	return NULL;
+}
+
+/*
+ * The function `path` names in m: a name or dotted path of m's own code
+ * (exported == 0), or one that starts with an export name of m (exported
+ * == 1).  Each hop rewrites the path and may move to another module:
+ * through an alias of an object member, an import (into the exporting
+ * module's export names), an export (to the local it names) or a
+ * re-export.  Takes `path` (allocated).
+ */
+static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int exported, pg_module **where)
+{
+	const pg_named_fn *fn = NULL;
+	for (int hop = 0; m && path && !fn && hop < PG_MAX_PATH_HOPS; hop++) {
+		size_t h = strcspn(path, ".");
+		char *next = NULL;
+		if (exported) {
+			const pg_export *hit = export_named(m, path, h), *whole = NULL;
+			int of_whole = (h == 1 && path[0] == '=') || (h == 7 && !memcmp(path, "default", 7));
+			for (size_t i = 0; i < m->nexports && !whole; i++)
+				if (!strcmp(m->exports[i].exported, "="))
+					whole = &m->exports[i];
+			if (hit && hit->spec) {
+				next = pg_xasprintf("%s%s", hit->imported, path + h);
+				m = pg_modules_resolve(ms, m->path, hit->spec);
+			} else if (hit && hit->local) {
+				next = pg_xasprintf("%s%s", hit->local, path + h);
+				exported = 0;
+			} else if (!hit && of_whole && path[h]) {
+				next = pg_xstrdup(path + h + 1); /* import h from './cjs': h.f among its exports */
+			} else if (!hit && whole && whole->local) {
+				next = pg_xasprintf("%s.%s", whole->local, path); /* module.exports = api; api.f */
+				exported = 0;
+			} else if (!hit && whole && whole->spec) {
+				next = pg_xstrdup(path); /* module.exports = require('./other') */
+				m = pg_modules_resolve(ms, m->path, whole->spec);
+			} else if (!hit) {
+				next = pg_xstrdup(path); /* CommonJS often exports functions under their own name */
+				exported = 0;
+			}
+		} else if ((fn = pg_module_fn(m, path, strlen(path))) != NULL) {
+			*where = m;
+		} else if ((next = through_alias(m, path)) == NULL) {
+			const pg_import *imp = pg_module_import(m, path, h);
+			if (imp && imp->spec[0] == '.') {
+				int ns = !strcmp(imp->imported, "*") || !strcmp(imp->imported, "=");
+				if (ns && path[h])
+					next = pg_xstrdup(path + h + 1);   /* helpers.f: f among the exports */
+				else if (!ns || !strcmp(imp->imported, "="))
+					next = pg_xasprintf("%s%s", imp->imported, path + h);
+				m = pg_modules_resolve(ms, m->path, imp->spec);
+				exported = 1;
+			}
+		}
+		free(path);
+		path = next;
+	}
+	free(path);
+	return fn;
+}
+
 const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
                                         pg_module **where)
 {
-	pg_module *m;
-	const char *name;
 	if (imp->spec[0] != '.')
 		return NULL;
-	m = pg_modules_resolve(ms, from->path, imp->spec);
-	name = imp->imported;
-	for (int hop = 0; m && hop < PG_MAX_REEXPORT_HOPS; hop++) {
-		const pg_export *hit = NULL;
-		for (size_t i = 0; i < m->nexports && !hit; i++)
-			if (!strcmp(m->exports[i].exported, name))
-				hit = &m->exports[i];
-		if (!hit) {
-			/* CommonJS modules often export functions defined under the same name. */
-			const pg_named_fn *fn = pg_module_fn(m, name, strlen(name));
-			if (fn)
-				*where = m;
-			return fn;
-		}
-		if (hit->spec) {
-			name = hit->imported;
-			m = pg_modules_resolve(ms, m->path, hit->spec);
-			continue;
-		}
-		if (!hit->local)
-			return NULL;
-		const pg_named_fn *fn = pg_module_fn(m, hit->local, strlen(hit->local));
-		if (fn) {
-			*where = m;
-			return fn;
-		}
-		const pg_import *next = pg_module_import(m, hit->local, strlen(hit->local));
-		if (!next || next->spec[0] != '.')
-			return NULL;
-		name = next->imported;
-		m = pg_modules_resolve(ms, m->path, next->spec);
-	}
-	return NULL;
+	return find_fn(ms, pg_modules_resolve(ms, from->path, imp->spec), pg_xstrdup(imp->imported), 1, where);
+}
+
+const pg_named_fn *pg_modules_path_fn(pg_modules *ms, pg_module *m, const char *path, pg_module **where)
+{
+	return find_fn(ms, m, pg_xstrdup(path), 0, where);
 }

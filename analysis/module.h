@@ -46,6 +46,12 @@ typedef struct {
 	TSNode node;      /* a function node */
 } pg_named_fn;
 
+/* A member of an object literal that names another value: `{ releaseIt }`, `{ a: other.f }`. */
+typedef struct {
+	char *name;   /* "api.releaseIt", "module.exports.db.f" */
+	char *target; /* the name or path it refers to: "releaseIt", "other.f" */
+} pg_member_alias;
+
 /* Item 7 (issue 9): what may make class field X a pool besides `this.X = new Pool()`. */
 typedef struct {
 	char *name;   /* "X" or "#X" */
@@ -64,7 +70,8 @@ typedef enum {
 
 typedef struct {
 	char *fn;
-	uint32_t param;
+	uint32_t param;        /* the client's parameter (UINT32_MAX: none) */
+	uint32_t release_mask; /* bit i: parameter i receives the release function */
 	pg_summary sum;
 } pg_summary_memo;
 
@@ -88,7 +95,8 @@ typedef struct pg_module {
 	pg_field_cand *field_cands; size_t nfield_cands, cfield_cands; /* typed or assigned fields */
 	pg_import *imports; size_t nimports, cimports;
 	pg_export *exports; size_t nexports, cexports;
-	pg_named_fn *fns; size_t nfns, cfns;
+	pg_named_fn *fns; size_t nfns, cfns;  /* also object members: "api.f", "module.exports.f" */
+	pg_member_alias *aliases; size_t naliases, caliases;
 	pg_unit_info *units; size_t nunits, cunits;
 	pg_summary_memo *memo; size_t nmemo, cmemo;
 	pg_strmap fn_index;       /* function name -> index in fns */
@@ -128,6 +136,13 @@ int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_im
 /* Finds the function an import names, in the module it comes from. */
 const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
                                         pg_module **where);
+/*
+ * Finds the function a callee path names in module m (semantics v2 §6):
+ * "f", "api.f" (an object literal of the file), "helpers.f" (a relative
+ * require or `import * as`), "api.db.f" (nested objects), following
+ * imports, re-exports and object members across files.  NULL if unknown.
+ */
+const pg_named_fn *pg_modules_path_fn(pg_modules *ms, pg_module *m, const char *path, pg_module **where);
 
 int pg_is_pg_package(const char *spec);
 

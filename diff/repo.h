@@ -29,6 +29,36 @@ int pg_git_open(pg_git *g);
 int pg_git_load_index(pg_git *g);
 void pg_git_close(pg_git *g);
 
+/*
+ * The index's cache-tree (git's TREE extension): for each directory whose
+ * entries git has not touched since it last wrote a tree, the id of that
+ * tree.  A directory absent from it (git invalidates a directory and its
+ * parents on every change below it) may differ from any tree.
+ */
+typedef struct {
+	const char *name; /* in the index file's bytes, not NUL-ended */
+	uint32_t name_len;
+	const unsigned char *id; /* the raw tree id, NULL when git invalidated it */
+	uint32_t first_child, next; /* positions in nodes, UINT32_MAX for none */
+} pg_git_cache_tree_node;
+
+typedef struct {
+	pg_buf file; /* the index file's bytes, which nodes point into */
+	pg_git_cache_tree_node *nodes; /* nodes[0] is the root */
+	size_t len, cap;
+} pg_git_cache_tree;
+
+/*
+ * Reads the cache-tree of the index file libgit2 loaded `index` from.
+ * PG_ENOTFOUND when there is none that can be trusted to describe `index`
+ * (no extension, a split or sparse index, an index in memory, anything
+ * unexpected): the caller then compares every entry.
+ */
+int pg_git_cache_tree_read(pg_git_cache_tree *out, git_index *index);
+/* The tree id the index has for directory `dir` ("" the root); PG_ENOTFOUND when it has none. */
+int pg_git_cache_tree_get(git_oid *out, const pg_git_cache_tree *ct, const char *dir);
+void pg_git_cache_tree_free(pg_git_cache_tree *ct);
+
 /* HEAD's tree; *out is NULL (and 0 returned) on an unborn branch. */
 int pg_git_head_tree(git_tree **out, git_repository *repo);
 /* The tree of a revision's object (a commit, a tag or a tree). */

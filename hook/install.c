@@ -14,8 +14,9 @@
  * rewrites it, so a plain install there is refused with that advice.
  *
  * Every form runs the same line (pg_install_hook_call): PGLEAK_SKIP=1 skips
- * it, else it looks in the project's node_modules/.bin, then PATH, then the
- * absolute path of the installing binary.  When none is there at commit
+ * it, else it looks in the project's node_modules (the npm platform
+ * package's binary, then .bin), then PATH, then the absolute path of the
+ * installing binary.  When none is there at commit
  * time the hook blocks (exit 2) and says in one line what to run: a check
  * that silently stops running is worse than a commit that stops.
  */
@@ -33,6 +34,8 @@
 #define MARKER "# pgleak-hook: installed by `pgleak-hook install`"
 #define HUSKY_MARKER "# pgleak-hook: added by `pgleak-hook install --husky`"
 #define CHAINED_SUFFIX ".pgleak-chained"
+/* the static binary of npm's @pgleak-hook/linux-x64 (packaging/npm/); absent elsewhere */
+#define NPM_PLATFORM_BIN "node_modules/@pgleak-hook/linux-x64/bin/pgleak-hook"
 
 static int file_exists(const char *path)
 {
@@ -93,7 +96,7 @@ static int mkdirs(const char *path)
 	return rc;
 }
 
-/* How the hook names the binary: by name when PATH finds one now, else our absolute path. */
+/* How the hook names the binary: by name when PATH finds one now, else our absolute path (when /proc tells it). */
 static int binary_command(char **out)
 {
 	const char *path = getenv("PATH");
@@ -114,8 +117,11 @@ static int binary_command(char **out)
 		}
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return pg_error_set(PG_ERROR, "cannot tell where this pgleak-hook binary is (/proc/self/exe)");
+	if (n <= 0) {
+		/* no /proc (macOS, BSDs): by name; the hook line still looks in node_modules and PATH */
+		*out = pg_xstrdup("pgleak-hook");
+		return PG_OK;
+	}
 	self[n] = '\0';
 	if (strchr(self, '\''))
 		return pg_error_set(PG_ERROR, "the binary's path contains a quote: %s", self);
@@ -126,8 +132,11 @@ static int binary_command(char **out)
 /*
  * The one line every form of the hook runs (plain hook, husky, and what
  * README gives for lefthook): PGLEAK_SKIP=1 skips it, then the project's own
- * node_modules/.bin (git runs hooks at the work tree's root, so a teammate's
+ * node_modules (git runs hooks at the work tree's root, so a teammate's
  * `npm install` is enough), then PATH, then the binary that installed it.
+ * In node_modules the prebuilt binary of the npm platform package comes
+ * first: .bin/pgleak-hook is the JS launcher, which would start node (some
+ * 40 to 200 ms) on every commit only to run that same binary.
  * Missing everywhere, it fails closed with one line saying what to run.
  * One line, so that husky's block stays the marker plus this line.
  */
@@ -136,6 +145,7 @@ char *pg_install_hook_call(const char *bin)
 	char *abs = bin[0] == '\'' ? pg_xasprintf("elif [ -x %s ]; then %s run; ", bin, bin) : pg_xstrdup("");
 	char *s = pg_xasprintf(
 	    "if [ \"${PGLEAK_SKIP:-}\" = 1 ]; then echo 'pgleak-hook: PGLEAK_SKIP=1: commit allowed without checking' >&2; "
+	    "elif [ -x " NPM_PLATFORM_BIN " ]; then " NPM_PLATFORM_BIN " run; "
 	    "elif [ -x node_modules/.bin/pgleak-hook ]; then node_modules/.bin/pgleak-hook run; "
 	    "elif command -v pgleak-hook >/dev/null 2>&1; then pgleak-hook run; "
 	    "%s"

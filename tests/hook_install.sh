@@ -119,6 +119,22 @@ test_hook_prefers_project_node_modules_bin() {
 	PATH="$PWD/../fakebin:$PATH" commit_ok
 }
 
+# With the npm package installed, the hook runs the platform package's binary
+# itself rather than the JS launcher in .bin (no node started per commit):
+# here a .bin/pgleak-hook that allows everything is not the one that runs.
+test_hook_prefers_npm_platform_binary_over_launcher() {
+	git init -q repo && cd repo || return 1
+	"$PGLEAK_BIN" install >/dev/null || return 1
+	mkdir -p node_modules/.bin node_modules/@pgleak-hook/linux-x64/bin
+	cp "$PGLEAK_BIN" node_modules/@pgleak-hook/linux-x64/bin/pgleak-hook
+	printf '#!/bin/sh\nexit 0\n' >node_modules/.bin/pgleak-hook && chmod +x node_modules/.bin/pgleak-hook
+	printf 'node_modules\n' >.gitignore
+	{ js_pool_header; js_safe_fn listUsers; } >users.js && git add .gitignore users.js
+	commit_ok || return 1
+	js_leaky_fn addUser >>users.js && git add users.js
+	commit_blocked
+}
+
 test_internal_error_blocks_with_exit_2() {
 	new_repo || return 1
 	printf '{"pools": 42}\n' >.pgleak.json && git add .pgleak.json

@@ -38,4 +38,40 @@ test_commit_agrees_with_check_on_each_shape() {
 	return $bad
 }
 
+# Helpers in another file reached through a relative require (semantics v2
+# §6): the importer's verdict follows the helper module, by check and by a
+# real commit of both files.
+write_cross_file() { # KEEP|RELEASE
+	local body='c.release();'
+	[ "$1" = KEEP ] && body="console.log(c.processID);"
+	cat >helpers.js <<JS
+function done(c) { $body }
+module.exports = { done, tx: { end: (c) => done(c) } };
+JS
+	cat >orders.js <<'JS'
+const { Pool } = require('pg');
+const h = require('./helpers');
+const pool = new Pool();
+async function total(id) {
+  const c = await pool.connect();
+  try {
+    return await c.query('SELECT $1', [id]);
+  } finally {
+    h.tx.end(c);
+  }
+}
+module.exports = { total };
+JS
+}
+
+test_helper_through_required_module() {
+	new_repo || return 1
+	write_cross_file RELEASE
+	expect_exit 0 "$PGLEAK_BIN" check orders.js || return 1
+	git add helpers.js orders.js && commit_ok || { fail "commit with a releasing helper was blocked"; return 1; }
+	write_cross_file KEEP
+	expect_exit 1 "$PGLEAK_BIN" check orders.js || return 1
+	git add helpers.js && commit_blocked || { fail "a helper that stopped releasing was not blocked"; return 1; }
+}
+
 run_tests

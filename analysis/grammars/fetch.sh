@@ -15,7 +15,7 @@ grep -v '^#' "$here/pins.txt" | while read -r name version integrity; do
 	tgz="$dest/tarballs/$name-$version.tgz"
 	want=${integrity#sha512-}
 	have=""
-	[ -f "$tgz" ] && have=$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)
+	[ -f "$tgz" ] && have=$(openssl dgst -sha512 -binary "$tgz" | openssl base64 -A)
 	if [ "$have" != "$want" ]; then
 		rm -f "$tgz"
 		tmp=$(mktemp -d)
@@ -23,7 +23,7 @@ grep -v '^#' "$here/pins.txt" | while read -r name version integrity; do
 			echo "fetch.sh: could not download $name@$version from the npm registry" >&2
 			rm -rf "$tmp"; exit 1
 		fi
-		have=$(openssl dgst -sha512 -binary "$tmp/$name-$version.tgz" | base64 -w0)
+		have=$(openssl dgst -sha512 -binary "$tmp/$name-$version.tgz" | openssl base64 -A)
 		if [ "$have" != "$want" ]; then
 			echo "fetch.sh: $name@$version: sha512 integrity mismatch (got sha512-$have)" >&2
 			rm -rf "$tmp"; exit 1

@@ -28,6 +28,12 @@ static const file siblings[] = {
 	{"src/reexport.ts", "export { pool as db } from './db';\n"},
 	{"src/helpers.js", "export function done(c) { c.release(); }\nexport function maybe(c, x) { if (x) c.release(); }\n"
 	                   "export async function prep(c) { await c.query('SET x'); }\n"},
+	{"src/objhelpers.js", "function releaseAll(c) { c.release(); }\nfunction keep(c) { return c.query('x'); }\n"
+	                      "module.exports = { releaseAll, keep, inline: (c) => c.release(),\n"
+	                      "  db: { done(c) { c.release(); }, keep: function (c) { c.query('y'); } } };\n"},
+	{"src/named_object.js", "const api = { put(c) { c.release(); }, look(c) { return c.query('x'); } };\n"
+	                        "module.exports = api;\n"},
+	{"src/cbhelpers.js", "exports.stop = function (c) {\n  c.query('ROLLBACK', () => c.release());\n};\n"},
 	{"src/notpool.js", "import { Pool } from 'undici';\nexport const pool = new Pool('http://x');\n"},
 	{NULL, NULL},
 };
@@ -178,6 +184,63 @@ static void test_conditional_expressions(void)
 	expect("src/a.js", PG "async function f(x) {\n  const c = await pool.connect();\n  x ? c.release() : c.release();\n}\n", "");
 }
 
+/* Issue 9 item 1 (semantics v2 §1): a checkout inside an expression is an
+ * acquisition on the branch that evaluates it; the test is a path guard. */
+static void test_acquisition_in_expressions(void)
+{
+#define TRY_Q "  try {\n    return await c.query('x');\n  } finally {\n"
+	/* each form, with the release guarded by the same test: safe */
+	expect("src/a.js", PG "async function f(held) {\n  const c = held ? held : await pool.connect();\n" TRY_Q
+	       "    if (!held) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n" TRY_Q
+	       "    if (!held) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(q, own) {\n  const c = own ? await q.connect() : q;\n" TRY_Q
+	       "    if (own) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(x) {\n  let c;\n  c = x ?? await pool.connect();\n" TRY_Q
+	       "    if (x == null) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(need) {\n  const c = need && await pool.connect();\n  if (!need) return null;\n"
+	       TRY_Q "    c.release();\n  }\n}\n", "");
+	/* nesting, parentheses, a member as the guard, the await around the whole expression */
+	expect("src/a.js", PG "async function f(a1, a2) {\n  const c = a1 ? a1 : (a2 || await pool.connect());\n" TRY_Q
+	       "    if (!a1 && !a2) c.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(o) {\n  const c = await (o.client !== undefined ? o.client : pool.connect());\n"
+	       TRY_Q "    if (o.client === undefined) c.release();\n  }\n}\n", "");
+	/* an unconditional release is safe on both branches */
+	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n" TRY_Q
+	       "    c.release();\n  }\n}\n", "");
+	/* the twins: the guard the wrong way round, or a throw before the try */
+	expect("src/a.js", PG "async function f(held) {\n  const c = held ? held : await pool.connect();\n" TRY_Q
+	       "    if (held) c.release();\n  }\n}\n", "4:n:r:6");
+	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n" TRY_Q
+	       "    if (held) c.release();\n  }\n}\n", "4:n:r:6");
+	expect("src/a.js", PG "async function f(q, own) {\n  const c = own ? await q.connect() : q;\n" TRY_Q
+	       "    if (!own) c.release();\n  }\n}\n", "4:n:r:6");
+	expect("src/a.js", PG "async function f(x) {\n  let c;\n  c = x ?? await pool.connect();\n" TRY_Q
+	       "    if (x != null) c.release();\n  }\n}\n", "5:n:r:7");
+	expect("src/a.js", PG "async function f(need) {\n  const c = need && await pool.connect();\n  if (!need) return null;\n"
+	       "  await c.query('y');\n" TRY_Q "    c.release();\n  }\n}\n", "4:g:e:6");
+	expect("src/a.js", PG "async function f(a1, a2) {\n  const c = a1 ? a1 : (a2 || await pool.connect());\n" TRY_Q
+	       "    if (a1 && !a2) c.release();\n  }\n}\n", "4:n:r:6");
+	/* the test kept in a local (`const shouldRelease = !client`), before or after the checkout */
+	expect("src/a.js", PG "async function f(client) {\n  const db = client || await pool.connect();\n"
+	       "  const shouldRelease = !client;\n  try {\n    return await db.query('x');\n  } finally {\n"
+	       "    if (shouldRelease) db.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(client) {\n  const own = client == null;\n  const db = client ?? await pool.connect();\n"
+	       "  try {\n    return await db.query('x');\n  } finally {\n    if (own) db.release();\n  }\n}\n", "");
+	expect("src/a.js", PG "async function f(client) {\n  const given = !!client;\n  const db = client || await pool.connect();\n"
+	       "  try {\n    return await db.query('x');\n  } finally {\n    if (given) db.release();\n  }\n}\n", "5:n:r:7");
+	/* reassigned, the local no longer stands for the test */
+	expect("src/a.js", PG "async function f(client, x) {\n  let own = !client;\n  const db = client || await pool.connect();\n"
+	       "  own = x;\n  try {\n    return await db.query('x');\n  } finally {\n    if (own) db.release();\n  }\n}\n", "5:g");
+	/* no release at all; a discarded one in an expression statement */
+	expect("src/a.js", PG "async function f(held) {\n  const c = held || await pool.connect();\n  return c.query('x');\n}\n",
+	       "4:n");
+	expect("src/a.js", PG "async function f(held) {\n  held || await pool.connect();\n}\n", "4:d");
+	/* returned: handed over on the branch that acquires */
+	expect("src/a.js", PG "async function f(held) {\n  return held || await pool.connect();\n}\n", "");
+#undef TRY_Q
+}
+
 static void test_destructured(void)
 {
 	expect("src/a.js", PG "async function f() {\n  const { query, release } = await pool.connect();\n  try {\n"
@@ -279,6 +342,131 @@ static void test_helpers(void)
 	/* recursion between helpers terminates */
 	expect("src/a.js", PG "function a(c) { return b(c); }\nfunction b(c) { return a(c); }\nasync function f() {\n"
 	       "  const c = await pool.connect();\n  a(c);\n}\n", "6");
+}
+
+/* Issue 9 item 3 (semantics v2 §6): a helper reached through an object is
+ * resolved to its function and its summary applies as for a direct call. */
+static void test_helpers_through_objects(void)
+{
+#define USE "  const c = await pool.connect();\n  await c.query('x');\n"
+	/* a relative require, an `import * as`, a default import of a CommonJS module */
+	expect("src/a.js", "const pool = require('./cjs');\nconst h = require('./objhelpers');\nasync function f() {\n" USE
+	       "  h.releaseAll(c);\n}\n", "4:g:e");
+	expect("src/a.js", "const pool = require('./cjs');\nconst h = require('./objhelpers');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  try {\n    await c.query('x');\n  } finally {\n    h.releaseAll(c);\n  }\n}\n", "");
+	expect("src/a.js", "import * as h from './helpers.js';\nimport { pool } from './db.js';\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  h.done(c);\n}\n", "");
+	expect("src/a.js", "import * as h from './helpers.js';\nimport { pool } from './db.js';\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  await h.prep(c);\n}\n", "4:n");
+	expect("src/a.js", "import h from './objhelpers';\nimport { pool } from './db.js';\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  h.keep(c);\n}\n", "4:n");
+	/* members written in place, nested objects, a module.exports = name of an object */
+	expect("src/a.js", "const pool = require('./cjs');\nconst h = require('./objhelpers');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  h.inline(c);\n  h.db.done(c);\n}\n", "");
+	expect("src/a.js", "const pool = require('./cjs');\nconst h = require('./objhelpers');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  h.db.keep(c);\n}\n", "4:n");
+	expect("src/a.js", "const pool = require('./cjs');\nconst api = require('./named_object');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  api.put(c);\n}\nasync function g() {\n  const c = await pool.connect();\n"
+	       "  api.look(c);\n}\n", "8:n");
+	/* an object literal of the same file: shorthand, pair, method, nested */
+	expect("src/a.js", PG "function releaseIt(c) { c.release(); }\nfunction look(c) { return c.query('x'); }\n"
+	       "const api = { releaseIt, look, other: { r: releaseIt }, m(c) { c.release(); } };\n"
+	       "async function f() {\n  const c = await pool.connect();\n  api.releaseIt(c);\n}\n"
+	       "async function g() {\n  const c = await pool.connect();\n  api.other.r(c);\n}\n"
+	       "async function h() {\n  const c = await pool.connect();\n  api.m(c);\n}\n"
+	       "async function k() {\n  const c = await pool.connect();\n  api.look(c);\n}\n", "19:n");
+	/* a parameter named like the module's object is another value (scope): not resolved, a hand-over */
+	expect("src/a.js", PG "const api = { look(c) { return c.query('x'); } };\nasync function f(api) {\n"
+	       "  const c = await pool.connect();\n  api.look(c);\n}\nasync function g() {\n"
+	       "  const c = await pool.connect();\n  api.look(c);\n}\n", "9:n");
+	/* an unknown member is still a hand-over */
+	expect("src/a.js", PG "const api = {};\nasync function f() {\n  const c = await pool.connect();\n  api.store(c);\n}\n", "");
+#undef USE
+}
+
+/* Issue 9 item 4 (semantics v2 §7): a helper's summary is what the same
+ * code inline would give; a helper that returns its parameter keeps the
+ * client with the caller, and the kept result is the same client. */
+static void test_summaries_equal_inline(void)
+{
+#define CB_BEGIN "function f() {\n  pool.connect((err, client, done) => {\n    if (err) return;\n" \
+	"    client.query('BEGIN', (e) => {\n"
+	/* the release function given to a helper that releases through a completion callback */
+	expect("src/a.js", PG "function commit(client, done) {\n  client.query('COMMIT', (err) => { done(err); });\n}\n"
+	       CB_BEGIN "      if (e) { done(e); return; }\n      commit(client, done);\n    });\n  });\n}\n", "");
+	expect("src/a.js", PG "function rollback(client, done) {\n  client.query('ROLLBACK', done);\n}\n"
+	       CB_BEGIN "      if (e) { rollback(client, done); return; }\n      done();\n    });\n  });\n}\n", "");
+	expect("src/a.js", PG "function finish(done) {\n  done();\n}\n"
+	       CB_BEGIN "      finish(done);\n    });\n  });\n}\n", "");
+	/* twins: the helper ignores the release function, or releases on one path only */
+	expect("src/a.js", PG "function commit(client, done) {\n  client.query('COMMIT', (err) => { log(err); });\n}\n"
+	       CB_BEGIN "      if (e) { done(e); return; }\n      commit(client, done);\n    });\n  });\n}\n", "7:g");
+	expect("src/a.js", PG "function finish(done, ok) {\n  if (ok) done();\n}\n"
+	       CB_BEGIN "      finish(done, e);\n    });\n  });\n}\n", "7:g");
+	/* a helper releasing through a promise chain on the client, as inline */
+	expect("src/a.js", PG "function end(c) {\n  return c.query('COMMIT').finally(() => c.release());\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  await end(c);\n}\n", "");
+	expect("src/a.js", PG "function end(c) {\n  return c.query('COMMIT').then(() => c.release());\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  await end(c);\n}\n", "7:g");
+	/* the release as a completion callback inside a helper of another file */
+	expect("src/a.js", "const pool = require('./cjs');\nconst { stop } = require('./cbhelpers');\nasync function f() {\n"
+	       "  const c = await pool.connect();\n  stop(c);\n}\n", "");
+	/* a helper returning its parameter: the caller still owns it, the result is the same client */
+	expect("src/a.js", PG "function debug(client) {\n  console.log('got one');\n  return client;\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  const c2 = debug(c);\n  await c2.query('x');\n}\n",
+	       "8:n");
+	expect("src/a.js", PG "function debug(client) {\n  console.log('got one');\n  return client;\n}\n"
+	       "async function f() {\n  const c = await pool.connect();\n  try {\n    const c2 = debug(c);\n"
+	       "    await c2.query('x');\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* the kept result is the client: releasing it releases (the call itself may throw, §3) */
+	expect("src/a.js", PG "const tap = (c) => c;\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  const d = tap(c);\n  d.release();\n}\n", "5:g:e:6");
+	expect("src/a.js", PG "const tap = (c) => c;\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  const d = tap(c);\n  d.query('x');\n}\n", "5:n");
+	expect("src/a.js", PG "const tap = (c) => c;\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  try {\n    await tap(c).query('x');\n  } finally {\n    tap(c).release();\n  }\n}\n", "5:g:e:9");
+	/* returning the helper's result hands the same client over (once the call is made) */
+	expect("src/a.js", PG "const tap = (c) => c;\nasync function f() {\n  const c = await pool.connect();\n"
+	       "  try {\n    return tap(c);\n  } catch (e) {\n    c.release();\n    throw e;\n  }\n}\n", "");
+#undef CB_BEGIN
+}
+
+/* Issue 9 item 5 (semantics v2 §4): `this.connect()` that is the class's own
+ * method (or `x.connect()` a function of the file) is judged by it. */
+static void test_own_connect(void)
+{
+#define STORED "class R {\n  async connect() {\n    this.client = await pool.connect();\n    return this.client;\n  }\n"
+#define FRESH "class R {\n  connect() {\n    return pool.connect();\n  }\n"
+	/* stored in the instance and returned: the caller owns nothing */
+	expect("src/a.js", PG STORED "  async run(sql) {\n    const c = await this.connect();\n    return c.query(sql);\n  }\n}\n", "");
+	expect("src/a.js", PG STORED "  async run(sql) {\n    const self = this;\n    const c = await self.connect();\n"
+	       "    return c.query(sql);\n  }\n}\n", "");
+	expect("src/a.js", PG "class R {\n  async connect() {\n    if (!this.client) {\n      const c = await pool.connect();\n"
+	       "      this.client = c;\n    }\n    return this.client;\n  }\n  async run() {\n"
+	       "    const c = await this.connect();\n    await c.query('x');\n  }\n}\n", "");
+	/* a fresh checkout returned: the caller owns it */
+	expect("src/a.js", PG FRESH "  async run(sql) {\n    const c = await this.connect();\n    return c.query(sql);\n  }\n}\n",
+	       "8:n");
+	expect("src/a.js", PG FRESH "  async run(sql) {\n    const c = await this.connect();\n    try {\n"
+	       "      return await c.query(sql);\n    } finally {\n      c.release();\n    }\n  }\n}\n", "");
+	expect("src/a.js", PG FRESH "  async ping() {\n    await this.connect();\n  }\n}\n", "8:d");
+	expect("src/a.js", PG "class R {\n  async connect() {\n    const c = await pool.connect();\n    return c;\n  }\n"
+	       "  async run() {\n    const c = await this.connect();\n    await c.query('x');\n  }\n}\n", "9:n");
+	/* a function of the same file reached through an object */
+	expect("src/a.js", PG "const db = { connect: () => pool.connect() };\nasync function f() {\n"
+	       "  const c = await db.connect();\n  await c.query('x');\n}\n", "5:n");
+	expect("src/a.js", PG "const db = { connect: () => pool.connect() };\nasync function f() {\n"
+	       "  const c = await db.connect();\n  try {\n    await c.query('x');\n  } finally {\n    c.release();\n  }\n}\n", "");
+	/* the nearest class decides; a connect that hands out no client is no acquisition */
+	expect("src/a.js", PG FRESH "}\n" STORED "  async run() {\n    const c = await this.connect();\n"
+	       "    await c.query('x');\n  }\n}\n", "");
+	expect("src/a.js", PG "class W {\n  async connect() {\n    await this.raw.connect();\n  }\n  async run() {\n"
+	       "    const c = await this.connect();\n    await c.query('x');\n  }\n}\n", "");
+	/* with a callback, the callback's client is the caller's to release, whatever connect returns */
+	expect("src/a.js", PG STORED "  run() {\n    this.connect((err, c) => {\n      if (err) return;\n"
+	       "      c.query('x');\n    });\n  }\n}\n", "9:n");
+#undef STORED
+#undef FRESH
 }
 
 static void test_pool_proofs(void)
@@ -480,6 +668,7 @@ int main(void)
 	RUN(test_loops);
 	RUN(test_switch);
 	RUN(test_conditional_expressions);
+	RUN(test_acquisition_in_expressions);
 	RUN(test_destructured);
 	RUN(test_chains);
 	RUN(test_passthrough_chains);
@@ -487,6 +676,9 @@ int main(void)
 	RUN(test_nested_functions_do_not_count);
 	RUN(test_handovers);
 	RUN(test_helpers);
+	RUN(test_helpers_through_objects);
+	RUN(test_summaries_equal_inline);
+	RUN(test_own_connect);
 	RUN(test_pool_proofs);
 	RUN(test_typed_pools);
 	RUN(test_scope);
