@@ -357,16 +357,21 @@ void pg_walk_init(pg_walk *w, TSNode root)
 	w->c = ts_tree_cursor_new(root);
 	w->started = 0;
 	w->skip = 0;
+	w->depth = 0;
 }
 
 int pg_walk_next(pg_walk *w, TSNode *out)
 {
 	if (w->started) {
 		/* the cursor cannot leave the root it was made on: goto_parent fails there */
-		if (w->skip || !ts_tree_cursor_goto_first_child(&w->c)) {
-			while (!ts_tree_cursor_goto_next_sibling(&w->c))
+		if (!w->skip && ts_tree_cursor_goto_first_child(&w->c)) {
+			w->depth++;
+		} else {
+			while (!ts_tree_cursor_goto_next_sibling(&w->c)) {
 				if (!ts_tree_cursor_goto_parent(&w->c))
 					return 0;
+				w->depth--;
+			}
 		}
 	}
 	w->started = 1;

@@ -112,6 +112,7 @@ int pg_nk_is_function(pg_nk k);
 typedef struct {
 	TSTreeCursor c;
 	int started, skip;
+	uint32_t depth; /* of the node pg_walk_next returned last (the root: 0) */
 } pg_walk;
 
 void pg_walk_init(pg_walk *w, TSNode root);

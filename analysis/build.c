@@ -649,10 +649,12 @@ static int is_builtin_call(builder *b, TSNode fn)
 static int is_no_throw_callee(builder *b, TSNode fn)
 {
 	const pg_ast *a = b->a;
+	TSNode obj = pg_nk_of(a, fn) == NK_MEMBER ? pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)) : fn;
+	/* the timers and console are the globals only where no declaration binds their name */
 	if (pg_nk_of(a, fn) == NK_IDENTIFIER && in_list(a, fn, no_throw_fns))
-		return 1;
-	if (pg_nk_of(a, fn) == NK_MEMBER && pg_text_is(a, pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)), "console"))
-		return 1;
+		return pg_scope_resolve(b->m, fn) == PG_NO_BINDING;
+	if (pg_nk_of(a, fn) == NK_MEMBER && pg_nk_of(a, obj) == NK_IDENTIFIER && pg_text_is(a, obj, "console"))
+		return pg_scope_resolve(b->m, obj) == PG_NO_BINDING;
 	return is_builtin_call(b, fn);
 }
 
@@ -1054,6 +1056,10 @@ static int is_acquisition_value(builder *b, TSNode v)
 	TSNode guard;
 	int awaited;
 	v = pg_unwrap(a, v);
+	/* only what contains the checkout can pass it on; going up the tree costs, looking at bytes does not */
+	if (ts_node_is_null(b->t->acquire) || ts_node_start_byte(v) > ts_node_start_byte(b->t->acquire) ||
+	    ts_node_end_byte(v) < ts_node_end_byte(b->t->acquire))
+		return 0;
 	for (TSNode n = b->t->acquire; !ts_node_is_null(n); n = pg_acq_step(a, n, &awaited, &guard))
 		if (ts_node_eq(n, v))
 			return 1;
@@ -1676,11 +1682,11 @@ static void stmt(builder *b, TSNode n)
  * one that did not apart (semantics v2 §1).  Negations and nullish
  * comparisons around the tested value are looked through.
  */
-static void collect_guards(builder *b)
+static int collect_guards(builder *b)
 {
 	const pg_ast *a = b->a;
 	TSNode n = b->t->acquire, g, x;
-	int awaited;
+	int awaited, added = 0;
 	while (!ts_node_is_null(n)) {
 		n = pg_acq_step(a, n, &awaited, &g);
 		if (ts_node_is_null(g))
@@ -1692,8 +1698,10 @@ static void collect_guards(builder *b)
 		if (is_simple_path(a, g) && !is_client(b, g) && flag_index(b, g) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
 			b->t->flag_bind[b->t->nflags] = path_binding(b, g);
 			b->t->flags[b->t->nflags++] = pg_text_dup(a, g, 0);
+			added++;
 		}
 	}
+	return added;
 }
 
 /* A guard's test with any `!` around it: the flag and its polarity, or 0. */
@@ -1812,8 +1820,7 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 		size_t nl = chain_links(a, n, links);
 		collect_flags(&b, nl ? links[nl - 1].call : n);
 	} else {
-		collect_guards(&b);
-		if (t->nflags)
+		if (collect_guards(&b))
 			collect_guard_aliases(&b, body);
 		collect_flags(&b, body);
 	}

@@ -38,6 +38,7 @@
 
 #include "analyser_id.h"
 #include "cache.h"
+#include "alias.h"
 #include "leak.h"
 #include "scope.h"
 #include "module.h"
@@ -199,7 +200,7 @@ static void encode_deps(pg_engine *e, uint32_t unit_line, pg_buf *out)
 	out->data[count_at + 3] = (char)(count >> 24);
 }
 
-/* What the module table would hash for this path now (0: absent or not JS/TS). */
+/* What the module table would hash for this path now (0: absent, or neither JS/TS nor a config). */
 static uint64_t current_hash(pg_engine *e, const char *path, size_t n)
 {
 	size_t *known = pg_strmap_get(&e->dep_hashes, path, n);
@@ -208,7 +209,7 @@ static uint64_t current_hash(pg_engine *e, const char *path, size_t n)
 	if (known)
 		return *known;
 	p = pg_xstrndup(path, n);
-	if (pg_lang_from_path(p) != PG_LANG_NONE) {
+	if (pg_lang_from_path(p) != PG_LANG_NONE || pg_alias_is_config_path(p)) {
 		pg_buf b = PG_BUF_INIT;
 		if (e->src.read(e->src.ctx, p, &b) == PG_OK)
 			h = pg_content_hash(b.data, b.len);

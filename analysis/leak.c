@@ -98,6 +98,98 @@ static int declared_here(const pg_module *m, const pg_unit_info *u, TSNode id)
 	return b != PG_NO_BINDING && ts_node_eq(pg_scope_owner(m, b), u->node);
 }
 
+/* ---- semantics v2 §8: clients kept for the module's lifetime ---------------- */
+
+static int exported_local(const pg_module *m, TSNode name)
+{
+	for (size_t i = 0; i < m->nexports; i++)
+		if (m->exports[i].local && !m->exports[i].spec && pg_text_is(&m->ast, name, m->exports[i].local))
+			return 1;
+	return 0;
+}
+
+/* Does the top-level statement export what it declares (`export ...`, a declaration
+ * exported by name elsewhere, `module.exports = ...`, `exports.x = ...`)? */
+static int exported_statement(const pg_module *m, TSNode stmt)
+{
+	const pg_ast *a = &m->ast;
+	pg_nk k = pg_nk_of(a, stmt);
+	switch (k) {
+	case NK_EXPORT:
+		return 1;
+	case NK_EXPRESSION_STATEMENT: {
+		TSNode e = ts_node_named_child_count(stmt) ? pg_unwrap(a, ts_node_named_child(stmt, 0)) : stmt;
+		uint32_t len;
+		const char *t;
+		if (pg_nk_of(a, e) != NK_ASSIGNMENT)
+			return 0;
+		t = pg_text(a, pg_field_of(a, e, F_LEFT), &len);
+		return (len >= 14 && !memcmp(t, "module.exports", 14)) || (len > 8 && !memcmp(t, "exports.", 8));
+	}
+	case NK_LEXICAL_DECLARATION:
+	case NK_VARIABLE_DECLARATION: {
+		uint32_t nc = ts_node_named_child_count(stmt);
+		for (uint32_t i = 0; i < nc; i++) {
+			TSNode d = ts_node_named_child(stmt, i);
+			if (pg_nk_of(a, d) == NK_VARIABLE_DECLARATOR && exported_local(m, pg_field_of(a, d, F_NAME)))
+				return 1;
+		}
+		return 0;
+	}
+	case NK_FUNCTION_DECLARATION:
+	case NK_GENERATOR_DECLARATION:
+	case NK_CLASS_DECLARATION:
+	case NK_ABSTRACT_CLASS:
+		return exported_local(m, pg_field_of(a, stmt, F_NAME));
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A client held in a module-level variable is the module's (no finding) when
+ * the variable itself is exported (`export const client = await
+ * pool.connect()`, `export { client }`: importers share it), or when an
+ * exported function (or a method of an exported class) other than the one
+ * that acquires it reads that variable.  Every read of the variable is
+ * looked at: one walk of the file, only for such checkouts.
+ */
+static int kept_by_module(const pg_module *m, const pg_unit_info *u, TSNode id)
+{
+	const pg_ast *a = &m->ast;
+	TSNode root = ts_tree_root_node(a->tree), n;
+	int32_t b = pg_scope_resolve(m, id);
+	uint32_t len;
+	const char *name = pg_text(a, id, &len);
+	pg_walk w;
+	int kept = exported_local(m, id);
+	pg_walk_init(&w, root);
+	while (!kept && pg_walk_next(&w, &n)) {
+		pg_nk k = pg_nk_of(a, n);
+		uint32_t at = ts_node_start_byte(n), l, inside = 0;
+		const char *t;
+		TSNode p, stmt;
+		if (k != NK_IDENTIFIER && k != NK_SHORTHAND_PROPERTY)
+			continue;
+		t = pg_text(a, n, &l);
+		if (l != len || memcmp(t, name, len) || pg_scope_resolve(m, n) != b)
+			continue;
+		p = ts_node_parent(n);
+		if (pg_nk_of(a, p) == NK_ASSIGNMENT && ts_node_eq(pg_field_of(a, p, F_LEFT), n))
+			continue; /* a write, not a use */
+		if (u->parent >= 0 && at >= ts_node_start_byte(u->node) && at < ts_node_end_byte(u->node))
+			continue; /* the acquiring function itself */
+		for (size_t i = 1; i < m->nunits && !inside; i++)
+			inside = at >= ts_node_start_byte(m->units[i].node) && at < ts_node_end_byte(m->units[i].node);
+		if (!inside)
+			continue; /* top-level code runs once: not a capture */
+		stmt = ts_node_first_named_child_for_byte(root, at);
+		kept = !ts_node_is_null(stmt) && exported_statement(m, stmt);
+	}
+	pg_walk_done(&w);
+	return kept;
+}
+
 /* ---- §1: is the receiver a pool? ----------------------------------------- */
 
 /* Item 7: a TypeScript type naming pg's Pool (`Pool`, `PgPool` from `Pool as
@@ -632,7 +724,7 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
 			              : "the call", r->exit_line, r->raise == RAISE_AWAIT ? "rejects" : "throws");
 		else
 			pg_buf_printf(&path, "leaks when the %s ends at line %u", form == FORM_CHAIN ? "promise chain" :
-			              form == FORM_CALLBACK ? "callback" : "function", r->exit_line);
+			              form == FORM_CALLBACK ? "callback" : u->parent < 0 ? "module" : "function", r->exit_line);
 		if (form == FORM_CALLBACK)
 			pg_buf_printf(&hint, "call `done()` (or `client.release()`) on every path of the callback, "
 			              "including the query's error branch");
@@ -795,6 +887,8 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 			if (!awaited || !ts_node_eq(pg_field_of(a, q, F_VALUE), child2))
 				goto skip;
 			if (pg_nk_of(a, name) == NK_IDENTIFIER) {
+				if (u->parent < 0 && kept_by_module(m, u, name))
+					goto skip; /* handed to the module's lifetime (v2 §8) */
 				form = FORM_VAR;
 				pg_scope_set_add(m, &t.names, name);
 			} else if (pg_nk_of(a, name) == NK_OBJECT_PATTERN) {
@@ -829,7 +923,9 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 			if (!awaited || !ts_node_eq(pg_field_of(a, q, F_RIGHT), child2) || pg_nk_of(a, left) != NK_IDENTIFIER)
 				goto skip; /* stored into a property: handed over */
 			if (!declared_here(m, u, left))
-				goto skip; /* stored into an outer variable: handed over */
+				goto skip; /* stored into an outer variable: handed over (§4) */
+			if (u->parent < 0 && kept_by_module(m, u, left))
+				goto skip; /* handed to the module's lifetime (v2 §8) */
 			form = FORM_VAR;
 			pg_scope_set_add(m, &t.names, left);
 			break;

@@ -3,6 +3,11 @@
  * exports, pools and named functions; and the run-wide module table that
  * answers cross-file questions.
  *
+ * Functions are also known by dotted paths: the members of the module's
+ * own object literals (`const api = { f }`: "api.f"), of `module.exports`
+ * and `export default` objects, so that a helper reached through an object
+ * (semantics v2 §6) resolves like a direct one (pg_modules_path_fn).
+ *
  * The walk uses a TSTreeCursor and an explicit stack of open units, so a
  * file nested 10,000 levels deep costs memory, not stack.  Facts that need
  * other facts (is `new X()` a pool? that depends on how X was imported)
@@ -10,6 +15,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "module.h"
+#include "alias.h"
 #include "scope.h"
 
 #include <stdlib.h>
@@ -758,7 +764,8 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 			note_new(news, t, len, pg_field_of(a, v, F_CONSTRUCTOR));
 		} else if (pg_nk_is_function(pg_nk_of(a, v))) {
 			add_fn(m, t, len, v);
-		} else if (pg_nk_of(a, v) == NK_OBJECT) {
+		} else if (pg_nk_of(a, v) == NK_OBJECT && unit == 0) {
+			/* helpers reached through an object: those of the module's own top level */
 			char *prefix = pg_xstrndup(t, len);
 			collect_object(m, prefix, v);
 			free(prefix);
@@ -1101,13 +1108,55 @@ struct pg_modules {
 	pg_strmap index;    /* path -> entry */
 	size_t *log;        /* entries looked up since pg_modules_log_reset */
 	size_t nlog, clog;
+	pg_alias *alias;    /* tsconfig/jsconfig path aliases, read through src (logged like modules) */
 };
+
+/* The entry of a config file (alias.c reads tsconfig.json through here), read once. */
+static size_t config_entry(pg_modules *ms, const char *path, pg_buf *out, int *found)
+{
+	size_t *known = pg_strmap_get(&ms->index, path, strlen(path));
+	pg_buf b = PG_BUF_INIT;
+	size_t at;
+	if (known && !out)
+		return *known;
+	*found = ms->src->read(ms->src->ctx, path, out ? out : &b) == PG_OK;
+	if (known) {
+		at = *known;
+	} else {
+		PG_GROW(ms->items, ms->cap, ms->len + 1);
+		at = ms->len++;
+		ms->items[at].path = pg_xstrdup(path);
+		ms->items[at].mod = NULL;
+		ms->items[at].hash = *found ? pg_content_hash((out ? out : &b)->data, (out ? out : &b)->len) : 0;
+		pg_strmap_put(&ms->index, path, strlen(path), at);
+	}
+	pg_buf_free(&b);
+	return at;
+}
+
+static int config_read(void *ctx, const char *path, pg_buf *out)
+{
+	int found = 0;
+	config_entry(ctx, path, out, &found);
+	return found ? PG_OK : pg_error_set(PG_ENOTFOUND, "%s: no such file", path);
+}
+
+/* A result that used an alias depends on every config the mapping looked at. */
+static void config_note(void *ctx, const char *path)
+{
+	pg_modules *ms = ctx;
+	int found;
+	size_t at = config_entry(ms, path, NULL, &found);
+	PG_GROW(ms->log, ms->clog, ms->nlog + 1);
+	ms->log[ms->nlog++] = at;
+}
 
 pg_modules *pg_modules_new(const pg_source *src, const pg_config *cfg)
 {
 	pg_modules *ms = pg_xcalloc(1, sizeof(*ms));
 	ms->src = src;
 	ms->cfg = cfg;
+	ms->alias = pg_alias_new(config_read, config_note, ms);
 	return ms;
 }
 
@@ -1122,6 +1171,7 @@ void pg_modules_free(pg_modules *ms)
 	free(ms->items);
 	free(ms->log);
 	pg_strmap_free(&ms->index);
+	pg_alias_free(ms->alias);
 	free(ms);
 }
 
@@ -1172,18 +1222,13 @@ void pg_modules_log_at(const pg_modules *ms, size_t i, const char **path, uint64
 	*hash = e->hash;
 }
 
-pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+/* The module at a path without its extension: extensions, index files, './db.js' for db.ts. */
+static pg_module *resolve_base(pg_modules *ms, const char *base)
 {
 	static const char *const exts[] = {"", ".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".tsx", ".jsx",
 	                                   "/index.js", "/index.ts", "/index.mjs", "/index.cjs",
 	                                   "/index.tsx", "/index.jsx", NULL};
-	char *dir, *base;
 	pg_module *found = NULL;
-	if (spec[0] != '.')
-		return NULL;
-	dir = pg_path_dirname(from_path);
-	base = pg_path_join(dir, spec);
-	free(dir);
 	for (int i = 0; exts[i] && !found; i++) {
 		char *p = pg_xasprintf("%s%s", base, exts[i]);
 		found = load_exact(ms, p);
@@ -1203,7 +1248,20 @@ pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char 
 			}
 		}
 	}
-	free(base);
+	return found;
+}
+
+pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+{
+	pg_strlist bases = {0};
+	pg_module *found = NULL;
+	if (pg_is_pg_package(spec))
+		return NULL;
+	/* relative, or mapped by the nearest tsconfig/jsconfig (alias.c: the rule deps.c uses too) */
+	pg_alias_bases(ms->alias, from_path, spec, &bases);
+	for (size_t i = 0; i < bases.len && !found; i++)
+		found = resolve_base(ms, bases.items[i]);
+	pg_strlist_free(&bases);
 	return found;
 }
 
@@ -1252,7 +1310,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		if (module_pool_var(m, hit->local))
 			return 1;
 		const pg_import *imp = pg_module_import(m, hit->local, strlen(hit->local));
-		if (!imp || imp->spec[0] != '.')
+		if (!imp)
 			return 0;
 		name = imp->imported;
 		m = pg_modules_resolve(ms, m->path, imp->spec);
@@ -1263,10 +1321,8 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_import *imp,
                               const char *member)
 {
-	pg_module *m;
-	if (imp->spec[0] != '.')
-		return 0;
-	m = pg_modules_resolve(ms, from->path, imp->spec);
+	/* relative or aliased; a package is not of this repository */
+	pg_module *m = pg_modules_resolve(ms, from->path, imp->spec);
 	if (!m)
 		return 0;
 	if (!strcmp(imp->imported, "*") || (member && !strcmp(imp->imported, "=")))
@@ -1345,7 +1401,7 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 			*where = m;
 		} else if ((next = through_alias(m, path)) == NULL) {
 			const pg_import *imp = pg_module_import(m, path, h);
-			if (imp && imp->spec[0] == '.') {
+			if (imp) { /* relative or aliased: pg_modules_resolve says which */
 				int ns = !strcmp(imp->imported, "*") || !strcmp(imp->imported, "=");
 				if (ns && path[h])
 					next = pg_xstrdup(path + h + 1);   /* helpers.f: f among the exports */
@@ -1365,8 +1421,6 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
                                         pg_module **where)
 {
-	if (imp->spec[0] != '.')
-		return NULL;
 	return find_fn(ms, pg_modules_resolve(ms, from->path, imp->spec), pg_xstrdup(imp->imported), 1, where);
 }
 

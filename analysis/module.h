@@ -127,7 +127,8 @@ const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n);
 typedef struct pg_modules pg_modules;
 pg_modules *pg_modules_new(const pg_source *src, const pg_config *cfg);
 void pg_modules_free(pg_modules *ms);
-/* Resolves a relative specifier from `from_path` (extensions, index files); NULL if absent. */
+/* Resolves a specifier from `from_path`, relative or a tsconfig/jsconfig alias (alias.h),
+ * trying extensions and index files; NULL if absent. */
 pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec);
 
 /* Is `name`, imported from `spec` into the module at from_path, a pg pool? */

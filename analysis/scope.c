@@ -314,33 +314,21 @@ static void index_entries(struct pg_scope *s)
 static struct pg_scope *build(const pg_module *m)
 {
 	walker w;
-	TSTreeCursor cur;
-	uint32_t depth = 0;
-	TSNode root = ts_tree_root_node(m->ast.tree);
+	pg_walk cur;
+	TSNode n, root = ts_tree_root_node(m->ast.tree);
 	memset(&w, 0, sizeof(w));
 	w.m = m;
 	w.s = pg_xcalloc(1, sizeof(*w.s));
 	push_frame(&w, root, 0, 1);
-	cur = ts_tree_cursor_new(root);
-	for (;;) {
-		TSNode n = ts_tree_cursor_current_node(&cur);
-		if (depth > 0 && ts_node_is_named(n)) {
-			while (w.nfr > 1 && w.fr[w.nfr - 1].depth >= depth)
-				w.nfr--;
-			visit(&w, n, depth);
-		}
-		if (ts_tree_cursor_goto_first_child(&cur)) {
-			depth++;
+	pg_walk_init(&cur, root);
+	while (pg_walk_next(&cur, &n)) {
+		if (cur.depth == 0 || !ts_node_is_named(n))
 			continue;
-		}
-		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-			if (!ts_tree_cursor_goto_parent(&cur))
-				goto done;
-			depth--;
-		}
+		while (w.nfr > 1 && w.fr[w.nfr - 1].depth >= cur.depth)
+			w.nfr--;
+		visit(&w, n, cur.depth);
 	}
-done:
-	ts_tree_cursor_delete(&cur);
+	pg_walk_done(&cur);
 	free(w.fr);
 	free(w.stack);
 	index_entries(w.s);
@@ -436,9 +424,8 @@ TSNode pg_scope_function(const pg_module *m, TSNode id)
 	}
 }
 
-static int set_find(const pg_module *m, const pg_scope_set *set, const char *t, uint32_t len, int32_t b)
+static int set_find(const pg_scope_set *set, const char *t, uint32_t len, int32_t b)
 {
-	(void)m;
 	for (size_t i = 0; i < set->text.len; i++)
 		if (set->bind[i] == b && strlen(set->text.items[i]) == len && !memcmp(set->text.items[i], t, len))
 			return 1;
@@ -451,7 +438,7 @@ void pg_scope_set_add(const pg_module *m, pg_scope_set *set, TSNode id)
 	const char *t = pg_text(&m->ast, id, &len);
 	int32_t b = pg_scope_resolve_at(m, t, len, ts_node_start_byte(id));
 	char *copy;
-	if (set_find(m, set, t, len, b))
+	if (set_find(set, t, len, b))
 		return;
 	copy = pg_xstrndup(t, len);
 	PG_GROW(set->bind, set->cbind, set->text.len + 1);
@@ -470,7 +457,7 @@ int pg_scope_set_has(const pg_module *m, const pg_scope_set *set, TSNode id)
 	/* the text first: most identifiers are not in the set, and need no resolving */
 	if (!pg_strlist_has_n(&set->text, t, len))
 		return 0;
-	return set_find(m, set, t, len, pg_scope_resolve_at(m, t, len, ts_node_start_byte(id)));
+	return set_find(set, t, len, pg_scope_resolve_at(m, t, len, ts_node_start_byte(id)));
 }
 
 void pg_scope_set_free(pg_scope_set *set)

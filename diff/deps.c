@@ -2,11 +2,14 @@
  * deps.c - finding importers of changed files without parsing them.
  *
  * Every quoted string that starts with "./" or "../" is taken as a
- * specifier: resolving it against the importer's folder and comparing it,
- * extension aside, with the changed paths over-approximates the imports
- * (a string that merely looks like a path adds a file to check, never
- * drops one).  One level of importers is followed: the engine itself
- * resolves a pool or helper one module away.
+ * specifier, and so is a bare one ('@/lib/db', 'lib/db') that stands where
+ * a specifier does (after `from`, `import`, `require(`, `import(`).  Each is
+ * turned into paths by the analysis's own rule (analysis/alias.h: relative
+ * joins, tsconfig/jsconfig paths and baseUrl, read from the same side) and
+ * compared, extension aside, with the changed paths: this
+ * over-approximates the imports (a string that merely looks like a path
+ * adds a file to check, never drops one).  One level of importers is
+ * followed: the engine itself resolves a pool or helper one module away.
  *
  * Only a file that names an acquire method can hold an acquisition, hence
  * a finding (the engine's own pre-filter, analysis/engine.c): any other
@@ -22,11 +25,14 @@
 #define _GNU_SOURCE /* memmem */
 #include "deps.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alias.h"
 #include "cache.h"
 #include "repo.h"
+#include "source.h"
 
 #define MAX_SPECIFIER 1024
 
@@ -65,6 +71,32 @@ static int mentions_acquire(const pg_config *cfg, const char *data, size_t len)
 	return 0;
 }
 
+static int word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.';
+}
+
+/* Does a bare string at text[i] (its opening quote) stand where a specifier does? */
+static int specifier_position(const char *text, size_t i)
+{
+	static const char *const before[] = {"from", "import", "require(", "import(", NULL};
+	size_t j = i;
+	while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t' || text[j - 1] == '\n' || text[j - 1] == '\r'))
+		j--;
+	for (int k = 0; before[k]; k++) {
+		size_t n = strlen(before[k]);
+		if (j >= n && !memcmp(text + j - n, before[k], n) && (j == n || !word_char(text[j - n - 1])))
+			return 1;
+	}
+	return 0;
+}
+
+/* A bare module specifier's characters: no spaces, no quotes. */
+static int bare_char(char c)
+{
+	return isalnum((unsigned char)c) || (c && strchr("@~#$_./-+", c));
+}
+
 /* Builds the record (see the top of the file) of a blob's bytes into *rec. */
 static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config *cfg)
 {
@@ -81,9 +113,13 @@ static void scan_blob(pg_buf *rec, const char *text, size_t len, const pg_config
 		size_t j;
 		if (q != '\'' && q != '"' && q != '`')
 			continue;
-		if (text[i + 1] != '.' || (text[i + 2] != '/' && !(text[i + 2] == '.' && i + 3 < len && text[i + 3] == '/')))
+		int relative = text[i + 1] == '.' &&
+		               (text[i + 2] == '/' || (text[i + 2] == '.' && i + 3 < len && text[i + 3] == '/'));
+		if (!relative && (text[i + 1] == '.' || text[i + 1] == '/' || !bare_char(text[i + 1]) ||
+		                  !specifier_position(text, i)))
 			continue;
-		for (j = i + 1; j < len && j - i < MAX_SPECIFIER && text[j] != q && text[j] != '\n'; j++)
+		for (j = i + 1; j < len && j - i < MAX_SPECIFIER && text[j] != q && text[j] != '\n' &&
+		                (relative || bare_char(text[j])); j++)
 			;
 		if (j >= len || text[j] != q)
 			continue;
@@ -105,22 +141,23 @@ static int record_valid(const pg_buf *rec)
 }
 
 /* Does the record's importer, at `path`, name one of `keys` (module keys of the changed files)? */
-static int imports_any(const char *path, const pg_buf *rec, const pg_strlist *keys)
+static int imports_any(const char *path, const pg_buf *rec, const pg_strlist *keys, pg_alias *alias)
 {
-	char *dir;
+	pg_strlist targets = {0};
 	size_t at;
 	int found = 0;
 
 	if (rec->data[0] != '1')
 		return 0;
-	dir = pg_path_dirname(path);
 	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
-		char *target = pg_path_join(dir, rec->data + at), *key = module_key(target);
-		found = pg_strlist_has(keys, key);
-		free(key);
-		free(target);
+		pg_alias_bases(alias, path, rec->data + at, &targets);
+		for (size_t i = 0; i < targets.len && !found; i++) {
+			char *key = module_key(targets.items[i]);
+			found = pg_strlist_has(keys, key);
+			free(key);
+		}
+		pg_strlist_free(&targets);
 	}
-	free(dir);
 	return found;
 }
 
@@ -129,7 +166,7 @@ static pg_cache_key scan_prefix(const pg_config *cfg)
 {
 	pg_cache_hasher *h = pg_cache_hasher_new();
 	size_t i;
-	pg_cache_hasher_str(h, "importscan/1");
+	pg_cache_hasher_str(h, "importscan/2"); /* 2: bare specifiers too */
 	pg_cache_hasher_u64(h, cfg->acquire.len);
 	for (i = 0; i < cfg->acquire.len; i++)
 		pg_cache_hasher_str(h, cfg->acquire.items[i]);
@@ -206,11 +243,16 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	pg_strlist keys = {0};
 	pg_buf rec = PG_BUF_INIT, tmp = PG_BUF_INIT;
 	pg_cache_key prefix = {0, 0};
+	pg_source src;
+	pg_alias *alias;
 	size_t i;
 	int rc = PG_OK;
 
 	if (changes->len == 0)
 		return PG_OK;
+	/* aliases are read from the side being checked, as the engine reads them */
+	src = pg_git_source((pg_git_side *)side);
+	alias = pg_alias_new(src.read, NULL, src.ctx);
 	if (cache && !pg_cache_enabled(cache))
 		cache = NULL;
 	if (cache)
@@ -228,9 +270,10 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 		if (pg_git_changes_find(changes, path) || pg_config_ignores(cfg, path))
 			continue;
 		rc = blob_record(&rec, &tmp, side, &files.ids[i], cfg, cache, &prefix);
-		if (rc == PG_OK && imports_any(path, &rec, &keys))
+		if (rc == PG_OK && imports_any(path, &rec, &keys, alias))
 			pg_strlist_push(out, path);
 	}
+	pg_alias_free(alias);
 	pg_buf_free(&tmp);
 	pg_buf_free(&rec);
 	file_list_free(&files);

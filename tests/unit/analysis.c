@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alias.h"
 #include "engine.h"
+#include "json.h"
 #include "unit.h"
 
 #define UNIT_NAME "analysis"
@@ -35,6 +37,18 @@ static const file siblings[] = {
 	                        "module.exports = api;\n"},
 	{"src/cbhelpers.js", "exports.stop = function (c) {\n  c.query('ROLLBACK', () => c.release());\n};\n"},
 	{"src/notpool.js", "import { Pool } from 'undici';\nexport const pool = new Pool('http://x');\n"},
+	/* item 9: an app whose tsconfig extends a JSONC base that maps @/ to src/ */
+	{"cfg/base.json", "{\n  // shared\n  \"compilerOptions\": {\n    \"baseUrl\": \"../app\", /* the app */\n"
+	                  "    \"paths\": { \"@/*\": [\"./src/*\"], },\n  },\n}\n"},
+	{"app/tsconfig.json", "{ \"extends\": \"../cfg/base\" }\n"},
+	{"app/src/lib/db.ts", "import { Pool } from 'pg';\nexport const pool = new Pool();\n"},
+	{"app/src/lib/helpers.ts", "export function done(c) { c.release(); }\nexport function keep(c) {}\n"},
+	{"js/jsconfig.json", "{ \"compilerOptions\": { \"baseUrl\": \".\" } }\n"},
+	{"js/lib/db.js", "const { Pool } = require('pg');\nmodule.exports = new Pool();\n"},
+	/* extends chains that loop */
+	{"loop/tsconfig.json", "{ \"extends\": \"./b.json\", \"compilerOptions\": { \"paths\": { \"@/*\": [\"x/*\"] } } }\n"},
+	{"loop/b.json", "{ \"extends\": \"./tsconfig.json\" }\n"},
+	{"loop/x/db.ts", "import { Pool } from 'pg';\nexport const pool = new Pool();\n"},
 	{NULL, NULL},
 };
 
@@ -594,6 +608,86 @@ static void test_scope(void)
 	       "  const n = Math.max(1, 2);\n  c.release();\n  return n;\n}\n", "");
 	expect("src/a.js", PG "async function f(Math) {\n  const c = await pool.connect();\n"
 	       "  const n = Math.max(1, 2);\n  c.release();\n  return n;\n}\n", "4:g:e:5");
+	/* so are console and the timers */
+	expect("src/a.js", PG "async function f() {\n  const c = await pool.connect();\n"
+	       "  console.log('x');\n  c.release();\n}\n", "");
+	expect("src/a.js", PG "async function f(console) {\n  const c = await pool.connect();\n"
+	       "  console.log('x');\n  c.release();\n}\n", "4:g:e:5");
+	expect("src/a.js", PG "async function f(setTimeout) {\n  const c = await pool.connect();\n"
+	       "  setTimeout(() => {}, 1);\n  c.release();\n}\n", "4:g:e:5");
+}
+
+/* Issue 9 item 8: a module-level client captured by exported functions is the module's. */
+static void test_module_lifetime(void)
+{
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport async function q(sql) {\n  return client.query(sql);\n}\n", "");
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport async function q(sql) {\n  return pool.query(sql);\n}\n", "3:n");
+	/* captured only by a function nobody outside can call */
+	expect("src/a.mjs", PG "const client = await pool.connect();\nasync function q(sql) {\n  return client.query(sql);\n}\n", "3:n");
+	/* a method of an exported class; CommonJS exports by name */
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport class Repo {\n  find(id) {\n    return client.query('x', [id]);\n  }\n}\n", "");
+	expect("src/a.js", PG "let client;\nasync function init() {\n  client = await pool.connect();\n}\n"
+	       "function q(s) {\n  return client.query(s);\n}\nmodule.exports = { init, q };\n", "");
+	/* a module-level `let` assigned at the top level: kept when an export reads it, a leak when nothing does */
+	expect("src/a.mjs", PG "let client;\nclient = await pool.connect();\nexport function q(s) {\n  return client.query(s);\n}\n", "");
+	expect("src/a.mjs", PG "let client;\nclient = await pool.connect();\nawait client.query('SET x');\n"
+	       "export function q(s) {\n  return pool.query(s);\n}\n", "4:n");
+	/* assigned in an init function: stored into an outer variable, a hand-over (§4) */
+	expect("src/a.mjs", PG "let client;\nexport async function init() {\n  client = await pool.connect();\n}\n"
+	       "export function q(s) {\n  return client.query(s);\n}\n", "");
+	/* the client variable itself exported: importers share it */
+	expect("src/a.mjs", PG "export const client = await pool.connect();\n", "");
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport { pool, client };\n", "");
+	expect("src/a.mjs", PG "const client = await pool.connect();\nexport { pool };\n", "3:n");
+	/* still a leak when discarded */
+	expect("src/a.mjs", PG "await pool.connect();\nexport async function q(sql) {\n  return pool.query(sql);\n}\n", "3:d");
+}
+
+/* Issue 9 item 9: specifiers mapped by the nearest tsconfig/jsconfig resolve like relative ones. */
+static void test_path_aliases(void)
+{
+	const char *use = "export async function f() {\n  const c = await pool.connect();\n  await c.foo();\n}\n";
+	char src[512];
+	snprintf(src, sizeof(src), "import { pool } from '@/lib/db';\n%s", use);
+	expect("app/src/routes/a.ts", src, "3:n");
+	snprintf(src, sizeof(src), "import { pool } from '@/lib/none';\n%s", use);
+	expect("app/src/routes/a.ts", src, "");
+	/* the same specifier outside the config's folder maps to nothing */
+	snprintf(src, sizeof(src), "import { pool } from '@/lib/db';\n%s", use);
+	expect("other/a.ts", src, "");
+	/* jsconfig baseUrl, CommonJS */
+	expect("js/routes/a.js", "const pool = require('lib/db');\nasync function f() {\n  const c = await pool.connect();\n  await c.foo();\n}\n",
+	       "3:n");
+	/* helper summaries through an alias: keep() leaves the leak with the caller, an unknown callee takes it */
+	const char *helper = "export async function f() {\n  const c = await pool.connect();\n  try {\n    await c.query('x');\n"
+	                     "  } finally {\n    %s(c);\n  }\n}\n";
+	char body[256];
+	snprintf(body, sizeof(body), helper, "keep");
+	snprintf(src, sizeof(src), "import { pool } from '@/lib/db';\nimport { keep } from '@/lib/helpers';\n%s", body);
+	expect("app/src/routes/a.ts", src, "4:n");
+	snprintf(src, sizeof(src), "import { pool } from '@/lib/db';\nimport { keep } from '@/lib/nohelpers';\n%s", body);
+	expect("app/src/routes/a.ts", src, "");
+	snprintf(body, sizeof(body), helper, "done");
+	snprintf(src, sizeof(src), "import { pool } from '@/lib/db';\nimport { done } from '@/lib/helpers';\n%s", body);
+	expect("app/src/routes/a.ts", src, "");
+	/* a cycle of extends ends; the nearest config's own paths still apply */
+	snprintf(src, sizeof(src), "import { pool } from '@/db';\n%s", use);
+	expect("loop/src/a.ts", src, "3:n");
+}
+
+/* tsconfig is JSONC: made strict JSON of the same shape, the strict reader unchanged. */
+static void test_jsonc(void)
+{
+	char text[] = "{\n  // c\n  \"a\": [1, 2,], /* x */\n  \"b\": \"//not a comment,}\",\n}\n";
+	pg_json_doc doc = PG_JSON_DOC_INIT;
+	CHECK(pg_json_parse(&doc, text, strlen(text), "t") != PG_OK);
+	pg_error_clear();
+	pg_alias_jsonc_to_json(text, strlen(text));
+	CHECK(pg_json_parse(&doc, text, strlen(text), "t") == PG_OK);
+	const pg_json_node *b = pg_json_get(&doc, pg_json_root(&doc), "b");
+	CHECK(b && !strcmp(b->str, "//not a comment,}"));
+	CHECK(pg_json_root(&doc)->count == 2);
+	pg_json_free(&doc);
 }
 
 static void test_top_level_and_names(void)
@@ -682,6 +776,9 @@ int main(void)
 	RUN(test_pool_proofs);
 	RUN(test_typed_pools);
 	RUN(test_scope);
+	RUN(test_module_lifetime);
+	RUN(test_path_aliases);
+	RUN(test_jsonc);
 	RUN(test_top_level_and_names);
 	RUN(test_suppression);
 	RUN(test_calls_that_do_not_throw);
