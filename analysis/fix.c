@@ -80,7 +80,7 @@ static int starts_line(const char *s, size_t at)
 	return b == at;
 }
 
-/* Only blanks, a `//` comment or a block comment that closes on the line, from `at` to the line's end. */
+/* Only blanks or a `//` comment from `at` to the line's end. */
 static int ends_line(const char *s, size_t len, size_t at)
 {
 	while (at < len && is_blank(s[at]))
@@ -577,6 +577,51 @@ int pg_fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t 
 	else
 		free(why);
 	return ok;
+}
+
+struct pg_fix_checker {
+	pg_ast a;
+	const pg_config *cfg;
+};
+
+int pg_fix_checker_new(pg_fix_checker **out, pg_lang lang, const pg_config *cfg, const char *src, size_t len)
+{
+	pg_fix_checker *c = pg_xcalloc(1, sizeof(*c));
+	int rc = pg_ast_parse(&c->a, lang, src, (uint32_t)len);
+	if (rc < 0) {
+		free(c);
+		*out = NULL;
+		return rc;
+	}
+	c->cfg = cfg;
+	*out = c;
+	return PG_OK;
+}
+
+int pg_fix_checker_possible(pg_fix_checker *c, uint32_t line, uint32_t column, char **reason)
+{
+	planner p;
+	plan pl;
+	int ok;
+	memset(&p, 0, sizeof(p));
+	memset(&pl, 0, sizeof(pl));
+	p.a = &c->a;
+	p.cfg = c->cfg;
+	ok = fix_plan(&p, ts_tree_root_node(c->a.tree), offset_of(c->a.src, c->a.len, line, column), &pl);
+	pg_buf_free(&pl.unit);
+	if (reason)
+		*reason = p.reason;
+	else
+		free(p.reason);
+	return ok;
+}
+
+void pg_fix_checker_free(pg_fix_checker *c)
+{
+	if (!c)
+		return;
+	pg_ast_free(&c->a);
+	free(c);
 }
 
 /* Does the text still parse without errors? */

@@ -182,6 +182,8 @@ typedef struct {
 	char *path;
 	pg_buf data;
 	int ok;
+	pg_fix_checker *fix; /* the file's parse for the fix line, made on first use */
+	pg_config fix_cfg;
 } frame_cache;
 
 static int cache_get(frame_cache *c, const char *path)
@@ -192,6 +194,8 @@ static int cache_get(frame_cache *c, const char *path)
 		return c->ok;
 	free(c->path);
 	c->path = pg_xstrdup(path);
+	pg_fix_checker_free(c->fix);
+	c->fix = NULL;
 	pg_buf_clear(&c->data);
 	c->ok = c->src->read(c->src->ctx, path, &c->data) == PG_OK && c->data.data;
 	if (!c->ok)
@@ -201,6 +205,8 @@ static int cache_get(frame_cache *c, const char *path)
 
 static void cache_free(frame_cache *c)
 {
+	pg_fix_checker_free(c->fix);
+	pg_config_free(&c->fix_cfg);
 	free(c->path);
 	pg_buf_free(&c->data);
 }
@@ -257,7 +263,9 @@ static uint32_t codepoint_column(frame_cache *c, const pg_finding *f)
 
 static void write_sarif(pg_buf *b, const pg_report_opts *o, const pg_findings *fs, const pg_source *src)
 {
-	frame_cache cache = {src, NULL, PG_BUF_INIT, 0};
+	frame_cache cache;
+	memset(&cache, 0, sizeof(cache));
+	cache.src = src;
 	pg_buf_puts(b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 	               "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n"
 	               "      \"tool\": {\n        \"driver\": {\n          \"name\": \"pgleak-hook\",\n"
@@ -411,18 +419,23 @@ static void shell_path(pg_buf *b, const char *path)
 
 /*
  * The fix line, only when `check --fix` would rewrite this acquisition (its
- * shape, as fix.c plans it, on the text the report reads; the default
- * release names: a configured one only costs the line, never a wrong one).
+ * shape, as fix.c plans it, on the text the report reads, parsed once per
+ * file; the default release names: a configured one only costs the line,
+ * never a wrong one).
  */
 static void write_fix_line(pg_buf *b, const pg_report_opts *o, frame_cache *c, const pg_finding *f)
 {
-	pg_config cfg;
 	pg_lang lang = f->path ? pg_lang_from_path(f->path) : PG_LANG_NONE;
 	pg_buf cmd = PG_BUF_INIT;
 	if (!o->fix_hint || lang == PG_LANG_NONE || !cache_get(c, f->path))
 		return;
-	pg_config_init(&cfg);
-	if (pg_fix_possible(lang, &cfg, c->data.data, c->data.len, f->line, f->column, NULL)) {
+	if (!c->fix_cfg.release.len)
+		pg_config_init(&c->fix_cfg); /* the defaults (the struct starts zeroed) */
+	if (!c->fix && pg_fix_checker_new(&c->fix, lang, &c->fix_cfg, c->data.data, c->data.len) < 0) {
+		pg_error_clear();
+		return;
+	}
+	if (pg_fix_checker_possible(c->fix, f->line, f->column, NULL)) {
 		pg_buf_puts(&cmd, "pgleak-hook check --fix ");
 		shell_path(&cmd, f->path);
 		pg_buf_puts(b, "  ");
@@ -434,7 +447,6 @@ static void write_fix_line(pg_buf *b, const pg_report_opts *o, frame_cache *c, c
 		pg_buf_puts(b, "` moves the release into a finally block (add --dry-run to see the change first)\n");
 	}
 	pg_buf_free(&cmd);
-	pg_config_free(&cfg);
 }
 
 /* The code frame: the line (clipped around the column when long) and a caret under the column. */
@@ -496,7 +508,9 @@ static void write_frame(pg_buf *b, const pg_report_opts *o, frame_cache *c, cons
 
 static void write_text(pg_buf *b, const pg_report_opts *o, const pg_findings *fs, const pg_source *src)
 {
-	frame_cache cache = {src, NULL, PG_BUF_INIT, 0};
+	frame_cache cache;
+	memset(&cache, 0, sizeof(cache));
+	cache.src = src;
 	for (size_t i = 0; i < fs->len; i++) {
 		const pg_finding *f = &fs->items[i];
 		int warning = o->with_introduced && f->introduced == 0;

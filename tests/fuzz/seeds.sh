@@ -87,6 +87,12 @@ session = (frame(b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}')
            + frame(b'{"jsonrpc":"2.0","id":"s","method":"shutdown"}') + frame(b'{"jsonrpc":"2.0","method":"exit"}'))
 put("lsp", session)
 put("lsp", frame(b'{"jsonrpc":"2.0","id":2,"method":"nope"}') + frame(b'{'))
+# a buffer check --fix can rewrite, then a code action on its line (fix.c through the server)
+fixable = json.dumps("const { Pool } = require('pg');\nconst pool = new Pool();\nasync function f(){\n  const c = await pool.connect();\n  await c.query('x');\n  c.release();\n}\n").encode()
+put("lsp", frame(b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}')
+           + frame(b'{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///nonexistent/b.js","text":' + fixable + b'}}}')
+           + frame(b'{"jsonrpc":"2.0","id":3,"method":"textDocument/codeAction","params":{"textDocument":{"uri":"file:///nonexistent/b.js"},"range":{"start":{"line":3,"character":0},"end":{"line":3,"character":0}},"context":{"diagnostics":[]}}}')
+           + frame(b'{"jsonrpc":"2.0","id":"s","method":"shutdown"}') + frame(b'{"jsonrpc":"2.0","method":"exit"}'))
 PY
 
 for h in js ts tsx config cache hunks cached lsp; do
