@@ -579,14 +579,14 @@ int pg_fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t 
 	return ok;
 }
 
-struct pg_fix_checker {
+struct pg_fix_probe {
 	pg_ast a;
 	const pg_config *cfg;
 };
 
-int pg_fix_checker_new(pg_fix_checker **out, pg_lang lang, const pg_config *cfg, const char *src, size_t len)
+int pg_fix_probe_new(pg_fix_probe **out, pg_lang lang, const pg_config *cfg, const char *src, size_t len)
 {
-	pg_fix_checker *c = pg_xcalloc(1, sizeof(*c));
+	pg_fix_probe *c = pg_xcalloc(1, sizeof(*c));
 	int rc = pg_ast_parse(&c->a, lang, src, (uint32_t)len);
 	if (rc < 0) {
 		free(c);
@@ -598,7 +598,7 @@ int pg_fix_checker_new(pg_fix_checker **out, pg_lang lang, const pg_config *cfg,
 	return PG_OK;
 }
 
-int pg_fix_checker_possible(pg_fix_checker *c, uint32_t line, uint32_t column, char **reason)
+int pg_fix_probe_possible(pg_fix_probe *c, uint32_t line, uint32_t column, char **reason)
 {
 	planner p;
 	plan pl;
@@ -616,7 +616,7 @@ int pg_fix_checker_possible(pg_fix_checker *c, uint32_t line, uint32_t column, c
 	return ok;
 }
 
-void pg_fix_checker_free(pg_fix_checker *c)
+void pg_fix_probe_free(pg_fix_probe *c)
 {
 	if (!c)
 		return;

@@ -45,10 +45,10 @@ int pg_fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t 
                     uint32_t column, char **reason);
 
 /* The same for many acquisitions of one text, parsed once (the text must outlive it). */
-typedef struct pg_fix_checker pg_fix_checker;
-int pg_fix_checker_new(pg_fix_checker **out, pg_lang lang, const pg_config *cfg, const char *src, size_t len);
-int pg_fix_checker_possible(pg_fix_checker *c, uint32_t line, uint32_t column, char **reason);
-void pg_fix_checker_free(pg_fix_checker *c);
+typedef struct pg_fix_probe pg_fix_probe;
+int pg_fix_probe_new(pg_fix_probe **out, pg_lang lang, const pg_config *cfg, const char *src, size_t len);
+int pg_fix_probe_possible(pg_fix_probe *c, uint32_t line, uint32_t column, char **reason);
+void pg_fix_probe_free(pg_fix_probe *c);
 
 /*
  * Fixes the leaking acquisitions of `path` whose text is src/len (all of

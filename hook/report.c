@@ -182,7 +182,7 @@ typedef struct {
 	char *path;
 	pg_buf data;
 	int ok;
-	pg_fix_checker *fix; /* the file's parse for the fix line, made on first use */
+	pg_fix_probe *fix; /* the file's parse for the fix line, made on first use */
 	pg_config fix_cfg;
 } frame_cache;
 
@@ -194,7 +194,7 @@ static int cache_get(frame_cache *c, const char *path)
 		return c->ok;
 	free(c->path);
 	c->path = pg_xstrdup(path);
-	pg_fix_checker_free(c->fix);
+	pg_fix_probe_free(c->fix);
 	c->fix = NULL;
 	pg_buf_clear(&c->data);
 	c->ok = c->src->read(c->src->ctx, path, &c->data) == PG_OK && c->data.data;
@@ -205,7 +205,7 @@ static int cache_get(frame_cache *c, const char *path)
 
 static void cache_free(frame_cache *c)
 {
-	pg_fix_checker_free(c->fix);
+	pg_fix_probe_free(c->fix);
 	pg_config_free(&c->fix_cfg);
 	free(c->path);
 	pg_buf_free(&c->data);
@@ -431,11 +431,11 @@ static void write_fix_line(pg_buf *b, const pg_report_opts *o, frame_cache *c, c
 		return;
 	if (!c->fix_cfg.release.len)
 		pg_config_init(&c->fix_cfg); /* the defaults (the struct starts zeroed) */
-	if (!c->fix && pg_fix_checker_new(&c->fix, lang, &c->fix_cfg, c->data.data, c->data.len) < 0) {
+	if (!c->fix && pg_fix_probe_new(&c->fix, lang, &c->fix_cfg, c->data.data, c->data.len) < 0) {
 		pg_error_clear();
 		return;
 	}
-	if (pg_fix_checker_possible(c->fix, f->line, f->column, NULL)) {
+	if (pg_fix_probe_possible(c->fix, f->line, f->column, NULL)) {
 		pg_buf_puts(&cmd, "pgleak-hook check --fix ");
 		shell_path(&cmd, f->path);
 		pg_buf_puts(b, "  ");
