@@ -50,6 +50,7 @@ struct pg_engine {
 	size_t last_nunits;   /* units of the file check_buffer last parsed */
 	int last_parsed;      /* did it parse (or reuse) the file at all */
 	pg_buf reused_deps;   /* the dependency list of the file record last reused, if it was */
+	pg_buf unit_deps;     /* the dependencies of the units of this file reused from their records */
 };
 
 int pg_engine_new(pg_engine **out, const pg_config *cfg, const pg_source *src)
@@ -70,6 +71,7 @@ void pg_engine_free(pg_engine *e)
 	pg_analyser_free(e->an);
 	pg_strmap_free(&e->dep_hashes);
 	pg_buf_free(&e->reused_deps);
+	pg_buf_free(&e->unit_deps);
 	free(e);
 }
 
@@ -120,6 +122,20 @@ static void encode_deps(pg_engine *e, uint32_t unit_line, pg_buf *out)
 		put_u32(out, (uint32_t)hash);
 		put_u32(out, (uint32_t)(hash >> 32));
 		count++;
+	}
+	/* A unit reused from its record was not analysed: the files it looked at are in
+	 * its record only, and the file's record must name them too, or a later reuse
+	 * of the whole file would miss a change of one of them. */
+	for (size_t at = 0; at + 4 <= e->unit_deps.len;) {
+		const char *path = e->unit_deps.data + at + 4;
+		uint32_t len = pg_le32_get((const uint8_t *)e->unit_deps.data + at);
+		size_t entry = 4 + (size_t)len + 8;
+		if (!pg_strmap_get(&seen, path, len)) {
+			pg_strmap_put(&seen, path, len, 1);
+			pg_buf_put(out, e->unit_deps.data + at, entry);
+			count++;
+		}
+		at += entry;
 	}
 	pg_strmap_free(&seen);
 	pg_le32_put((uint8_t *)out->data + count_at, count);
@@ -251,6 +267,7 @@ static int reuse_unit(pg_engine *e, const pg_cache_key *k, const char *path, con
 	    deps_valid(e, &extra, &stored_line)) {
 		int64_t delta = (int64_t)u->line - (int64_t)stored_line;
 		hit = 1;
+		pg_buf_put(&e->unit_deps, extra.data + 12, extra.len - 12); /* its entries, after "PGD1", line, count */
 		for (size_t i = 0; i < tmp.len; i++) {
 			pg_finding *f = &tmp.items[i];
 			f->line = (uint32_t)((int64_t)f->line + delta);
@@ -405,6 +422,7 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 	pg_units_init(&all);
 	pg_analyser_units(m, &all);
 	pg_analyser_deps_reset(e->an);
+	pg_buf_clear(&e->unit_deps);
 	rc = analyse_units(e, path, lang, m, &all, &found, &results, &nresults);
 	if (rc == PG_OK) {
 		if (e->cache) {
