@@ -262,7 +262,7 @@ static int cli_blob(pg_git_cli *c, const git_oid *id, pg_buf *out)
 	if (sscanf(line, "%*s %31s %llu", type, &size) != 2)
 		return pg_error_set(PG_ENOTFOUND, "git cat-file: no object %s (%s)", hex, strtok(line, "\n"));
 	pg_buf_clear(out);
-	PG_GROW(out->data, out->cap, (size_t)size + 1);
+	pg_buf_reserve(out, (size_t)size + 1);
 	got = size ? fread(out->data, 1, (size_t)size, c->batch_out) : 0;
 	if (got != size || fgetc(c->batch_out) != '\n')
 		return pg_error_set(PG_ERROR, "git cat-file: object %s cut short", hex);
