@@ -14,7 +14,7 @@
 #ifndef PG_ALIAS_H
 #define PG_ALIAS_H
 
-#include "engine.h"
+#include "types.h"
 
 typedef struct pg_alias pg_alias;
 

@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types.h"
+
 /* What the repository opened last is (set by pg_git_open): for the advice on missing objects. */
 static int repo_shallow, repo_partial;
 
@@ -546,4 +548,10 @@ int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
 	pg_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 	git_blob_free(blob);
 	return PG_OK;
+}
+
+int pg_git_listed(const char *path)
+{
+	return strncmp(path, "node_modules/", 13) && !strstr(path, "/node_modules/") &&
+	       pg_lang_from_path(path) != PG_LANG_NONE;
 }

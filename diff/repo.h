@@ -90,6 +90,9 @@ int pg_git_head_tree(git_tree **out, git_repository *repo);
 int pg_git_rev_tree(git_tree **out, const git_object *obj);
 
 /* A regular or executable file (not a submodule, symlink or tree). */
+/* Is `path` one that pg_git_side_each lists (JS/TS, not under node_modules)? */
+int pg_git_listed(const char *path);
+
 static inline int pg_git_is_file_mode(uint32_t mode)
 {
 	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;

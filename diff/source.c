@@ -105,12 +105,6 @@ static int each_tree_cb(const char *root, const git_tree_entry *entry, void *pay
 	return 0;
 }
 
-int pg_git_listed(const char *path)
-{
-	return strncmp(path, "node_modules/", 13) && !strstr(path, "/node_modules/") &&
-	       pg_lang_from_path(path) != PG_LANG_NONE;
-}
-
 int pg_git_side_each(const pg_git_side *side, pg_git_file_fn fn, void *payload)
 {
 	if (side->listing)

@@ -50,8 +50,6 @@ int pg_git_side_blob(const pg_git_side *side, const git_oid *id, pg_buf *out);
  * nothing under node_modules), with its blob id.  `stable` says that the path
  * outlives the call (an index entry's); otherwise it is valid during the call only.
  */
-/* Is `path` one that pg_git_side_each lists (JS/TS, not under node_modules)? */
-int pg_git_listed(const char *path);
 typedef void (*pg_git_file_fn)(const char *path, const git_oid *id, int stable, void *payload);
 int pg_git_side_each(const pg_git_side *side, pg_git_file_fn fn, void *payload);
 
