@@ -123,8 +123,7 @@ void pg_git_close(pg_git *g)
 	if (!g->repo)
 		return;
 	git_index_free(g->index);
-	free(g->entries.items);
-	pg_buf_free(&g->entries.paths);
+	pg_git_entries_free(&g->entries);
 	pg_git_cache_tree_free(&g->cache_tree);
 	git_repository_free(g->repo);
 	memset(g, 0, sizeof(*g));
@@ -394,15 +393,22 @@ static int attributes_index(pg_git *g)
 	return PG_OK;
 }
 
-/* libgit2's reading of the index into g->entries, in our order (libgit2's differs when it folds case). */
-static void entries_from_libgit2(pg_git *g)
+void pg_git_entries_free(pg_git_entries *e)
 {
-	size_t i, n = git_index_entrycount(g->index);
-	PG_GROW(g->entries.items, g->entries.cap, n + 1);
+	free(e->items);
+	e->items = NULL;
+	e->len = e->cap = 0;
+	pg_buf_free(&e->paths);
+}
+
+void pg_git_entries_from_index(pg_git_entries *out, git_index *index)
+{
+	size_t i, n = git_index_entrycount(index);
+	PG_GROW(out->items, out->cap, n + 1);
 	for (i = 0; i < n; i++)
-		g->entries.items[i] = *git_index_get_byindex(g->index, i);
-	g->entries.len = n;
-	qsort(g->entries.items, n, sizeof(*g->entries.items), entry_qsort_cmp);
+		out->items[i] = *git_index_get_byindex(index, i);
+	out->len = n;
+	qsort(out->items, n, sizeof(*out->items), entry_qsort_cmp);
 }
 
 /* core.ignorecase: libgit2's index then sorts and looks up paths without case, ours would not. */
@@ -429,9 +435,7 @@ int pg_git_load_index(pg_git *g)
 	} else {
 		pg_error_clear();
 		pg_git_cache_tree_free(&g->cache_tree);
-		free(g->entries.items);
-		pg_buf_free(&g->entries.paths);
-		memset(&g->entries, 0, sizeof(g->entries));
+		pg_git_entries_free(&g->entries);
 		if (env && *env) {
 			if (git_index_open(&g->index, file) < 0)
 				rc = index_error(file);
@@ -443,7 +447,7 @@ int pg_git_load_index(pg_git *g)
 			rc = index_error(file);
 		}
 		if (rc == PG_OK)
-			entries_from_libgit2(g);
+			pg_git_entries_from_index(&g->entries, g->index);
 	}
 	free(file);
 	return rc;

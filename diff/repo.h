@@ -52,6 +52,12 @@ typedef struct {
 	pg_buf paths; /* a version-4 index's paths (prefix-compressed in the file), NUL-separated */
 } pg_git_entries;
 
+/*
+ * libgit2's index as entries, in our order (libgit2's differs when it folds
+ * case); the paths stay libgit2's, so the index must outlive *out.
+ */
+void pg_git_entries_from_index(pg_git_entries *out, git_index *index);
+void pg_git_entries_free(pg_git_entries *e);
 /* The stage-0 entry at `path`, or NULL. */
 const git_index_entry *pg_git_entries_get(const pg_git_entries *e, const char *path);
 /* The first position whose path is >= `prefix` (bytewise); e->len when none. */

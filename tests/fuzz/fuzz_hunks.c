@@ -65,7 +65,8 @@ static void add_file(git_index *index, const char *path, const void *data, size_
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const paths[] = {"src/input.js", "src/input.ts", "src/input.tsx", "src/input.jsx"};
-	pg_git_side old_side = {repo, NULL, NULL, NULL}, new_side = {repo, NULL, NULL, NULL};
+	pg_git_side old_side = {repo, NULL, NULL, NULL, NULL}, new_side = {repo, NULL, NULL, NULL, NULL};
+	pg_git_entries old_entries = {0}, new_entries = {0};
 	git_index *old_index = NULL, *new_index = NULL;
 	pg_git_changes changes = {NULL, 0, 0};
 	pg_git_change *c;
@@ -109,8 +110,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		c->ranges[c->nranges].deletion = r[8] & 1;
 		c->nranges++;
 	}
-	old_side.index = old_index;
-	new_side.index = new_index;
+	pg_git_entries_from_index(&old_entries, old_index);
+	pg_git_entries_from_index(&new_entries, new_index);
+	old_side.index = &old_entries;
+	new_side.index = &new_entries;
 	pg_strlist_push(&deps, "src/index.js");
 	pg_config_init(&cfg);
 	pg_strlist_push(&cfg.release_helpers, "returnClient");
@@ -136,6 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pg_config_free(&cfg);
 	pg_strlist_free(&deps);
 	pg_git_changes_free(&changes);
+	pg_git_entries_free(&old_entries);
+	pg_git_entries_free(&new_entries);
 	git_index_free(old_index);
 	git_index_free(new_index);
 	pg_error_clear();
