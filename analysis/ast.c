@@ -437,3 +437,47 @@ void pg_walk_done(pg_walk *w)
 {
 	ts_tree_cursor_delete(&w->c);
 }
+
+/* The names of `{ name as alias }` (one specifier), given to fn as an import does. */
+static void specifier_binding(const pg_ast *a, TSNode s, pg_import_binding_fn fn, void *ctx)
+{
+	TSNode name = pg_field_of(a, s, F_NAME), alias = pg_field_of(a, s, F_ALIAS);
+	uint32_t len;
+	const char *t;
+	if (ts_node_is_null(name))
+		return;
+	t = pg_text(a, name, &len);
+	fn(ctx, ts_node_is_null(alias) ? name : alias, t, len);
+}
+
+void pg_import_bindings(const pg_ast *a, TSNode stmt, pg_import_binding_fn fn, void *ctx)
+{
+	uint32_t nc = ts_node_named_child_count(stmt);
+	for (uint32_t i = 0; i < nc; i++) {
+		TSNode clause = ts_node_named_child(stmt, i);
+		if (pg_nk_of(a, clause) != NK_IMPORT_CLAUSE)
+			continue;
+		uint32_t cc = ts_node_named_child_count(clause);
+		for (uint32_t j = 0; j < cc; j++) {
+			TSNode c = ts_node_named_child(clause, j);
+			switch (pg_nk_of(a, c)) {
+			case NK_IDENTIFIER:
+				fn(ctx, c, "default", 7);
+				break;
+			case NK_NAMESPACE_IMPORT:
+				if (ts_node_named_child_count(c))
+					fn(ctx, ts_node_named_child(c, 0), "*", 1);
+				break;
+			case NK_NAMED_IMPORTS:
+				for (uint32_t k = 0, sc = ts_node_named_child_count(c); k < sc; k++) {
+					TSNode s = ts_node_named_child(c, k);
+					if (pg_nk_of(a, s) == NK_IMPORT_SPECIFIER)
+						specifier_binding(a, s, fn, ctx);
+				}
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}

@@ -119,4 +119,11 @@ void pg_walk_done(pg_walk *w);
 /* The string literal's contents (without quotes), copied; NULL if not a plain string. */
 char *pg_string_value(const pg_ast *a, TSNode n);
 
+/*
+ * Each name an `import` statement binds, in order: the local name's node
+ * and what it imports ("default", "*", or the exported name's text).
+ */
+typedef void (*pg_import_binding_fn)(void *ctx, TSNode local, const char *imported, uint32_t len);
+void pg_import_bindings(const pg_ast *a, TSNode stmt, pg_import_binding_fn fn, void *ctx);
+
 #endif

@@ -295,49 +295,26 @@ static int specifier_names(const pg_ast *a, TSNode s, const char **name, uint32_
 
 /* ---- imports and requires ---------------------------------------------- */
 
+struct import_ctx {
+	pg_module *m;
+	const char *spec;
+};
+
+static void import_binding(void *ctx, TSNode local, const char *imported, uint32_t len)
+{
+	struct import_ctx *c = ctx;
+	uint32_t ll;
+	const char *t = pg_text(&c->m->ast, local, &ll);
+	add_import(c->m, t, ll, c->spec, imported, len);
+}
+
 static void collect_import(pg_module *m, TSNode stmt)
 {
-	const pg_ast *a = &m->ast;
-	char *spec = pg_string_value(a, pg_field_of(a, stmt, F_SOURCE));
-	uint32_t nc = ts_node_named_child_count(stmt);
+	char *spec = pg_string_value(&m->ast, pg_field_of(&m->ast, stmt, F_SOURCE));
+	struct import_ctx c = {m, spec};
 	if (!spec)
 		return;
-	for (uint32_t i = 0; i < nc; i++) {
-		TSNode clause = ts_node_named_child(stmt, i);
-		if (pg_nk_of(a, clause) != NK_IMPORT_CLAUSE)
-			continue;
-		uint32_t cc = ts_node_named_child_count(clause);
-		for (uint32_t j = 0; j < cc; j++) {
-			TSNode c = ts_node_named_child(clause, j);
-			uint32_t len;
-			const char *t;
-			switch (pg_nk_of(a, c)) {
-			case NK_IDENTIFIER:
-				t = pg_text(a, c, &len);
-				add_import(m, t, len, spec, "default", 7);
-				break;
-			case NK_NAMESPACE_IMPORT:
-				if (ts_node_named_child_count(c)) {
-					t = pg_text(a, ts_node_named_child(c, 0), &len);
-					add_import(m, t, len, spec, "*", 1);
-				}
-				break;
-			case NK_NAMED_IMPORTS: {
-				uint32_t sc = ts_node_named_child_count(c);
-				for (uint32_t k = 0; k < sc; k++) {
-					TSNode s = ts_node_named_child(c, k);
-					uint32_t nl = 0, al = 0;
-					const char *nt, *at;
-					if (pg_nk_of(a, s) == NK_IMPORT_SPECIFIER && specifier_names(a, s, &nt, &nl, &at, &al))
-						add_import(m, at, al, spec, nt, nl);
-				}
-				break;
-			}
-			default:
-				break;
-			}
-		}
-	}
+	pg_import_bindings(&m->ast, stmt, import_binding, &c);
 	free(spec);
 }
 

@@ -146,38 +146,19 @@ static void add_declarators(walker *w, TSNode decl, const frame *f, pg_bind_kind
 	}
 }
 
+static void import_binding(void *ctx, TSNode local, const char *imported, uint32_t len)
+{
+	walker *w = ctx;
+	TSNode prog = w->fr[0].node;
+	(void)imported;
+	(void)len;
+	if (pg_nk_of(&w->m->ast, local) == NK_IDENTIFIER)
+		add(w, local, prog, prog, PG_BIND_IMPORT);
+}
+
 static void add_imports(walker *w, TSNode stmt)
 {
-	const pg_ast *a = &w->m->ast;
-	TSNode prog = w->fr[0].node;
-	uint32_t nc = ts_node_named_child_count(stmt);
-	for (uint32_t i = 0; i < nc; i++) {
-		TSNode clause = ts_node_named_child(stmt, i);
-		if (pg_nk_of(a, clause) != NK_IMPORT_CLAUSE)
-			continue;
-		uint32_t cc = ts_node_named_child_count(clause);
-		for (uint32_t j = 0; j < cc; j++) {
-			TSNode c = ts_node_named_child(clause, j);
-			pg_nk k = pg_nk_of(a, c);
-			if (k == NK_IDENTIFIER) {
-				add(w, c, prog, prog, PG_BIND_IMPORT);
-			} else if (k == NK_NAMESPACE_IMPORT && ts_node_named_child_count(c)) {
-				add(w, ts_node_named_child(c, 0), prog, prog, PG_BIND_IMPORT);
-			} else if (k == NK_NAMED_IMPORTS) {
-				uint32_t sc = ts_node_named_child_count(c);
-				for (uint32_t s = 0; s < sc; s++) {
-					TSNode sp = ts_node_named_child(c, s), id;
-					if (pg_nk_of(a, sp) != NK_IMPORT_SPECIFIER)
-						continue;
-					id = pg_field_of(a, sp, F_ALIAS);
-					if (ts_node_is_null(id))
-						id = pg_field_of(a, sp, F_NAME);
-					if (pg_nk_of(a, id) == NK_IDENTIFIER)
-						add(w, id, prog, prog, PG_BIND_IMPORT);
-				}
-			}
-		}
-	}
+	pg_import_bindings(&w->m->ast, stmt, import_binding, w);
 }
 
 static void push_frame(walker *w, TSNode n, uint32_t depth, int is_fn)
