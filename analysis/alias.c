@@ -97,16 +97,22 @@ int pg_alias_is_config_path(const char *path)
 
 /* ---- JSONC ------------------------------------------------------------- */
 
+/* The index just after the JSON string whose opening quote is at t[i]. */
+static size_t after_string(const char *t, size_t len, size_t i)
+{
+	for (i++; i < len && t[i] != '"'; i++)
+		if (t[i] == '\\')
+			i++;
+	return i + 1;
+}
+
 /* Blanks comments (keeping newlines) outside strings. */
 static void blank_comments(char *t, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
 		if (t[i] == '"') {
-			for (i++; i < len && t[i] != '"'; i++)
-				if (t[i] == '\\')
-					i++;
-			i++;
+			i = after_string(t, len, i);
 		} else if (t[i] == '/' && i + 1 < len && t[i + 1] == '/') {
 			for (; i < len && t[i] != '\n'; i++)
 				t[i] = ' ';
@@ -130,10 +136,7 @@ void pg_alias_jsonc_to_json(char *t, size_t len)
 	blank_comments(t, len);
 	while (i < len) {
 		if (t[i] == '"') {
-			for (i++; i < len && t[i] != '"'; i++)
-				if (t[i] == '\\')
-					i++;
-			i++;
+			i = after_string(t, len, i);
 		} else if (t[i] == ',') {
 			size_t j = i + 1;
 			while (j < len && (t[j] == ' ' || t[j] == '\t' || t[j] == '\n' || t[j] == '\r'))
