@@ -43,3 +43,30 @@ char *pg_resolve_base(const char *base, pg_resolve_exists_fn exists, void *ctx)
 	}
 	return found;
 }
+
+static int ends_with(const char *s, size_t n, const char *end, size_t l)
+{
+	return n >= l && !memcmp(s + n - l, end, l);
+}
+
+void pg_resolve_stems(const char *path, void (*fn)(void *ctx, const char *base, size_t n), void *ctx)
+{
+	size_t n = strlen(path);
+	pg_buf js = PG_BUF_INIT;
+
+	for (int i = 0; pg_resolve_suffixes[i]; i++) {
+		size_t l = strlen(pg_resolve_suffixes[i]);
+		if (ends_with(path, n, pg_resolve_suffixes[i], l))
+			fn(ctx, path, n - l);
+	}
+	for (int i = 0; pg_resolve_ts[i]; i++) {
+		size_t l = strlen(pg_resolve_ts[i]);
+		if (!ends_with(path, n, pg_resolve_ts[i], l))
+			continue;
+		pg_buf_clear(&js);
+		pg_buf_put(&js, path, n - l);
+		pg_buf_puts(&js, pg_resolve_js[i]);
+		fn(ctx, js.data, js.len);
+	}
+	pg_buf_free(&js);
+}

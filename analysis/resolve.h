@@ -8,6 +8,8 @@
 #ifndef PG_RESOLVE_H
 #define PG_RESOLVE_H
 
+#include <stddef.h>
+
 /* Is there a usable JS/TS file at `path` (relative to the root)? */
 typedef int (*pg_resolve_exists_fn)(void *ctx, const char *path);
 
@@ -20,5 +22,14 @@ typedef int (*pg_resolve_exists_fn)(void *ctx, const char *path);
  * NULL when none exists.  The result is the caller's to free.
  */
 char *pg_resolve_base(const char *base, pg_resolve_exists_fn exists, void *ctx);
+
+/*
+ * Calls `fn` with every base for which pg_resolve_base could answer `path`
+ * (the path less each candidate ending it has, and './db.js' for db.ts):
+ * a base that is none of a set of files' stems names none of them, so a
+ * caller asking of many bases whether they name a few files can skip the
+ * candidates' look-ups (diff/deps.c).
+ */
+void pg_resolve_stems(const char *path, void (*fn)(void *ctx, const char *base, size_t n), void *ctx);
 
 #endif

@@ -28,6 +28,11 @@
  * specifiers a barrel re-exports takes a parse; it is asked only of a file
  * that imports a changed one, and kept in the cache too ('r' and the
  * specifiers).
+ *
+ * Most specifiers name no changed file: a base (what a specifier means,
+ * aliases applied) is resolved only when it is a stem of a target, one of
+ * the bases that could resolve to it (pg_resolve_stems), which spares the
+ * candidates' look-ups of all the others.
  */
 #define _GNU_SOURCE /* memmem */
 #include "deps.h"
@@ -144,6 +149,7 @@ typedef struct {
 	pg_cache_key scan, barrel; /* key prefixes of the two records */
 	pg_strmap paths;           /* every JS/TS path of the side */
 	pg_alias *alias;           /* tsconfig/jsconfig mappings, read from the side */
+	pg_strmap stems;           /* the bases that could resolve to a target */
 	pg_buf tmp;
 } deps_ctx;
 
@@ -203,6 +209,18 @@ static int path_exists(void *ctx, const char *path)
 	return pg_strmap_get(&d->paths, path, strlen(path)) != NULL;
 }
 
+static void stem_add(void *ctx, const char *base, size_t n)
+{
+	pg_strmap_put(ctx, base, n, 1);
+}
+
+/* Makes `path` a target: a file whose importers are checked. */
+static void target_add(deps_ctx *d, pg_strmap *targets, const char *path)
+{
+	pg_strmap_put(targets, path, strlen(path), 1);
+	pg_resolve_stems(path, stem_add, &d->stems);
+}
+
 /* Does a specifier of the record (from byte 1 on), written in `path`, resolve to one of `targets`? */
 static int names_target(deps_ctx *d, const char *path, const pg_buf *rec, const pg_strmap *targets)
 {
@@ -212,6 +230,8 @@ static int names_target(deps_ctx *d, const char *path, const pg_buf *rec, const 
 	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
 		pg_alias_bases(d->alias, path, rec->data + at, &bases);
 		for (size_t i = 0; i < bases.len && !found; i++) {
+			if (!pg_strmap_get(&d->stems, bases.items[i], strlen(bases.items[i])))
+				continue; /* resolves to no target, whichever file it names */
 			char *target = pg_resolve_base(bases.items[i], path_exists, d);
 			found = target && pg_strmap_get(targets, target, strlen(target));
 			free(target);
@@ -290,7 +310,7 @@ static int deps_round(deps_ctx *d, file_list *files, candidate *c, size_t nc, pg
 	}
 	/* Added after the round, so that one round follows one hop, as the analysis counts them. */
 	for (i = 0; i < fresh.len; i++, added++)
-		pg_strmap_put(targets, fresh.items[i], strlen(fresh.items[i]), 1);
+		target_add(d, targets, fresh.items[i]);
 	pg_strlist_free(&fresh);
 	return (int)added;
 }
@@ -298,7 +318,7 @@ static int deps_round(deps_ctx *d, file_list *files, candidate *c, size_t nc, pg
 int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_changes *changes,
                         const pg_config *cfg, pg_cache *cache)
 {
-	deps_ctx d = {side, cfg, NULL, {0, 0}, {0, 0}, {0}, NULL, PG_BUF_INIT};
+	deps_ctx d = {side, cfg, NULL, {0, 0}, {0, 0}, {0}, NULL, {0}, PG_BUF_INIT};
 	pg_source src = pg_git_source((pg_git_side *)side);
 	file_list files = {0};
 	candidate *c = NULL;
@@ -317,7 +337,7 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 		d.barrel = scan_prefix("barrel/1", cfg);
 	}
 	for (i = 0; i < changes->len; i++)
-		pg_strmap_put(&targets, changes->items[i].new_path, strlen(changes->items[i].new_path), 1);
+		target_add(&d, &targets, changes->items[i].new_path);
 	rc = pg_git_side_each(side, list_one, &files);
 	for (i = 0; i < files.len && rc == PG_OK; i++)
 		pg_strmap_put(&d.paths, files.paths[i], strlen(files.paths[i]), i);
@@ -344,6 +364,7 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	pg_buf_free(&d.tmp);
 	pg_alias_free(d.alias);
 	pg_strmap_free(&d.paths);
+	pg_strmap_free(&d.stems);
 	pg_strmap_free(&targets);
 	file_list_free(&files);
 	return rc;

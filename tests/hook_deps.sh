@@ -142,4 +142,46 @@ test_barrel_import_then_export() {
 export { done };"
 }
 
+# An importer at jobs.ts that checks a client out and hands it to done() from SPEC.
+importer_of() { # SPEC
+	cat >jobs.ts <<TS
+import { Pool } from 'pg';
+import { done } from '$1';
+
+const pool = new Pool();
+
+export async function runJob(id: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT 1', [id]);
+  } finally {
+    done(client);
+  }
+}
+TS
+}
+# HELPER (a path) is changed to no longer release: the run must name jobs.ts, whichever
+# form of specifier SPEC is (each candidate form of analysis/resolve.c, through the stems).
+helper_change_flags_importer() { # HELPER SPEC
+	git init -q repo && cd repo || return 1
+	export PGLEAK_CACHE_DIR=$PWD/../cache
+	mkdir -p "$(dirname "$1")"
+	printf "export function done(client: any) {\n  client.release();\n}\n" >"$1"
+	importer_of "$2"
+	printf "export const other = 1;\n" >other.ts
+	git add . && git commit -q -m init || return 1
+	"$PGLEAK_BIN" run >out0 2>&1; assert_eq "$?" 0 || { cat out0; return 1; }
+	local round
+	for round in cold warm; do
+		[ "$round" = cold ] && rm -rf "$PGLEAK_CACHE_DIR"
+		printf "export function done(client: any) {\n  console.log(client.processID);\n}\n" >"$1" && git add "$1"
+		"$PGLEAK_BIN" run >out 2>&1; assert_eq "$?" 1 || { echo "$round"; cat out; return 1; }
+		assert_contains "$(cat out)" "jobs.ts" || return 1
+	done
+}
+test_importer_writing_js_for_ts_is_checked() { helper_change_flags_importer release.ts ./release.js; }
+test_importer_without_extension_is_checked() { helper_change_flags_importer release.ts ./release; }
+test_importer_of_folder_index_is_checked() { helper_change_flags_importer lib/index.ts ./lib; }
+test_importer_of_parent_folder_is_checked() { helper_change_flags_importer lib/index.ts ./lib/../lib/index.ts; }
+
 run_tests
