@@ -5,8 +5,8 @@
  * the work tree's root, as git reads it), else the hooks folder of the
  * common git directory, which linked worktrees share.  Two hooks are
  * written: pre-commit, and pre-merge-commit, which git runs instead for a
- * merge that needs no conflict resolution (the same `run`, which knows a
- * merge by MERGE_HEAD: see hook/run.c).  A hook already there is renamed
+ * merge that needs no conflict resolution (the same `run`: a merge, like
+ * any commit, is judged over HEAD, its first parent).  A hook already there is renamed
  * to NAME.pgleak-chained and run first by ours, its failure still
  * blocking; uninstall renames it back, so the two commands leave the
  * folder exactly as it was.  Ours is recognised by its marker line, which

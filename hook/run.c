@@ -232,64 +232,6 @@ static void summary(const pg_git_verdict *v, double ms, int blocked, const char 
 	}
 }
 
-static int same_finding(const pg_finding *a, const pg_finding *b)
-{
-	return a->line == b->line && a->column == b->column && a->order == b->order &&
-	       !strcmp(a->path, b->path) && !strcmp(a->function, b->function);
-}
-
-/*
- * Concluding a merge: a leak that the other parent (MERGE_HEAD) already has
- * is not introduced by the merge, only one new to both parents is.
- */
-static int merge_filter(pg_git_verdict *v, pg_git *g, pg_git_cli *cli, pg_git_side *new_side)
-{
-	git_object *obj = NULL;
-	git_tree *theirs = NULL;
-	pg_git_side their_side = {0};
-	pg_git_verdict tv = {0};
-	size_t i, j, kept = 0;
-	int rc;
-
-	if (v->introduced == 0)
-		return PG_OK;
-	if (cli) {
-		if (!pg_git_cli_has_commit(cli, "MERGE_HEAD"))
-			return PG_OK;
-		rc = pg_git_listing_new(&their_side.listing, cli, "MERGE_HEAD");
-	} else {
-		if (git_repository_state(g->repo) != GIT_REPOSITORY_STATE_MERGE)
-			return PG_OK;
-		if (git_revparse_single(&obj, g->repo, "MERGE_HEAD") < 0)
-			return pg_git_error("cannot read MERGE_HEAD");
-		rc = pg_git_rev_tree(&theirs, obj);
-		git_object_free(obj);
-		their_side.repo = g->repo;
-		their_side.tree = theirs;
-	}
-	if (rc < 0)
-		return rc;
-	rc = judge(&tv, &their_side, new_side, 0);
-	for (i = 0; rc == PG_OK && i < v->shown.len; i++) {
-		pg_finding *f = &v->shown.items[i];
-		int in_both = f->introduced != 1;
-		for (j = 0; j < tv.shown.len && !in_both; j++)
-			in_both = same_finding(f, &tv.shown.items[j]);
-		if (in_both) {
-			v->shown.items[kept++] = *f;
-		} else {
-			pg_finding_free(f);
-			v->introduced--;
-		}
-	}
-	if (rc == PG_OK)
-		v->shown.len = kept;
-	pg_git_verdict_free(&tv);
-	git_tree_free(theirs);
-	pg_git_listing_free(their_side.listing);
-	return rc;
-}
-
 /*
  * The sides read through git itself (gitcli.h): where libgit2 could not
  * open the repository or its index (`why`: what it said; NULL when the
@@ -352,8 +294,6 @@ int pg_cmd_run(int argc, char **argv)
 	}
 	if (rc == PG_OK)
 		rc = judge(&v, &old_side, &new_side, 1);
-	if (rc == PG_OK)
-		rc = merge_filter(&v, &g, cli, &new_side);
 	if (rc == PG_OK)
 		rc = report(&o, &v, &new_side);
 	if (rc < 0) {
