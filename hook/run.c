@@ -315,6 +315,14 @@ int pg_cmd_run(int argc, char **argv)
 	return code;
 }
 
+static int no_commit_yet(const char *rev)
+{
+	return pg_error_set(PG_ERROR,
+	                    "%s: this repository has no commit yet, so there is nothing to compare with; "
+	                    "'pgleak-hook check .' checks the files themselves",
+	                    rev);
+}
+
 /* Resolves REV, REV..REV or REV...REV into the two sides of `diff`. */
 static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree **new_tree, int *use_index)
 {
@@ -326,10 +334,7 @@ static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree 
 	if (git_revparse(&spec, g->repo, rev) < 0) {
 		/* libgit2's "revspec 'HEAD' not found" reads like a typo; before the first commit it is not one. */
 		if (git_repository_head_unborn(g->repo) == 1)
-			return pg_error_set(PG_ERROR,
-			                    "%s: this repository has no commit yet, so there is nothing to compare with; "
-			                    "'pgleak-hook check .' checks the files themselves",
-			                    rev);
+			return no_commit_yet(rev);
 		return pg_git_error(rev);
 	}
 	if (spec.flags & GIT_REVSPEC_SINGLE) {
@@ -356,12 +361,73 @@ static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree 
 	return rc;
 }
 
+/*
+ * diff's sides read through git itself (see cli_sides): REV against the
+ * index, A..B, or A...B from their merge base, an empty end meaning HEAD,
+ * as git reads them.
+ */
+static int cli_diff_sides(pg_git_cli **cli, const char *rev, pg_git_side *old_side, pg_git_side *new_side,
+                          const char *why)
+{
+	char *libgit2 = why ? pg_xstrdup(why) : NULL;
+	const char *dots = strstr(rev, "...");
+	size_t ndots = dots ? 3 : 2;
+	char *from = NULL, *to = NULL, *old_id = NULL, *new_id = NULL;
+	int rc;
+
+	if (!dots)
+		dots = strstr(rev, "..");
+	pg_error_clear();
+	rc = pg_git_cli_open(cli);
+	if (rc == PG_OK) {
+		/* git reads the repository: what goes wrong from here on is git's to say */
+		free(libgit2);
+		libgit2 = NULL;
+	}
+	if (rc == PG_OK && dots) {
+		from = dots == rev ? pg_xstrdup("HEAD") : pg_xasprintf("%.*s", (int)(dots - rev), rev);
+		to = pg_xstrdup(dots[ndots] ? dots + ndots : "HEAD");
+		old_id = pg_git_cli_commit_id(*cli, from);
+		new_id = old_id ? pg_git_cli_commit_id(*cli, to) : NULL;
+		if (new_id && ndots == 3) {
+			char *base = pg_git_cli_merge_base(*cli, old_id, new_id);
+			free(old_id);
+			old_id = base;
+		}
+		rc = old_id && new_id ? PG_OK : PG_ERROR;
+	} else if (rc == PG_OK) {
+		old_id = pg_git_cli_commit_id(*cli, rev);
+		rc = old_id ? PG_OK : PG_ERROR;
+	}
+	if (rc < 0 && *cli) {
+		char *why_not = pg_xstrdup(pg_error_last()); /* asking git about HEAD clears it */
+		rc = pg_git_cli_has_commit(*cli, "HEAD") ? pg_error_set(rc, "%s", why_not) : no_commit_yet(rev);
+		free(why_not);
+	}
+	if (rc == PG_OK)
+		rc = pg_git_listing_new(&old_side->listing, *cli, old_id);
+	if (rc == PG_OK)
+		rc = pg_git_listing_new(&new_side->listing, *cli, new_id); /* NULL: the index */
+	if (rc < 0 && libgit2) {
+		char *git = pg_xstrdup(pg_error_last());
+		rc = pg_error_set(rc, "%s; %s", libgit2, git);
+		free(git);
+	}
+	free(libgit2);
+	free(from);
+	free(to);
+	free(old_id);
+	free(new_id);
+	return rc;
+}
+
 int pg_cmd_diff(int argc, char **argv)
 {
 	run_opts o;
 	pg_git g;
 	pg_git_side old_side = {0}, new_side = {0};
 	git_tree *old_tree = NULL, *new_tree = NULL;
+	pg_git_cli *cli = NULL;
 	pg_git_verdict v;
 	double t0 = now_ms();
 	int rc, code, use_index = 0;
@@ -370,7 +436,8 @@ int pg_cmd_diff(int argc, char **argv)
 		return code;
 	pg_signals_catch("stopped; nothing is committed");
 	memset(&v, 0, sizeof(v));
-	rc = pg_git_open(&g);
+	memset(&g, 0, sizeof(g));
+	rc = pg_git_cli_forced() ? PG_ERROR : pg_git_open(&g);
 	if (rc == PG_OK)
 		rc = diff_sides(&g, o.rev, &old_tree, &new_tree, &use_index);
 	if (rc == PG_OK && use_index)
@@ -381,8 +448,12 @@ int pg_cmd_diff(int argc, char **argv)
 		new_side.tree = new_tree;
 		new_side.index = use_index ? &g.entries : NULL;
 		new_side.cache_tree = use_index ? &g.cache_tree : NULL;
-		rc = judge(&v, &old_side, &new_side, 0);
+	} else if (pg_git_cli_forced() || !g.repo || use_index) {
+		/* libgit2 cannot open the repository (SHA-256) or its index (split, sparse): git itself reads them */
+		rc = cli_diff_sides(&cli, o.rev, &old_side, &new_side, pg_git_cli_forced() ? NULL : pg_error_last());
 	}
+	if (rc == PG_OK)
+		rc = judge(&v, &old_side, &new_side, 0);
 	if (rc == PG_OK)
 		rc = report(&o, &v, &new_side);
 	if (rc < 0) {
@@ -396,6 +467,9 @@ int pg_cmd_diff(int argc, char **argv)
 	pg_git_verdict_free(&v);
 	git_tree_free(old_tree);
 	git_tree_free(new_tree);
+	pg_git_listing_free(old_side.listing);
+	pg_git_listing_free(new_side.listing);
+	pg_git_cli_free(cli);
 	pg_git_close(&g);
 	return code;
 }
