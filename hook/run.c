@@ -136,21 +136,25 @@ static const char *non_file(const pg_git_side *side, const char *path)
 	return what;
 }
 
-/* Changes, their importers, and the verdict between two sides. */
-static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings)
+/*
+ * Changes, their importers, and the verdict between two sides; *cfg
+ * (initialised by the caller, who frees it) is left holding the new side's
+ * configuration, which the report's fix lines use too.
+ */
+static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings,
+                 pg_config *cfg)
 {
-	pg_config cfg, old_cfg;
+	pg_config old_cfg;
 	pg_git_changes changes = {0};
 	pg_strlist deps = {0};
 	pg_cache *cache = NULL;
 	git_oid cfg_id = {{0}}, old_cfg_id;
 	int rc, cfg_changed = 0;
 
-	pg_config_init(&cfg);
 	pg_config_init(&old_cfg);
 	rc = pg_git_side_lookup(&cfg_id, new_side, ".pgleak.json");
 	if (rc == PG_OK) {
-		rc = pg_git_config_blob(&cfg, new_side, &cfg_id);
+		rc = pg_git_config_blob(cfg, new_side, &cfg_id);
 	} else if (rc == PG_ENOTFOUND) {
 		/* A configuration that cannot be read is an error, not the defaults: they may let leaks through. */
 		const char *what = non_file(new_side, ".pgleak.json");
@@ -166,9 +170,9 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		pg_config_init(&old_cfg);
 	}
 	if (rc == PG_OK)
-		rc = pg_git_changes_collect(&changes, old_side, new_side, &cfg);
+		rc = pg_git_changes_collect(&changes, old_side, new_side, cfg);
 	if (rc == PG_OK) {
-		rc = pg_git_config_changes(&changes, old_side, new_side, &cfg, &cfg_id, &old_cfg, &old_cfg_id);
+		rc = pg_git_config_changes(&changes, old_side, new_side, cfg, &cfg_id, &old_cfg, &old_cfg_id);
 		cfg_changed = rc == 1;
 		rc = rc < 0 ? rc : PG_OK;
 	}
@@ -181,19 +185,18 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		cache = pg_cachedir_open_at(pg_git_side_commondir(new_side), pg_git_side_workdir(new_side), "pgleak-hook", 0);
 	/* a configuration change compares every file already: no importer is left to find */
 	if (rc == PG_OK && !cfg_changed)
-		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg, cache);
+		rc = pg_git_deps_collect(&deps, new_side, &changes, cfg, cache);
 	if (rc == PG_OK)
-		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, &old_cfg, want_warnings, cache);
+		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, cfg, &old_cfg, want_warnings, cache);
 	if (cache)
 		pg_cache_close_shielded(cache);
 	pg_strlist_free(&deps);
 	pg_git_changes_free(&changes);
-	pg_config_free(&cfg);
 	pg_config_free(&old_cfg);
 	return rc;
 }
 
-static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_side)
+static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_side, const pg_config *cfg)
 {
 	pg_source src = pg_git_source(new_side);
 	pg_report_opts ro = {0};
@@ -203,6 +206,7 @@ static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_s
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
 	ro.with_introduced = 1;
 	ro.fix_hint = 1;
+	ro.fix_cfg = cfg;
 	/* A clean check prints nothing in text; json and sarif are always a whole document. */
 	if (o->format == PG_FORMAT_TEXT && v->shown.len == 0)
 		return PG_OK;
@@ -265,6 +269,7 @@ int pg_cmd_run(int argc, char **argv)
 	git_tree *head = NULL;
 	pg_git_cli *cli = NULL;
 	pg_git_verdict v;
+	pg_config cfg;
 	const char *skip = getenv("PGLEAK_SKIP");
 	double t0 = now_ms();
 	int rc, code;
@@ -278,6 +283,7 @@ int pg_cmd_run(int argc, char **argv)
 	pg_signals_catch("stopped; nothing is committed");
 	memset(&v, 0, sizeof(v));
 	memset(&g, 0, sizeof(g));
+	pg_config_init(&cfg);
 	rc = pg_git_cli_forced() ? PG_ERROR : pg_git_open(&g);
 	if (rc == PG_OK)
 		rc = pg_git_load_index(&g);
@@ -293,9 +299,9 @@ int pg_cmd_run(int argc, char **argv)
 		rc = cli_sides(&cli, &old_side, &new_side, pg_git_cli_forced() ? NULL : pg_error_last());
 	}
 	if (rc == PG_OK)
-		rc = judge(&v, &old_side, &new_side, 1);
+		rc = judge(&v, &old_side, &new_side, 1, &cfg);
 	if (rc == PG_OK)
-		rc = report(&o, &v, &new_side);
+		rc = report(&o, &v, &new_side, &cfg);
 	if (rc < 0) {
 		fprintf(stderr, "pgleak-hook: error: %s\n", pg_error_last());
 		fprintf(stderr, "pgleak-hook: the commit is blocked because the leak check could not run; "
@@ -307,6 +313,7 @@ int pg_cmd_run(int argc, char **argv)
 		code = blocked ? 1 : 0;
 	}
 	pg_git_verdict_free(&v);
+	pg_config_free(&cfg);
 	git_tree_free(head);
 	pg_git_listing_free(old_side.listing);
 	pg_git_listing_free(new_side.listing);
@@ -429,6 +436,7 @@ int pg_cmd_diff(int argc, char **argv)
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	pg_git_cli *cli = NULL;
 	pg_git_verdict v;
+	pg_config cfg;
 	double t0 = now_ms();
 	int rc, code, use_index = 0;
 
@@ -437,6 +445,7 @@ int pg_cmd_diff(int argc, char **argv)
 	pg_signals_catch("stopped; nothing is committed");
 	memset(&v, 0, sizeof(v));
 	memset(&g, 0, sizeof(g));
+	pg_config_init(&cfg);
 	rc = pg_git_cli_forced() ? PG_ERROR : pg_git_open(&g);
 	if (rc == PG_OK)
 		rc = diff_sides(&g, o.rev, &old_tree, &new_tree, &use_index);
@@ -453,9 +462,9 @@ int pg_cmd_diff(int argc, char **argv)
 		rc = cli_diff_sides(&cli, o.rev, &old_side, &new_side, pg_git_cli_forced() ? NULL : pg_error_last());
 	}
 	if (rc == PG_OK)
-		rc = judge(&v, &old_side, &new_side, 0);
+		rc = judge(&v, &old_side, &new_side, 0, &cfg);
 	if (rc == PG_OK)
-		rc = report(&o, &v, &new_side);
+		rc = report(&o, &v, &new_side, &cfg);
 	if (rc < 0) {
 		fprintf(stderr, "pgleak-hook: error: %s\n", pg_error_last());
 		code = 2;
@@ -465,6 +474,7 @@ int pg_cmd_diff(int argc, char **argv)
 		code = v.introduced ? 1 : 0;
 	}
 	pg_git_verdict_free(&v);
+	pg_config_free(&cfg);
 	git_tree_free(old_tree);
 	git_tree_free(new_tree);
 	pg_git_listing_free(old_side.listing);

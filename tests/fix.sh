@@ -255,6 +255,21 @@ test_hook_offers_the_fix_and_it_works() {
 	git add "src/order db.js" && commit_ok
 }
 
+# A release method named in .pgleak.json: the hook plans the fix line with the configuration
+# it judged the commit with, and `check --fix` (which reads it from the work tree) agrees.
+test_hook_offers_the_fix_with_configured_release_names() {
+	source "$ROOT/tests/hook_lib.sh"
+	new_repo || return 1
+	printf '{ "release": ["release", "giveBack"] }\n' >.pgleak.json
+	fixable_js db.js && sed -i 's/client.release();/client.giveBack();/' db.js
+	git add .pgleak.json db.js
+	commit_blocked || return 1
+	assert_contains "$OUT" "fix: \`pgleak-hook check --fix db.js\`" || return 1
+	"$PGLEAK_BIN" check --fix db.js 2>/dev/null || fail "check --fix left a leak" || return 1
+	assert_contains "$(cat db.js)" "    client.giveBack();" || return 1
+	git add db.js && commit_ok
+}
+
 test_hook_offers_no_fix_for_what_it_cannot_fix() {
 	source "$ROOT/tests/hook_lib.sh"
 	new_repo || return 1
