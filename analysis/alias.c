@@ -168,10 +168,10 @@ static int read_layer(pg_alias *al, alias_cfg *c, const char *path, layer *out)
 		pg_error_clear();
 		return 0;
 	}
-	if (b.data)
+	if (b.len)
 		pg_alias_jsonc_to_json(b.data, b.len);
 	memset(out, 0, sizeof(*out));
-	ok = pg_json_parse(&out->doc, b.data ? b.data : "", b.len, path) == PG_OK &&
+	ok = pg_json_parse(&out->doc, b.data, b.len, path) == PG_OK &&
 	     pg_json_root(&out->doc)->type == PG_JSON_OBJECT;
 	if (!ok) {
 		pg_json_free(&out->doc);

@@ -467,8 +467,8 @@ static int add_delta(pg_git_changes *out, pg_git_cli *c, const git_diff_delta *d
 	if (rc == PG_OK && has_old)
 		rc = cli_blob(c, &d->old_file.id, &old);
 	pg_git_diff_options(&opts);
-	if (rc == PG_OK && git_patch_from_buffers(&patch, has_old ? (old.data ? old.data : "") : NULL, old.len,
-	                                          d->old_file.path, now.data ? now.data : "", now.len,
+	if (rc == PG_OK && git_patch_from_buffers(&patch, has_old ? old.data : NULL, old.len,
+	                                          d->old_file.path, now.data, now.len,
 	                                          d->new_file.path, &opts) < 0)
 		rc = pg_git_error("cannot compute a diff");
 	if (rc == PG_OK)
