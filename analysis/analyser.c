@@ -174,20 +174,20 @@ static void put_helpers(pg_buf *out, const pg_module *m, TSNode root)
 		TSNode n;
 		pg_walk_init(&w, todo[next++]);
 		while (pg_walk_next(&w, &n)) {
-			if (pg_nk_of(a, n) != NK_CALL)
+			if (pg_nk_of(a, n) != PG_NK_CALL)
 				continue;
-			TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+			TSNode f = pg_unwrap(a, pg_field_of(a, n, PG_F_FUNCTION));
 			uint32_t len;
 			const char *t = pg_text(a, f, &len);
 			const pg_named_fn *fn = NULL;
 			TSNode target = {{0, 0, 0, 0}, NULL, NULL};
-			if (pg_nk_of(a, f) == NK_IDENTIFIER) {
+			if (pg_nk_of(a, f) == PG_NK_IDENTIFIER) {
 				/* the function the name is bound to there, as the analysis resolves it */
 				target = pg_scope_function(m, f);
-			} else if (pg_nk_of(a, f) == NK_MEMBER &&
-			           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, f, F_OBJECT))) == NK_THIS) {
+			} else if (pg_nk_of(a, f) == PG_NK_MEMBER &&
+			           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, f, PG_F_OBJECT))) == PG_NK_THIS) {
 				/* this.helper(...): the file's methods are keyed "this.name" */
-				t = pg_text(a, pg_field_of(a, f, F_PROPERTY), &len);
+				t = pg_text(a, pg_field_of(a, f, PG_F_PROPERTY), &len);
 				char *key = pg_xasprintf("this.%.*s", (int)len, t);
 				fn = pg_module_fn(m, key, strlen(key));
 				free(key);

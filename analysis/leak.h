@@ -36,16 +36,16 @@ typedef struct {
 void pg_track_free(pg_track *t);
 
 typedef enum {
-	SCOPE_BODY,     /* a unit's body; the client is acquired at track.acquire */
-	SCOPE_CALLBACK, /* pool.connect((err, client, done) => ...): the callback's body */
-	SCOPE_CHAIN,    /* pool.connect().then(...)...: the chain's handlers */
-	SCOPE_SUMMARY   /* a helper's body; its parameter holds a client on entry */
+	PG_SCOPE_BODY,     /* a unit's body; the client is acquired at track.acquire */
+	PG_SCOPE_CALLBACK, /* pool.connect((err, client, done) => ...): the callback's body */
+	PG_SCOPE_CHAIN,    /* pool.connect().then(...)...: the chain's handlers */
+	PG_SCOPE_SUMMARY   /* a helper's body; its parameter holds a client on entry */
 } pg_scope_kind;
 
 /*
- * Builds the graph.  `node` is the unit's body (SCOPE_BODY), the callback
- * function (SCOPE_CALLBACK), the acquisition call (SCOPE_CHAIN) or the
- * helper function (SCOPE_SUMMARY).  `err_flag` is the flag index of the
+ * Builds the graph.  `node` is the unit's body (PG_SCOPE_BODY), the callback
+ * function (PG_SCOPE_CALLBACK), the acquisition call (PG_SCOPE_CHAIN) or the
+ * helper function (PG_SCOPE_SUMMARY).  `err_flag` is the flag index of the
  * callback's error parameter, or -1.
  */
 int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode node, pg_track *t,
