@@ -556,6 +556,5 @@ int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
 
 int pg_git_listed(const char *path)
 {
-	return strncmp(path, "node_modules/", 13) && !strstr(path, "/node_modules/") &&
-	       pg_lang_from_path(path) != PG_LANG_NONE;
+	return !pg_path_in_node_modules(path) && pg_lang_from_path(path) != PG_LANG_NONE;
 }

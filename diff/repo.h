@@ -95,8 +95,11 @@ int pg_git_head_tree(git_tree **out, git_repository *repo);
 /* The tree of a revision's object (a commit, a tag or a tree). */
 int pg_git_rev_tree(git_tree **out, const git_object *obj);
 
-/* A regular or executable file (not a submodule, symlink or tree). */
-/* Is `path` one that pg_git_side_each lists (JS/TS, not under node_modules)? */
+/*
+ * Is `path` one that pg_git_side_each lists: a source file
+ * (pg_lang_from_path) outside node_modules (pg_path_in_node_modules)?  A
+ * committed dot-folder is the project's code here, unlike for `check`.
+ */
 int pg_git_listed(const char *path);
 
 static inline int pg_git_is_file_mode(uint32_t mode)

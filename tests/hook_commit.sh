@@ -271,4 +271,23 @@ test_lone_cr_line_ends() {
 	assert_contains "$OUT" "warning"
 }
 
+# Which committed files the hook judges: a dependency committed under node_modules (at any
+# depth, the folder named exactly so) is not the project's code; a committed dot-folder is
+# (`check` skips dot-folders when it walks a tree, the hook judges what is committed).
+test_committed_node_modules_skipped_dot_folders_judged() {
+	new_repo || return 1
+	mkdir -p node_modules/dep web/node_modules/dep my_node_modules .github/scripts
+	{ js_pool_header; js_leaky_fn vendored; } >node_modules/dep/index.js
+	cp node_modules/dep/index.js web/node_modules/dep/index.js
+	git add -f node_modules web/node_modules || return 1
+	commit_ok || return 1
+	{ js_pool_header; js_leaky_fn notVendored; } >my_node_modules/index.js && git add my_node_modules
+	commit_blocked || return 1
+	assert_contains "$OUT" "my_node_modules/index.js:" || return 1
+	git reset -q my_node_modules
+	{ js_pool_header; js_leaky_fn script; } >.github/scripts/seed.js && git add .github
+	commit_blocked || return 1
+	assert_contains "$OUT" ".github/scripts/seed.js:"
+}
+
 run_tests
