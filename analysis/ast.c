@@ -326,6 +326,42 @@ char *pg_text_dup(const pg_ast *a, TSNode n, uint32_t max)
 	return pg_xstrndup(t, len);
 }
 
+int pg_is_simple_path(const pg_ast *a, TSNode n)
+{
+	n = pg_unwrap(a, n);
+	while (pg_nk_of(a, n) == PG_NK_MEMBER) {
+		pg_nk pk = pg_nk_of(a, pg_field_of(a, n, PG_F_PROPERTY));
+		if (pk != PG_NK_PROPERTY_IDENTIFIER && pk != PG_NK_PRIVATE_PROPERTY_IDENTIFIER)
+			return 0;
+		n = pg_unwrap(a, pg_field_of(a, n, PG_F_OBJECT));
+	}
+	return pg_nk_of(a, n) == PG_NK_IDENTIFIER || pg_nk_of(a, n) == PG_NK_THIS;
+}
+
+char *pg_path_text(const pg_ast *a, TSNode n)
+{
+	TSNode *segs = NULL;
+	size_t k = 0, cap = 0;
+	pg_buf out = PG_BUF_INIT;
+	n = pg_unwrap(a, n);
+	if (!pg_is_simple_path(a, n))
+		return NULL;
+	/* the segments from the last to the root, written out the other way */
+	for (; pg_nk_of(a, n) == PG_NK_MEMBER; n = pg_unwrap(a, pg_field_of(a, n, PG_F_OBJECT))) {
+		PG_GROW(segs, cap, k + 1);
+		segs[k++] = pg_field_of(a, n, PG_F_PROPERTY);
+	}
+	PG_GROW(segs, cap, k + 1);
+	segs[k++] = n;
+	while (k-- > 0) {
+		uint32_t len;
+		const char *t = pg_text(a, segs[k], &len);
+		pg_buf_printf(&out, "%s%.*s", out.len ? "." : "", (int)len, t);
+	}
+	free(segs);
+	return pg_buf_detach(&out);
+}
+
 uint32_t pg_line(TSNode n)
 {
 	return ts_node_start_point(n).row + 1;

@@ -86,6 +86,10 @@ static inline const char *pg_text(const pg_ast *a, TSNode n, uint32_t *len)
 int pg_text_is(const pg_ast *a, TSNode n, const char *s);
 /* A copy of the node's text (clipped to `max` bytes when max > 0). */
 char *pg_text_dup(const pg_ast *a, TSNode n, uint32_t max);
+/* `x`, `this.x`, `opts.held.x`: plain property names on a name or `this` (parentheses and casts looked through). */
+int pg_is_simple_path(const pg_ast *a, TSNode n);
+/* A simple path as dotted text ("f", "this.f", "helpers.db.f"), allocated; NULL for anything else. */
+char *pg_path_text(const pg_ast *a, TSNode n);
 
 /* 1-based line and column (byte-based) of the node's start. */
 uint32_t pg_line(TSNode n);

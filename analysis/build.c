@@ -330,19 +330,6 @@ static int is_client(builder *b, TSNode n)
 	return is_name(b, &b->t->names, pg_unwrap(b->a, n));
 }
 
-/* `x`, `this.x`, `opts.held.x`: a value the code can test again later by the same text. */
-static int is_simple_path(const pg_ast *a, TSNode n)
-{
-	n = pg_unwrap(a, n);
-	while (pg_nk_of(a, n) == PG_NK_MEMBER) {
-		pg_nk pk = pg_nk_of(a, pg_field_of(a, n, PG_F_PROPERTY));
-		if (pk != PG_NK_PROPERTY_IDENTIFIER && pk != PG_NK_PRIVATE_PROPERTY_IDENTIFIER)
-			return 0;
-		n = pg_unwrap(a, pg_field_of(a, n, PG_F_OBJECT));
-	}
-	return pg_nk_of(a, n) == PG_NK_IDENTIFIER || pg_nk_of(a, n) == PG_NK_THIS;
-}
-
 /* The binding of a simple path's root name (`opts` of `opts.client`); none for `this`. */
 static int32_t path_binding(builder *b, TSNode n)
 {
@@ -359,7 +346,7 @@ static int flag_index(builder *b, TSNode n)
 	int32_t bind = PG_NO_BINDING;
 	int resolved = 0;
 	n = pg_unwrap(b->a, n);
-	if (pg_nk_of(b->a, n) != PG_NK_IDENTIFIER && (pg_nk_of(b->a, n) != PG_NK_MEMBER || !is_simple_path(b->a, n)))
+	if (pg_nk_of(b->a, n) != PG_NK_IDENTIFIER && (pg_nk_of(b->a, n) != PG_NK_MEMBER || !pg_is_simple_path(b->a, n)))
 		return -1;
 	t = pg_text(b->a, n, &len);
 	for (int i = 0; i < b->t->nflags; i++) {
@@ -681,62 +668,62 @@ static int client_arg(builder *b, TSNode call)
 	return -1;
 }
 
-/*
- * The callee as a dotted path ("f", "this.f", "helpers.db.f"), or NULL when
- * it is not a chain of plain property names on a name or `this`.
- */
-static char *callee_path(const pg_ast *a, TSNode fn)
+TSNode pg_build_local_callee(const pg_module *m, TSNode fn)
 {
-	TSNode *segs = NULL;
-	size_t n = 0, cap = 0;
-	pg_buf out = PG_BUF_INIT;
+	const pg_ast *a = &m->ast;
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root;
+	const pg_named_fn *nf;
+	char *path;
 	fn = pg_unwrap(a, fn);
-	if (!is_simple_path(a, fn))
-		return NULL;
-	for (; pg_nk_of(a, fn) == PG_NK_MEMBER; fn = pg_unwrap(a, pg_field_of(a, fn, PG_F_OBJECT))) {
-		PG_GROW(segs, cap, n + 1);
-		segs[n++] = pg_field_of(a, fn, PG_F_PROPERTY);
+	if (pg_nk_of(a, fn) == PG_NK_IDENTIFIER)
+		return pg_scope_function(m, fn);
+	if (!pg_is_simple_path(a, fn))
+		return null;
+	for (root = fn; pg_nk_of(a, root) == PG_NK_MEMBER;)
+		root = pg_unwrap(a, pg_field_of(a, root, PG_F_OBJECT));
+	/* a local or parameter of the same name as a top-level object is another value */
+	if (pg_nk_of(a, root) == PG_NK_IDENTIFIER) {
+		int32_t bind = pg_scope_resolve(m, root);
+		if (pg_module_import_of(m, root) || bind == PG_NO_BINDING ||
+		    pg_nk_of(a, pg_scope_owner(m, bind)) != PG_NK_PROGRAM)
+			return null;
 	}
-	PG_GROW(segs, cap, n + 1);
-	segs[n++] = fn;
-	while (n-- > 0) {
-		uint32_t len;
-		const char *t = pg_text(a, segs[n], &len);
-		pg_buf_printf(&out, "%s%.*s", out.len ? "." : "", (int)len, t);
-	}
-	free(segs);
-	return out.data;
+	path = pg_path_text(a, fn);
+	nf = path ? pg_module_local_path_fn(m, path) : NULL;
+	free(path);
+	return nf ? nf->node : null;
 }
 
 /*
  * The function a callee names (semantics §4, v2 §6), and in *where the
- * module that defines it.  A name is resolved by scope (scope.h): the
- * function it is bound to where it is called, or the import it refers to.
- * A dotted path ("api.f", "helpers.db.f", "this.f") is followed through
- * object members and modules by pg_modules_path_fn, from a root that is
- * `this`, an import, or a declaration of the module's own top level (a
- * local or parameter of the same name is another value).
+ * module that defines it.  First within the module, as pg_build_local_callee
+ * says (the reuse key hashes what it names: analyser.c); then a name that
+ * refers to an import, or a dotted path ("api.f", "helpers.db.f") followed
+ * through object members and modules by pg_modules_path_fn, from a root
+ * that is `this`, an import, or a declaration of the module's own top level
+ * (a local or parameter of the same name is another value).  What is
+ * consulted in other modules is in the run's log of modules looked at,
+ * which the reuse keys take.
  */
 static TSNode resolve_callee(builder *b, TSNode fn, pg_module **where)
 {
 	const pg_ast *a = b->a;
-	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root;
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root, target = pg_build_local_callee(b->m, fn);
 	const pg_named_fn *nf = NULL;
 	const pg_import *imp;
 	char *path;
+	if (!ts_node_is_null(target)) {
+		*where = b->m;
+		return target;
+	}
 	fn = pg_unwrap(a, fn);
 	*where = NULL;
 	if (pg_nk_of(a, fn) == PG_NK_IDENTIFIER) {
-		TSNode target = pg_scope_function(b->m, fn);
-		if (!ts_node_is_null(target)) {
-			*where = b->m;
-			return target;
-		}
 		imp = pg_module_import_of(b->m, fn);
 		nf = imp ? pg_modules_import_fn(b->an->ms, b->m, imp, where) : NULL;
 		return nf && *where ? nf->node : null;
 	}
-	if (!is_simple_path(a, fn))
+	if (!pg_is_simple_path(a, fn))
 		return null;
 	for (root = fn; pg_nk_of(a, root) == PG_NK_MEMBER;)
 		root = pg_unwrap(a, pg_field_of(a, root, PG_F_OBJECT));
@@ -745,7 +732,7 @@ static TSNode resolve_callee(builder *b, TSNode fn, pg_module **where)
 		if (bind == PG_NO_BINDING || pg_nk_of(a, pg_scope_owner(b->m, bind)) != PG_NK_PROGRAM)
 			return null;
 	}
-	path = callee_path(a, fn);
+	path = pg_path_text(a, fn);
 	nf = path ? pg_modules_path_fn(b->an->ms, b->m, path, where) : NULL;
 	free(path);
 	return nf && *where ? nf->node : null;
@@ -810,7 +797,7 @@ static void pass_client(builder *b, TSNode call, TSNode fn, int argi, uint32_t r
 	pg_summary sum = PG_SUM_UNKNOWN;
 	pg_module *where = NULL;
 	TSNode target;
-	char *path = callee_path(a, fn);
+	char *path = pg_path_text(a, fn);
 	int configured = path && pg_strlist_has(&b->an->cfg->release_helpers, path);
 	free(path);
 	if (configured)
@@ -1695,7 +1682,7 @@ static int collect_guards(builder *b)
 			g = pg_unwrap(a, pg_field_of(a, g, PG_F_ARGUMENT));
 		if (nullish_test(a, g, &x))
 			g = pg_unwrap(a, x);
-		if (is_simple_path(a, g) && !is_client(b, g) && flag_index(b, g) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
+		if (pg_is_simple_path(a, g) && !is_client(b, g) && flag_index(b, g) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
 			b->t->flag_bind[b->t->nflags] = path_binding(b, g);
 			b->t->flags[b->t->nflags++] = pg_text_dup(a, g, 0);
 			added++;

@@ -337,60 +337,12 @@ static int used_as_client(pg_analysis *an, pg_module *m, TSNode root, const pg_t
 
 typedef enum { OWN_NONE = 0, OWN_FRESH, OWN_STORED, OWN_OTHER } own_kind;
 
-#define PG_MAX_UP 256 /* ancestors looked at for the class around a call */
-
-/* Is `id` bound (by scope) to a `const self = this` declaration? */
-static int is_this_alias(const pg_module *m, TSNode id)
-{
-	const pg_ast *a = &m->ast;
-	int32_t bind = pg_scope_resolve(m, id);
-	TSNode decl, d;
-	if (bind == PG_NO_BINDING)
-		return 0;
-	decl = pg_scope_decl(m, bind);
-	d = ts_node_parent(decl);
-	return pg_nk_of(a, d) == PG_NK_VARIABLE_DECLARATOR && ts_node_eq(pg_field_of(a, d, PG_F_NAME), decl) &&
-	       pg_nk_of(a, pg_unwrap(a, pg_field_of(a, d, PG_F_VALUE))) == PG_NK_THIS;
-}
-
 static void push_text(pg_strlist *l, const pg_ast *a, TSNode n)
 {
 	char *s = pg_text_dup(a, n, 0);
 	if (!pg_strlist_has(l, s))
 		pg_strlist_push(l, s);
 	free(s);
-}
-
-/* The method (or function-valued field) `name` of the class around `n`. */
-static TSNode class_member_fn(const pg_ast *a, TSNode n, const char *name, uint32_t len)
-{
-	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
-	for (int up = 0; up < PG_MAX_UP && !ts_node_is_null(n); up++, n = ts_node_parent(n)) {
-		if (pg_nk_of(a, n) != PG_NK_CLASS_BODY)
-			continue;
-		for (uint32_t i = 0, nc = ts_node_named_child_count(n); i < nc; i++) {
-			TSNode c = ts_node_named_child(n, i), key, v = c;
-			uint32_t l;
-			const char *t;
-			if (pg_nk_of(a, c) == PG_NK_METHOD) {
-				key = pg_field_of(a, c, PG_F_NAME);
-			} else if (pg_nk_of(a, c) == PG_NK_FIELD) {
-				key = pg_field_of(a, c, PG_F_NAME);
-				if (ts_node_is_null(key))
-					key = pg_field_of(a, c, PG_F_PROPERTY);
-				v = pg_unwrap(a, pg_field_of(a, c, PG_F_VALUE));
-				if (!pg_nk_is_function(pg_nk_of(a, v)))
-					continue;
-			} else {
-				continue;
-			}
-			t = pg_text(a, key, &l);
-			if (l == len && !memcmp(t, name, len))
-				return v;
-		}
-		return null; /* the nearest class only */
-	}
-	return null;
 }
 
 /* Is `v` (await looked through) a checkout: `R.connect()` with any ?:, ||, .catch around it? */
@@ -496,8 +448,8 @@ static own_kind own_connect(pg_analysis *an, pg_module *m, TSNode call, TSNode r
 	pg_module *where = m;
 	uint32_t len;
 	const char *name = pg_text(a, prop, &len);
-	if (pg_nk_of(a, recv) == PG_NK_THIS || (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && is_this_alias(m, recv))) {
-		target = class_member_fn(a, call, name, len);
+	if (pg_nk_of(a, recv) == PG_NK_THIS || (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && pg_scope_is_this_alias(m, recv))) {
+		target = pg_scope_class_member(a, call, name, len);
 	} else if (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && (pg_module_import_of(m, recv) || is_top_level(m, recv))) {
 		uint32_t rl;
 		const char *rt = pg_text(a, recv, &rl);

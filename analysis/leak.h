@@ -58,6 +58,17 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode node, pg_
  * (`done`, `client.release`): the same code inline would give the same.
  */
 pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param, uint32_t release_mask);
+
+/*
+ * The function of m a callee (a call's function expression) names without
+ * leaving m, or a null node: a name bound to a function
+ * (pg_scope_function), or a dotted path rooted at `this` or at a top-level
+ * declaration of m through m's own objects (pg_module_local_path_fn).  The
+ * builder resolves a call with this before looking in other modules, and a
+ * unit's reuse key hashes what this names (analyser.c), so the two cannot
+ * disagree.
+ */
+TSNode pg_build_local_callee(const pg_module *m, TSNode fn);
 /* Does `fn` return its parameter `param` itself on some path (`return client`, `(c) => c`)? */
 int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param);
 

@@ -1458,6 +1458,35 @@ static char *through_alias(const pg_module *m, const char *path)
 }
 
 /*
+ * The function a name or dotted path names in m's own code, following m's
+ * object-member aliases (`const api = { f: g }`: "api.f" is "g"), or NULL;
+ * *rest (when not NULL) gets the path it ended on (allocated), which may
+ * name an import.  The first step of find_fn, and all of
+ * pg_module_local_path_fn.
+ */
+static const pg_named_fn *local_fn(const pg_module *m, const char *path, char **rest)
+{
+	char *p = pg_xstrdup(path), *next;
+	const pg_named_fn *fn = NULL;
+	for (int hop = 0; hop < PG_MAX_PATH_HOPS; hop++) {
+		if ((fn = pg_module_fn(m, p, strlen(p))) != NULL || (next = through_alias(m, p)) == NULL)
+			break;
+		free(p);
+		p = next;
+	}
+	if (rest && !fn)
+		*rest = p;
+	else
+		free(p);
+	return fn;
+}
+
+const pg_named_fn *pg_module_local_path_fn(const pg_module *m, const char *path)
+{
+	return local_fn(m, path, NULL);
+}
+
+/*
  * The function `path` names in m: a name or dotted path of m's own code
  * (exported == 0), or one that starts with an export name of m (exported
  * == 1).  Each hop rewrites the path and may move to another module:
@@ -1499,19 +1528,25 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 				next = pg_xstrdup(path); /* CommonJS often exports functions under their own name */
 				exported = 0;
 			}
-		} else if ((fn = pg_module_fn(m, path, strlen(path))) != NULL) {
-			*where = m;
-		} else if ((next = through_alias(m, path)) == NULL) {
-			const pg_import *imp = pg_module_import(m, path, h);
-			if (imp) { /* relative or aliased: pg_modules_resolve says which */
-				int ns = !strcmp(imp->imported, "*") || !strcmp(imp->imported, "=");
-				if (ns && path[h])
-					next = pg_xstrdup(path + h + 1);   /* helpers.f: f among the exports */
-				else if (!ns || !strcmp(imp->imported, "="))
-					next = pg_xasprintf("%s%s", imp->imported, path + h);
-				m = pg_modules_resolve(ms, m->path, imp->spec);
-				exported = 1;
+		} else {
+			char *rest = NULL;
+			if ((fn = local_fn(m, path, &rest)) != NULL) {
+				*where = m;
+			} else {
+				const pg_import *imp;
+				h = strcspn(rest, ".");
+				imp = pg_module_import(m, rest, h);
+				if (imp) { /* relative or aliased: pg_modules_resolve says which */
+					int ns = !strcmp(imp->imported, "*") || !strcmp(imp->imported, "=");
+					if (ns && rest[h])
+						next = pg_xstrdup(rest + h + 1);   /* helpers.f: f among the exports */
+					else if (!ns || !strcmp(imp->imported, "="))
+						next = pg_xasprintf("%s%s", imp->imported, rest + h);
+					m = pg_modules_resolve(ms, m->path, imp->spec);
+					exported = 1;
+				}
 			}
+			free(rest);
 		}
 		free(path);
 		path = next;

@@ -123,6 +123,12 @@ const pg_import *pg_module_import_of(const pg_module *m, TSNode id);
 int pg_module_is_pool_var(const pg_module *m, TSNode id);
 const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n);
 /*
+ * The function a name or dotted path ("f", "this.f", "api.db.f") names in
+ * m's own code, through m's object members and their aliases, never
+ * leaving m; NULL when it names none there (or only an import).
+ */
+const pg_named_fn *pg_module_local_path_fn(const pg_module *m, const char *path);
+/*
  * Appends to *out (once each) the specifiers whose names m exports as its
  * own: `export { x } from`, `export * from`, `module.exports = require()`,
  * an imported name exported again.  What makes m a barrel for them.

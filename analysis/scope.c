@@ -405,6 +405,62 @@ TSNode pg_scope_function(const pg_module *m, TSNode id)
 	}
 }
 
+
+/*
+ * The two below answer "which method does `this.f()` / `self.f()` name?"
+ * for the analysis (leak.c) and for the key of a unit's stored result
+ * (analyser.c) alike: a key that hashed other functions than the ones the
+ * analysis consults would let a stale result be reused.
+ */
+
+#define PG_MAX_UP 256 /* ancestors looked at for the class around a call */
+
+/* Is `id` bound (by scope) to a `const self = this` declaration? */
+int pg_scope_is_this_alias(const pg_module *m, TSNode id)
+{
+	const pg_ast *a = &m->ast;
+	int32_t bind = pg_scope_resolve(m, id);
+	TSNode decl, d;
+	if (bind == PG_NO_BINDING)
+		return 0;
+	decl = pg_scope_decl(m, bind);
+	d = ts_node_parent(decl);
+	return pg_nk_of(a, d) == PG_NK_VARIABLE_DECLARATOR && ts_node_eq(pg_field_of(a, d, PG_F_NAME), decl) &&
+	       pg_nk_of(a, pg_unwrap(a, pg_field_of(a, d, PG_F_VALUE))) == PG_NK_THIS;
+}
+
+/* The method (or function-valued field) `name` of the class around `n`. */
+TSNode pg_scope_class_member(const pg_ast *a, TSNode n, const char *name, uint32_t len)
+{
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	for (int up = 0; up < PG_MAX_UP && !ts_node_is_null(n); up++, n = ts_node_parent(n)) {
+		if (pg_nk_of(a, n) != PG_NK_CLASS_BODY)
+			continue;
+		for (uint32_t i = 0, nc = ts_node_named_child_count(n); i < nc; i++) {
+			TSNode c = ts_node_named_child(n, i), key, v = c;
+			uint32_t l;
+			const char *t;
+			if (pg_nk_of(a, c) == PG_NK_METHOD) {
+				key = pg_field_of(a, c, PG_F_NAME);
+			} else if (pg_nk_of(a, c) == PG_NK_FIELD) {
+				key = pg_field_of(a, c, PG_F_NAME);
+				if (ts_node_is_null(key))
+					key = pg_field_of(a, c, PG_F_PROPERTY);
+				v = pg_unwrap(a, pg_field_of(a, c, PG_F_VALUE));
+				if (!pg_nk_is_function(pg_nk_of(a, v)))
+					continue;
+			} else {
+				continue;
+			}
+			t = pg_text(a, key, &l);
+			if (l == len && !memcmp(t, name, len))
+				return v;
+		}
+		return null; /* the nearest class only */
+	}
+	return null;
+}
+
 static int set_find(const pg_scope_set *set, const char *t, uint32_t len, int32_t b)
 {
 	for (size_t i = 0; i < set->text.len; i++)

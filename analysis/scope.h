@@ -45,6 +45,11 @@ TSNode pg_scope_owner(const pg_module *m, int32_t b);
  * var/let/const whose initialiser is a function; a null node otherwise. */
 TSNode pg_scope_function(const pg_module *m, TSNode id);
 
+/* Is `id` bound (by scope) to a `const self = this` declaration? */
+int pg_scope_is_this_alias(const pg_module *m, TSNode id);
+/* The method (or function-valued field) `name` of the nearest class around `n`; a null node if none. */
+TSNode pg_scope_class_member(const pg_ast *a, TSNode n, const char *name, uint32_t len);
+
 /*
  * A set of bindings named by their identifiers (the tracked client and its
  * aliases, the functions that release it): an identifier is in the set

@@ -118,6 +118,93 @@ test_moved_function_is_reused_at_its_new_line() {
 	assert_eq "$(findings_of moved.json)" "$(findings_of fresh.json)"
 }
 
+# same_file_helper_case NAME V1 V2: the file NAME written as V1 (safe) is checked with the
+# cache, then as V2 (leaking): the warm run must find what a run without the cache finds.
+# Each case is a helper of the same file that the analysis consults and the unit's key must
+# take: reached through an object literal, through nested objects and an alias, or the
+# class's own connect called on `self`.
+same_file_helper_case() {
+	export PGLEAK_CACHE_DIR=$PWD/cache
+	printf '%s\n' "$2" >"$1"
+	check_one() { "$PGLEAK_BIN" check --format json "$1" >"$2" 2>/dev/null; [ $? -le 1 ] || fail "check exited >1"; }
+	check_one "$1" v1.json || return 1
+	assert_eq "$(findings_of v1.json)" "[]" || return 1
+	printf '%s\n' "$3" >"$1"
+	check_one "$1" warm.json || return 1
+	PGLEAK_CACHE_DIR=$PWD/fresh check_one "$1" fresh.json || return 1
+	[ "$(findings_of fresh.json)" != "[]" ] || fail "the leaking version has no finding even without the cache" || return 1
+	assert_eq "$(findings_of warm.json)" "$(findings_of fresh.json)"
+}
+
+test_object_literal_helper_change_is_seen_through_the_cache() {
+	local head="const { Pool } = require('pg');
+const pool = new Pool();"
+	local user="async function f() {
+  const c = await pool.connect();
+  try {
+    await c.query('SELECT 1');
+  } finally {
+    api.done(c);
+  }
+}
+module.exports = { f };"
+	same_file_helper_case a.js "$head
+const api = {
+  done(c) {
+    c.release();
+  },
+};
+$user" "$head
+const api = {
+  done(c) {
+    c.query('SELECT 2');
+  },
+};
+$user"
+}
+
+test_nested_object_helper_change_is_seen_through_the_cache() {
+	local head="const { Pool } = require('pg');
+const pool = new Pool();"
+	local user="const helpers = { db };
+async function f() {
+  const c = await pool.connect();
+  try {
+    await c.query('SELECT 1');
+  } finally {
+    helpers.db.done(c);
+  }
+}
+module.exports = { f };"
+	same_file_helper_case b.js "$head
+const db = { done(c) { c.release(); } };
+$user" "$head
+const db = { done(c) { c.query('SELECT 2'); } };
+$user"
+}
+
+test_own_connect_on_self_change_is_seen_through_the_cache() {
+	local head="import { Pool } from 'pg';
+const pool = new Pool();
+export class Runner {"
+	local user="  async run() {
+    const self = this;
+    const c = await self.connect();
+    await c.query('SELECT 1');
+  }
+}"
+	same_file_helper_case c.ts "$head
+  async connect() {
+    this.client = await pool.connect();
+    return this.client;
+  }
+$user" "$head
+  async connect() {
+    return pool.connect();
+  }
+$user"
+}
+
 test_changed_import_invalidates_importer() {
 	setup_tree
 	mkdir -p src/x
