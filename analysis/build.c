@@ -995,7 +995,7 @@ static int is_logical(const pg_ast *a, TSNode n, const char **op)
  * decides whether the step evaluates n at all (the `?:` condition, or the
  * left operand when n is the right one), else a null node.
  */
-TSNode pg_acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard)
+static TSNode acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard)
 {
 	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
 	TSNode c, p = pg_unwrap_up(a, n, &c), gp;
@@ -1031,12 +1031,12 @@ TSNode pg_acq_top(const pg_ast *a, TSNode n, int *awaited)
 {
 	TSNode guard;
 	*awaited = 0;
-	for (TSNode up = n; !ts_node_is_null(up); up = pg_acq_step(a, n, awaited, &guard))
+	for (TSNode up = n; !ts_node_is_null(up); up = acq_step(a, n, awaited, &guard))
 		n = up;
 	return n;
 }
 
-/* The checkout's value: the checkout itself or an expression that passes it on (pg_acq_step). */
+/* The checkout's value: the checkout itself or an expression that passes it on (acq_step). */
 static int is_acquisition_value(builder *b, TSNode v)
 {
 	const pg_ast *a = b->a;
@@ -1047,7 +1047,7 @@ static int is_acquisition_value(builder *b, TSNode v)
 	if (ts_node_is_null(b->t->acquire) || ts_node_start_byte(v) > ts_node_start_byte(b->t->acquire) ||
 	    ts_node_end_byte(v) < ts_node_end_byte(b->t->acquire))
 		return 0;
-	for (TSNode n = b->t->acquire; !ts_node_is_null(n); n = pg_acq_step(a, n, &awaited, &guard))
+	for (TSNode n = b->t->acquire; !ts_node_is_null(n); n = acq_step(a, n, &awaited, &guard))
 		if (ts_node_eq(n, v))
 			return 1;
 	return 0;
@@ -1675,7 +1675,7 @@ static int collect_guards(builder *b)
 	TSNode n = b->t->acquire, g, x;
 	int awaited, added = 0;
 	while (!ts_node_is_null(n)) {
-		n = pg_acq_step(a, n, &awaited, &g);
+		n = acq_step(a, n, &awaited, &g);
 		if (ts_node_is_null(g))
 			continue;
 		for (g = pg_unwrap(a, g); pg_nk_of(a, g) == PG_NK_UNARY && pg_text_is(a, pg_field_of(a, g, PG_F_OPERATOR), "!");)

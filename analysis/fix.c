@@ -567,7 +567,13 @@ static int fix_one(pg_lang lang, const pg_config *cfg, const char *src, size_t l
 	return ok;
 }
 
-int pg_fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t len, uint32_t line,
+/*
+ * Non-zero when the acquisition at 1-based `line`/`column` (bytes) of this
+ * text has the fixable shape; otherwise 0 and, when `reason` is not NULL,
+ * *reason holds why (owned by the caller).  Shape only: no analysis, so it
+ * is cheap enough for a report's hint.
+ */
+static int fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t len, uint32_t line,
                     uint32_t column, char **reason)
 {
 	char *why = NULL;
@@ -743,7 +749,7 @@ int pg_fix_buffer(const pg_fix_checker *chk, const pg_config *cfg, const char *p
 				move_position(&moves[m], &res->line, &res->column);
 			if (res->reason) {
 				char *again = NULL;
-				if (!pg_fix_possible(lang, cfg, out->data, out->len, res->line, res->column, &again) && again) {
+				if (!fix_possible(lang, cfg, out->data, out->len, res->line, res->column, &again) && again) {
 					free(res->reason);
 					res->reason = again;
 				} else {

@@ -26,7 +26,7 @@
 /* Bytes of function body walked for all the checkouts of one function together. */
 #define PG_MAX_UNIT_WORK (4u * 1024 * 1024)
 
-void pg_track_free(pg_track *t)
+static void track_free(pg_track *t)
 {
 	pg_scope_set_free(&t->names);
 	pg_scope_set_free(&t->release_fns);
@@ -59,7 +59,8 @@ static TSNode param_name(const pg_ast *a, TSNode p)
 	return null;
 }
 
-uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max)
+/* The formal parameter nodes of a function (identifier or pattern), in order. */
+static uint32_t fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max)
 {
 	TSNode ps = pg_field_of(a, fn, PG_F_PARAMETERS);
 	uint32_t n = 0;
@@ -486,7 +487,7 @@ int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param)
 	TSNode ps[32], id, body = pg_field_of(a, fn, PG_F_BODY), n;
 	pg_walk w;
 	int found = 0;
-	if (param >= pg_fn_params(a, fn, ps, 32) || ts_node_is_null(body))
+	if (param >= fn_params(a, fn, ps, 32) || ts_node_is_null(body))
 		return 0;
 	id = param_name(a, ps[param]);
 	if (ts_node_is_null(id))
@@ -516,7 +517,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 
 	if (!pg_nk_is_function(pg_nk_of(a, fn)) || ts_node_is_null(pg_field_of(a, fn, PG_F_BODY)))
 		return PG_SUM_UNKNOWN;
-	np = pg_fn_params(a, fn, ps, 32);
+	np = fn_params(a, fn, ps, 32);
 	memset(&t, 0, sizeof(t));
 	if (param != UINT32_MAX) {
 		id = param >= np ? (TSNode){0} : param_name(a, ps[param]);
@@ -529,7 +530,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 		if (release_mask & (1u << i) && !ts_node_is_null(param_name(a, ps[i])))
 			pg_scope_set_add(m, &t.release_fns, param_name(a, ps[i]));
 	if (!t.names.text.len && !t.release_fns.text.len) {
-		pg_track_free(&t);
+		track_free(&t);
 		return PG_SUM_UNKNOWN;
 	}
 
@@ -540,7 +541,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 	if (memo || an->summary_depth >= PG_MAX_SUMMARY_DEPTH) {
 		sum = memo ? memo->sum : PG_SUM_UNKNOWN;
 		free(key);
-		pg_track_free(&t);
+		track_free(&t);
 		return sum;
 	}
 	PG_GROW(m->memo, m->cmemo, m->nmemo + 1);
@@ -552,7 +553,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 		sum = !r.leaks ? PG_SUM_ALL : r.released_some ? PG_SUM_SOME : PG_SUM_NONE;
 	an->summary_depth--;
 	pg_cfg_free(&g);
-	pg_track_free(&t);
+	track_free(&t);
 
 	/* the memo array may have moved while summarising nested helpers */
 	for (size_t i = 0; i < m->nmemo; i++)
@@ -788,7 +789,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		if (ts_node_is_null(handler) || !is_fn(a, handler))
 			goto skip; /* a handler passed by name: not ours to follow */
 		handler = pg_unwrap(a, handler);
-		if (pg_fn_params(a, handler, ps, 1) == 0) {
+		if (fn_params(a, handler, ps, 1) == 0) {
 			form = FORM_DISCARDED;
 		} else {
 			TSNode id = param_name(a, ps[0]);
@@ -808,7 +809,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		}
 	} else if (nargs && is_fn(a, last)) {
 		TSNode cb = pg_unwrap(a, last);
-		uint32_t np = pg_fn_params(a, cb, ps, 3);
+		uint32_t np = fn_params(a, cb, ps, 3);
 		form = FORM_CALLBACK;
 		if (np < 2 || ts_node_is_null(param_name(a, ps[1])))
 			goto skip;
@@ -894,7 +895,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 
 	if (form == FORM_DISCARDED) {
 		add_finding(an, m, u, call, recv, (*order)++, PG_KIND_DISCARDED, NULL, form, 0, out);
-		pg_track_free(&t);
+		track_free(&t);
 		return PG_OK;
 	}
 	rc = pg_build(an, m, form == FORM_CHAIN ? PG_SCOPE_CHAIN : form == FORM_CALLBACK ? PG_SCOPE_CALLBACK : PG_SCOPE_BODY,
@@ -908,10 +909,10 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		notice(an, m, u, call);
 	(*order)++;
 	pg_cfg_free(&g);
-	pg_track_free(&t);
+	track_free(&t);
 	return rc == PG_ELIMIT ? PG_OK : rc;
 skip:
-	pg_track_free(&t);
+	track_free(&t);
 	return PG_OK;
 }
 

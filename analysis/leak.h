@@ -33,8 +33,6 @@ typedef struct {
 	TSNode acquire;         /* the acquisition call inside the scope, or a null node */
 } pg_track;
 
-void pg_track_free(pg_track *t);
-
 typedef enum {
 	PG_SCOPE_BODY,     /* a unit's body; the client is acquired at track.acquire */
 	PG_SCOPE_CALLBACK, /* pool.connect((err, client, done) => ...): the callback's body */
@@ -78,16 +76,11 @@ int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *
 int pg_module_unit_has_sites(const pg_module *m, size_t unit);
 
 /*
- * The checkout inside an expression (semantics v2 §1): pg_acq_step goes one
- * level up from `n` when the parent passes n's value on (an await, a `?:`
- * branch, a `||`/`&&`/`??` operand, `.catch`/`.finally`), setting *awaited
- * at an await and *guard to the test that decides whether n is evaluated;
- * else a null node.  pg_acq_top takes every such step and returns the last.
+ * The checkout inside an expression (semantics v2 §1): the last node up
+ * from `n` while the parent passes n's value on (an await, a `?:` branch,
+ * a `||`/`&&`/`??` operand, `.catch`/`.finally`), *awaited set when an
+ * await is among them.
  */
-TSNode pg_acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard);
 TSNode pg_acq_top(const pg_ast *a, TSNode n, int *awaited);
-
-/* The formal parameter nodes of a function (identifier or pattern), in order. */
-uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max);
 
 #endif

@@ -24,6 +24,8 @@
 
 #include "resolve.h"
 
+static const pg_named_fn *module_fn(const pg_module *m, const char *name, size_t n);
+
 static const char *const pg_packages[] = {
 	"pg", "pg-pool", "@neondatabase/serverless", "@vercel/postgres", NULL,
 };
@@ -110,7 +112,7 @@ static pg_export *add_export(pg_module *m, const char *exported, size_t nexp)
 
 static void add_fn(pg_module *m, const char *name, size_t n, TSNode fn)
 {
-	if (pg_module_fn(m, name, n))
+	if (module_fn(m, name, n))
 		return;
 	pg_strmap_put(&m->fn_index, name, n, m->nfns);
 	PG_GROW(m->fns, m->cfns, m->nfns + 1);
@@ -228,7 +230,7 @@ int pg_module_is_pool_var(const pg_module *m, TSNode id)
 	return 0;
 }
 
-const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
+static const pg_named_fn *module_fn(const pg_module *m, const char *name, size_t n)
 {
 	size_t *i = pg_strmap_get(&m->fn_index, name, n);
 	return i ? &m->fns[*i] : NULL;
@@ -1307,7 +1309,9 @@ static pg_module *resolve_base(pg_modules *ms, const char *base)
 	return p.found;
 }
 
-pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+/* Resolves a specifier from `from_path`, relative or a tsconfig/jsconfig alias (alias.h),
+ * trying extensions and index files; NULL if absent. */
+static pg_module *modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
 {
 	pg_strlist bases = {0};
 	pg_module *found = NULL;
@@ -1361,9 +1365,9 @@ static pg_module *star_source(pg_modules *ms, pg_module *m, const char *name, si
 		for (size_t i = 0; i < at->nexports; i++) {
 			pg_module *next;
 			if (!passes_all_on(&at->exports[i]) ||
-			    !(next = pg_modules_resolve(ms, at->path, at->exports[i].spec)))
+			    !(next = modules_resolve(ms, at->path, at->exports[i].spec)))
 				continue;
-			if (export_named(next, name, h) || (fns && pg_module_fn(next, name, h)))
+			if (export_named(next, name, h) || (fns && module_fn(next, name, h)))
 				return next;
 			if (tail < PG_MAX_STAR_MODULES)
 				queue[tail++] = next;
@@ -1411,7 +1415,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		if (hit->is_pool)
 			return 1;
 		if (hit->spec) {
-			pg_module *next = pg_modules_resolve(ms, m->path, hit->spec);
+			pg_module *next = modules_resolve(ms, m->path, hit->spec);
 			name = hit->imported;
 			m = next;
 			continue;
@@ -1424,7 +1428,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		if (!imp)
 			return 0;
 		name = imp->imported;
-		m = pg_modules_resolve(ms, m->path, imp->spec);
+		m = modules_resolve(ms, m->path, imp->spec);
 	}
 	return 0;
 }
@@ -1433,7 +1437,7 @@ int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_im
                               const char *member)
 {
 	/* relative or aliased; a package is not of this repository */
-	pg_module *m = pg_modules_resolve(ms, from->path, imp->spec);
+	pg_module *m = modules_resolve(ms, from->path, imp->spec);
 	if (!m)
 		return 0;
 	if (!strcmp(imp->imported, "*") || (member && !strcmp(imp->imported, "=")))
@@ -1469,7 +1473,7 @@ static const pg_named_fn *local_fn(const pg_module *m, const char *path, char **
 	char *p = pg_xstrdup(path), *next;
 	const pg_named_fn *fn = NULL;
 	for (int hop = 0; hop < PG_MAX_PATH_HOPS; hop++) {
-		if ((fn = pg_module_fn(m, p, strlen(p))) != NULL || (next = through_alias(m, p)) == NULL)
+		if ((fn = module_fn(m, p, strlen(p))) != NULL || (next = through_alias(m, p)) == NULL)
 			break;
 		free(p);
 		p = next;
@@ -1509,7 +1513,7 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 					whole = &m->exports[i];
 			if (hit && hit->spec) {
 				next = pg_xasprintf("%s%s", hit->imported, path + h);
-				m = pg_modules_resolve(ms, m->path, hit->spec);
+				m = modules_resolve(ms, m->path, hit->spec);
 			} else if (hit && hit->local) {
 				next = pg_xasprintf("%s%s", hit->local, path + h);
 				exported = 0;
@@ -1520,7 +1524,7 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 				exported = 0;
 			} else if (!hit && whole && whole->spec) {
 				next = pg_xstrdup(path); /* module.exports = require('./other') */
-				m = pg_modules_resolve(ms, m->path, whole->spec);
+				m = modules_resolve(ms, m->path, whole->spec);
 			} else if (!hit && (star = star_source(ms, m, path, h, 1)) != NULL) {
 				next = pg_xstrdup(path); /* export * from './x', x having it */
 				m = star;
@@ -1536,13 +1540,13 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 				const pg_import *imp;
 				h = strcspn(rest, ".");
 				imp = pg_module_import(m, rest, h);
-				if (imp) { /* relative or aliased: pg_modules_resolve says which */
+				if (imp) { /* relative or aliased: modules_resolve says which */
 					int ns = !strcmp(imp->imported, "*") || !strcmp(imp->imported, "=");
 					if (ns && rest[h])
 						next = pg_xstrdup(rest + h + 1);   /* helpers.f: f among the exports */
 					else if (!ns || !strcmp(imp->imported, "="))
 						next = pg_xasprintf("%s%s", imp->imported, rest + h);
-					m = pg_modules_resolve(ms, m->path, imp->spec);
+					m = modules_resolve(ms, m->path, imp->spec);
 					exported = 1;
 				}
 			}
@@ -1558,7 +1562,7 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
                                         pg_module **where)
 {
-	return find_fn(ms, pg_modules_resolve(ms, from->path, imp->spec), pg_xstrdup(imp->imported), 1, where);
+	return find_fn(ms, modules_resolve(ms, from->path, imp->spec), pg_xstrdup(imp->imported), 1, where);
 }
 
 const pg_named_fn *pg_modules_path_fn(pg_modules *ms, pg_module *m, const char *path, pg_module **where)

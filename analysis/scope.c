@@ -370,7 +370,7 @@ TSNode pg_scope_decl(const pg_module *m, int32_t b)
 	return scope_of(m)->e[b].decl;
 }
 
-pg_bind_kind pg_scope_bind_kind(const pg_module *m, int32_t b)
+static pg_bind_kind bind_kind(const pg_module *m, int32_t b)
 {
 	return (pg_bind_kind)scope_of(m)->e[b].kind;
 }
@@ -389,7 +389,7 @@ TSNode pg_scope_function(const pg_module *m, TSNode id)
 		return null;
 	d = pg_scope_decl(m, b);
 	p = ts_node_parent(d);
-	switch (pg_scope_bind_kind(m, b)) {
+	switch (bind_kind(m, b)) {
 	case PG_BIND_FUNCTION:
 		return p;
 	case PG_BIND_VAR:

@@ -38,7 +38,6 @@ int pg_scope_refers(const pg_module *m, TSNode id, uint32_t at);
 /* A binding's declaring identifier, its kind, and the function (or the
  * program) whose own code declares it; b must be a binding. */
 TSNode pg_scope_decl(const pg_module *m, int32_t b);
-pg_bind_kind pg_scope_bind_kind(const pg_module *m, int32_t b);
 TSNode pg_scope_owner(const pg_module *m, int32_t b);
 
 /* The function an identifier is bound to: a function declaration, or a

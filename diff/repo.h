@@ -40,7 +40,6 @@ typedef struct {
 
 /* The tree id the index has for directory `dir` ("" the root); PG_ENOTFOUND when it has none. */
 int pg_git_cache_tree_get(git_oid *out, const pg_git_cache_tree *ct, const char *dir);
-void pg_git_cache_tree_free(pg_git_cache_tree *ct);
 
 /*
  * The entries of the index being committed, sorted by path (bytewise) then
@@ -89,7 +88,6 @@ int pg_git_open(pg_git *g);
 int pg_git_load_index(pg_git *g);
 void pg_git_close(pg_git *g);
 
-
 /* HEAD's tree; *out is NULL (and 0 returned) on an unborn branch. */
 int pg_git_head_tree(git_tree **out, git_repository *repo);
 /* The tree of a revision's object (a commit, a tag or a tree). */
@@ -112,6 +110,5 @@ int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);
 
 /* Records libgit2's last error as ours: "<what>: <libgit2 message>". */
 int pg_git_error(const char *what);
-
 
 #endif

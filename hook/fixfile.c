@@ -25,7 +25,8 @@
 
 #include "fix.h"
 
-int pg_fixfile_diff(const char *path, const char *old, size_t old_len, const char *new_text, size_t new_len,
+/* The unified diff (a git patch, paths a/PATH b/PATH) from old to new text; "" when equal. */
+static int patch_of(const char *path, const char *old, size_t old_len, const char *new_text, size_t new_len,
                     pg_buf *out)
 {
 	git_patch *patch = NULL;
@@ -136,7 +137,7 @@ int pg_fixfile(pg_engine *e, const pg_config *cfg, const char *path, int dry_run
 		say(path, &res.items[i], dry_run);
 	if (rc == PG_OK && (fixed.len != src.len || (src.len && memcmp(fixed.data, src.data, src.len)))) {
 		if (dry_run) {
-			rc = pg_fixfile_diff(path, src.data, src.len, fixed.data, fixed.len, &diff);
+			rc = patch_of(path, src.data, src.len, fixed.data, fixed.len, &diff);
 			if (rc == PG_OK && diff.len && fwrite(diff.data, 1, diff.len, stdout) != diff.len)
 				rc = pg_error_set(PG_ERROR, "cannot write the diff: %s", strerror(errno));
 		} else {

@@ -20,8 +20,4 @@
 int pg_fixfile(pg_engine *e, const pg_config *cfg, const char *path, int dry_run, pg_findings *left,
                pg_stats *counted);
 
-/* The unified diff (a git patch, paths a/PATH b/PATH) from old to new text; "" when equal. */
-int pg_fixfile_diff(const char *path, const char *old, size_t old_len, const char *new_text, size_t new_len,
-                    pg_buf *out);
-
 #endif

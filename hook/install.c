@@ -19,7 +19,7 @@
  * core.hooksPath (.husky/_) and rewrites it, so a plain install there is
  * refused with that advice.
  *
- * Every form runs the same line (pg_install_hook_call): PGLEAK_SKIP=1 skips
+ * Every form runs the same line (hook_call): PGLEAK_SKIP=1 skips
  * it, else it looks in the project's node_modules (the npm platform
  * package's binary, then .bin), then PATH, then the absolute path of the
  * installing binary.  When none is there at commit
@@ -147,7 +147,7 @@ static int binary_command(char **out)
  * Missing everywhere, it fails closed with one line saying what to run.
  * One line, so that husky's block stays the marker plus this line.
  */
-char *pg_install_hook_call(const char *bin)
+static char *hook_call(const char *bin)
 {
 	char *abs = bin[0] == '\'' ? pg_xasprintf("elif [ -x %s ]; then %s run; ", bin, bin) : pg_xstrdup("");
 	char *s = pg_xasprintf(
@@ -169,7 +169,7 @@ static const char *const pg_hook_names[] = {"pre-commit", "pre-merge-commit"};
 
 static char *hook_script(const char *bin, const char *name)
 {
-	char *call = pg_install_hook_call(bin), *s;
+	char *call = hook_call(bin), *s;
 	s = pg_xasprintf("#!/bin/sh\n"
 	                 MARKER "\n"
 	                 "# It blocks commits that introduce PostgreSQL pool-client leaks.  `pgleak-hook uninstall`\n"
@@ -356,7 +356,7 @@ static char *husky_file(const repo_facts *repo, const char *name, int *has_dir)
 /* The two lines --husky adds, as one block (found again by uninstall). */
 static char *husky_block(const char *bin)
 {
-	char *call = pg_install_hook_call(bin);
+	char *call = hook_call(bin);
 	char *s = pg_xasprintf(HUSKY_MARKER "\n%s", call);
 	free(call);
 	return s;
