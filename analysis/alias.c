@@ -168,10 +168,10 @@ static int read_layer(pg_alias *al, alias_cfg *c, const char *path, layer *out)
 		pg_error_clear();
 		return 0;
 	}
-	if (b.data)
+	if (b.len)
 		pg_alias_jsonc_to_json(b.data, b.len);
 	memset(out, 0, sizeof(*out));
-	ok = pg_json_parse(&out->doc, b.data ? b.data : "", b.len, path) == PG_OK &&
+	ok = pg_json_parse(&out->doc, b.data, b.len, path) == PG_OK &&
 	     pg_json_root(&out->doc)->type == PG_JSON_OBJECT;
 	if (!ok) {
 		pg_json_free(&out->doc);
@@ -398,21 +398,17 @@ static size_t map_spec(const alias_cfg *c, const char *spec, pg_strlist *out)
 	return out->len - before;
 }
 
-int pg_alias_is_relative(const char *spec)
+/* Is the specifier relative ('./x', '../x', '.', '..')? */
+static int is_relative(const char *spec)
 {
 	return spec[0] == '.' && (spec[1] == '/' || spec[1] == '\0' ||
 	                          (spec[1] == '.' && (spec[2] == '/' || spec[2] == '\0')));
 }
 
-int pg_alias_maps_bare(pg_alias *al, const char *dir)
+/* The same for an importer in folder `dir` ("" at the top), for callers that map many specifiers. */
+static size_t bases_in(pg_alias *al, const char *dir, const char *spec, pg_strlist *out)
 {
-	const alias_cfg *c = config_for(al, dir);
-	return c && (c->npaths > 0 || c->base_url != NULL);
-}
-
-size_t pg_alias_bases_in(pg_alias *al, const char *dir, const char *spec, pg_strlist *out)
-{
-	if (pg_alias_is_relative(spec)) {
+	if (is_relative(spec)) {
 		char *p = pg_path_join(dir, spec);
 		pg_strlist_push(out, p);
 		free(p);
@@ -428,7 +424,7 @@ size_t pg_alias_bases_in(pg_alias *al, const char *dir, const char *spec, pg_str
 size_t pg_alias_bases(pg_alias *al, const char *from_path, const char *spec, pg_strlist *out)
 {
 	char *dir = pg_path_dirname(from_path);
-	size_t n = pg_alias_bases_in(al, dir, spec, out);
+	size_t n = bases_in(al, dir, spec, out);
 	free(dir);
 	return n;
 }

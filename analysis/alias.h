@@ -30,12 +30,6 @@ void pg_alias_free(pg_alias *al);
 
 /* Appends the paths `spec` (imported from the file at from_path) may name; returns how many. */
 size_t pg_alias_bases(pg_alias *al, const char *from_path, const char *spec, pg_strlist *out);
-/* The same for an importer in folder `dir` ("" at the top), for callers that map many specifiers. */
-size_t pg_alias_bases_in(pg_alias *al, const char *dir, const char *spec, pg_strlist *out);
-/* Can a specifier that is not relative map to anything from folder `dir` (a config with paths or baseUrl)? */
-int pg_alias_maps_bare(pg_alias *al, const char *dir);
-/* Is the specifier relative ('./x', '../x', '.', '..')? */
-int pg_alias_is_relative(const char *spec);
 
 /* Is the path one the alias rule reads (a .json config)? */
 int pg_alias_is_config_path(const char *path);

@@ -158,9 +158,12 @@ void pg_analyser_file_facts(const pg_module *m, pg_buf *out)
 #define PG_MAX_KEYED_HELPERS 64
 
 /*
- * The bytes of the same-file functions (and this.methods) the unit calls, transitively (bounded).
- * This restates which calls the graph builder follows (build.c): a helper
- * it consults that this misses would make a stale reuse possible.
+ * The bytes of the same-file functions the unit calls, transitively
+ * (bounded): each call's callee as the builder resolves it within the file
+ * (pg_build_local_callee, which build.c asks first), and for `this.f()` /
+ * `self.f()` also the method of the class around the call, which the
+ * own-connect rule consults (leak.c).  Functions of other files are in the
+ * log of modules looked at, which the engine keeps with the result.
  */
 static void put_helpers(pg_buf *out, const pg_module *m, TSNode root)
 {
@@ -168,46 +171,50 @@ static void put_helpers(pg_buf *out, const pg_module *m, TSNode root)
 	TSNode todo[PG_MAX_KEYED_HELPERS + 1];
 	TSNode done[PG_MAX_KEYED_HELPERS];
 	size_t ntodo = 0, ndone = 0, next = 0;
+	int overflow = 0;
 	todo[ntodo++] = root;
 	while (next < ntodo) {
 		pg_walk w;
 		TSNode n;
 		pg_walk_init(&w, todo[next++]);
 		while (pg_walk_next(&w, &n)) {
-			if (pg_nk_of(a, n) != NK_CALL)
+			TSNode f, recv, targets[2];
+			if (pg_nk_of(a, n) != PG_NK_CALL)
 				continue;
-			TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-			uint32_t len;
-			const char *t = pg_text(a, f, &len);
-			const pg_named_fn *fn = NULL;
-			TSNode target = {{0, 0, 0, 0}, NULL, NULL};
-			if (pg_nk_of(a, f) == NK_IDENTIFIER) {
-				/* the function the name is bound to there, as the analysis resolves it */
-				target = pg_scope_function(m, f);
-			} else if (pg_nk_of(a, f) == NK_MEMBER &&
-			           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, f, F_OBJECT))) == NK_THIS) {
-				/* this.helper(...): the file's methods are keyed "this.name" */
-				t = pg_text(a, pg_field_of(a, f, F_PROPERTY), &len);
-				char *key = pg_xasprintf("this.%.*s", (int)len, t);
-				fn = pg_module_fn(m, key, strlen(key));
-				free(key);
-				if (fn)
-					target = fn->node;
+			f = pg_unwrap(a, pg_field_of(a, n, PG_F_FUNCTION));
+			targets[0] = pg_build_local_callee(m, f);
+			targets[1] = (TSNode){{0, 0, 0, 0}, NULL, NULL};
+			recv = pg_nk_of(a, f) == PG_NK_MEMBER ? pg_unwrap(a, pg_field_of(a, f, PG_F_OBJECT)) : f;
+			if (pg_nk_of(a, f) == PG_NK_MEMBER &&
+			    (pg_nk_of(a, recv) == PG_NK_THIS ||
+			     (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && pg_scope_is_this_alias(m, recv)))) {
+				uint32_t len;
+				const char *name = pg_text(a, pg_field_of(a, f, PG_F_PROPERTY), &len);
+				targets[1] = pg_scope_class_member(a, n, name, len);
 			}
-			int known = ts_node_is_null(target);
-			for (size_t i = 0; !known && i < ndone; i++)
-				known |= ts_node_eq(done[i], target);
-			if (!known && ndone < PG_MAX_KEYED_HELPERS) {
+			for (int k = 0; k < 2; k++) {
+				int known = ts_node_is_null(targets[k]);
+				for (size_t i = 0; !known && i < ndone; i++)
+					known |= ts_node_eq(done[i], targets[k]);
+				if (known)
+					continue;
+				if (ndone == PG_MAX_KEYED_HELPERS) {
+					overflow = 1;
+					continue;
+				}
 				uint32_t bl;
-				const char *bytes = pg_text(a, target, &bl);
-				done[ndone++] = target;
+				const char *bytes = pg_text(a, targets[k], &bl);
+				done[ndone++] = targets[k];
 				put_bytes(out, bytes, bl);
-				todo[ntodo++] = target;
+				todo[ntodo++] = targets[k];
 			}
 		}
 		pg_walk_done(&w);
 	}
 	put_u64(out, ndone);
+	/* more helpers than are keyed one by one: the whole file keys the unit, never a stale result */
+	if (overflow)
+		put_bytes(out, a->src, a->len);
 }
 
 void pg_analyser_unit_facts(const pg_module *m, size_t unit, pg_buf *out)

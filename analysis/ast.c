@@ -3,7 +3,7 @@
  * helpers the analyser uses everywhere.
  *
  * The tables are built lazily under a once-flag: the grammar's symbols are
- * walked by name and mapped to pg_nk; symbols we do not name are NK_OTHER.
+ * walked by name and mapped to pg_nk; symbols we do not name are PG_NK_OTHER.
  */
 #include "ast.h"
 
@@ -20,78 +20,78 @@ struct pg_lang_info {
 	const TSLanguage *ts;
 	uint8_t *kind;     /* by symbol number */
 	uint32_t nsymbols;
-	TSFieldId field[F__COUNT];
+	TSFieldId field[PG_F__COUNT];
 };
 
-static const char *const kind_names[NK__COUNT] = {
-	[NK_PROGRAM] = "program", [NK_STATEMENT_BLOCK] = "statement_block",
-	[NK_EXPRESSION_STATEMENT] = "expression_statement",
-	[NK_LEXICAL_DECLARATION] = "lexical_declaration",
-	[NK_VARIABLE_DECLARATION] = "variable_declaration",
-	[NK_VARIABLE_DECLARATOR] = "variable_declarator", [NK_IF] = "if_statement",
-	[NK_ELSE] = "else_clause", [NK_FOR] = "for_statement", [NK_FOR_IN] = "for_in_statement",
-	[NK_WHILE] = "while_statement", [NK_DO] = "do_statement", [NK_TRY] = "try_statement",
-	[NK_CATCH] = "catch_clause", [NK_FINALLY] = "finally_clause",
-	[NK_RETURN] = "return_statement", [NK_THROW] = "throw_statement",
-	[NK_BREAK] = "break_statement", [NK_CONTINUE] = "continue_statement",
-	[NK_LABELED] = "labeled_statement", [NK_SWITCH] = "switch_statement",
-	[NK_SWITCH_BODY] = "switch_body", [NK_SWITCH_CASE] = "switch_case",
-	[NK_SWITCH_DEFAULT] = "switch_default", [NK_CALL] = "call_expression",
-	[NK_NEW] = "new_expression", [NK_AWAIT] = "await_expression",
-	[NK_YIELD] = "yield_expression", [NK_MEMBER] = "member_expression",
-	[NK_SUBSCRIPT] = "subscript_expression", [NK_IDENTIFIER] = "identifier",
-	[NK_PROPERTY_IDENTIFIER] = "property_identifier",
-	[NK_PRIVATE_PROPERTY_IDENTIFIER] = "private_property_identifier", [NK_THIS] = "this",
-	[NK_ARROW] = "arrow_function", [NK_FUNCTION_EXPRESSION] = "function_expression",
-	[NK_FUNCTION_DECLARATION] = "function_declaration",
-	[NK_GENERATOR_FUNCTION] = "generator_function",
-	[NK_GENERATOR_DECLARATION] = "generator_function_declaration",
-	[NK_METHOD] = "method_definition", [NK_CLASS_DECLARATION] = "class_declaration",
-	[NK_CLASS] = "class", [NK_CLASS_BODY] = "class_body", [NK_FIELD] = "field_definition",
-	[NK_ASSIGNMENT] = "assignment_expression",
-	[NK_AUGMENTED_ASSIGNMENT] = "augmented_assignment_expression",
-	[NK_PARENTHESIZED] = "parenthesized_expression", [NK_AS] = "as_expression",
-	[NK_SATISFIES] = "satisfies_expression", [NK_NON_NULL] = "non_null_expression",
-	[NK_TYPE_ASSERTION] = "type_assertion", [NK_BINARY] = "binary_expression",
-	[NK_UNARY] = "unary_expression", [NK_TERNARY] = "ternary_expression",
-	[NK_OBJECT] = "object", [NK_PAIR] = "pair",
-	[NK_SHORTHAND_PROPERTY] = "shorthand_property_identifier", [NK_ARRAY] = "array",
-	[NK_SPREAD] = "spread_element", [NK_SEQUENCE] = "sequence_expression",
-	[NK_OBJECT_PATTERN] = "object_pattern", [NK_ARRAY_PATTERN] = "array_pattern",
-	[NK_PAIR_PATTERN] = "pair_pattern",
-	[NK_SHORTHAND_PATTERN] = "shorthand_property_identifier_pattern",
-	[NK_ASSIGNMENT_PATTERN] = "assignment_pattern",
-	[NK_OBJECT_ASSIGNMENT_PATTERN] = "object_assignment_pattern",
-	[NK_REST_PATTERN] = "rest_pattern", [NK_STRING] = "string",
-	[NK_TEMPLATE_STRING] = "template_string", [NK_ARGUMENTS] = "arguments",
-	[NK_FORMAL_PARAMETERS] = "formal_parameters",
-	[NK_REQUIRED_PARAMETER] = "required_parameter",
-	[NK_OPTIONAL_PARAMETER] = "optional_parameter", [NK_IMPORT] = "import_statement",
-	[NK_IMPORT_CLAUSE] = "import_clause", [NK_NAMED_IMPORTS] = "named_imports",
-	[NK_IMPORT_SPECIFIER] = "import_specifier", [NK_NAMESPACE_IMPORT] = "namespace_import",
-	[NK_EXPORT] = "export_statement", [NK_EXPORT_CLAUSE] = "export_clause",
-	[NK_EXPORT_SPECIFIER] = "export_specifier", [NK_COMMENT] = "comment",
-	[NK_TRUE] = "true", [NK_FALSE] = "false", [NK_NULL] = "null",
-	[NK_UNDEFINED] = "undefined", [NK_UPDATE] = "update_expression",
-	[NK_EMPTY] = "empty_statement", [NK_STATEMENT_IDENTIFIER] = "statement_identifier",
-	[NK_TYPE_IDENTIFIER] = "type_identifier", [NK_OPTIONAL_CHAIN] = "optional_chain",
-	[NK_STATIC_BLOCK] = "class_static_block", [NK_DECORATOR] = "decorator",
-	[NK_NUMBER] = "number", [NK_ERROR] = "ERROR", [NK_WITH] = "with_statement",
-	[NK_INTERFACE] = "interface_declaration", [NK_TYPE_ALIAS] = "type_alias_declaration",
-	[NK_ENUM] = "enum_declaration", [NK_ABSTRACT_CLASS] = "abstract_class_declaration",
+static const char *const kind_names[PG_NK__COUNT] = {
+	[PG_NK_PROGRAM] = "program", [PG_NK_STATEMENT_BLOCK] = "statement_block",
+	[PG_NK_EXPRESSION_STATEMENT] = "expression_statement",
+	[PG_NK_LEXICAL_DECLARATION] = "lexical_declaration",
+	[PG_NK_VARIABLE_DECLARATION] = "variable_declaration",
+	[PG_NK_VARIABLE_DECLARATOR] = "variable_declarator", [PG_NK_IF] = "if_statement",
+	[PG_NK_ELSE] = "else_clause", [PG_NK_FOR] = "for_statement", [PG_NK_FOR_IN] = "for_in_statement",
+	[PG_NK_WHILE] = "while_statement", [PG_NK_DO] = "do_statement", [PG_NK_TRY] = "try_statement",
+	[PG_NK_CATCH] = "catch_clause", [PG_NK_FINALLY] = "finally_clause",
+	[PG_NK_RETURN] = "return_statement", [PG_NK_THROW] = "throw_statement",
+	[PG_NK_BREAK] = "break_statement", [PG_NK_CONTINUE] = "continue_statement",
+	[PG_NK_LABELED] = "labeled_statement", [PG_NK_SWITCH] = "switch_statement",
+	[PG_NK_SWITCH_BODY] = "switch_body", [PG_NK_SWITCH_CASE] = "switch_case",
+	[PG_NK_SWITCH_DEFAULT] = "switch_default", [PG_NK_CALL] = "call_expression",
+	[PG_NK_NEW] = "new_expression", [PG_NK_AWAIT] = "await_expression",
+	[PG_NK_YIELD] = "yield_expression", [PG_NK_MEMBER] = "member_expression",
+	[PG_NK_SUBSCRIPT] = "subscript_expression", [PG_NK_IDENTIFIER] = "identifier",
+	[PG_NK_PROPERTY_IDENTIFIER] = "property_identifier",
+	[PG_NK_PRIVATE_PROPERTY_IDENTIFIER] = "private_property_identifier", [PG_NK_THIS] = "this",
+	[PG_NK_ARROW] = "arrow_function", [PG_NK_FUNCTION_EXPRESSION] = "function_expression",
+	[PG_NK_FUNCTION_DECLARATION] = "function_declaration",
+	[PG_NK_GENERATOR_FUNCTION] = "generator_function",
+	[PG_NK_GENERATOR_DECLARATION] = "generator_function_declaration",
+	[PG_NK_METHOD] = "method_definition", [PG_NK_CLASS_DECLARATION] = "class_declaration",
+	[PG_NK_CLASS] = "class", [PG_NK_CLASS_BODY] = "class_body", [PG_NK_FIELD] = "field_definition",
+	[PG_NK_ASSIGNMENT] = "assignment_expression",
+	[PG_NK_AUGMENTED_ASSIGNMENT] = "augmented_assignment_expression",
+	[PG_NK_PARENTHESIZED] = "parenthesized_expression", [PG_NK_AS] = "as_expression",
+	[PG_NK_SATISFIES] = "satisfies_expression", [PG_NK_NON_NULL] = "non_null_expression",
+	[PG_NK_TYPE_ASSERTION] = "type_assertion", [PG_NK_BINARY] = "binary_expression",
+	[PG_NK_UNARY] = "unary_expression", [PG_NK_TERNARY] = "ternary_expression",
+	[PG_NK_OBJECT] = "object", [PG_NK_PAIR] = "pair",
+	[PG_NK_SHORTHAND_PROPERTY] = "shorthand_property_identifier", [PG_NK_ARRAY] = "array",
+	[PG_NK_SPREAD] = "spread_element", [PG_NK_SEQUENCE] = "sequence_expression",
+	[PG_NK_OBJECT_PATTERN] = "object_pattern", [PG_NK_ARRAY_PATTERN] = "array_pattern",
+	[PG_NK_PAIR_PATTERN] = "pair_pattern",
+	[PG_NK_SHORTHAND_PATTERN] = "shorthand_property_identifier_pattern",
+	[PG_NK_ASSIGNMENT_PATTERN] = "assignment_pattern",
+	[PG_NK_OBJECT_ASSIGNMENT_PATTERN] = "object_assignment_pattern",
+	[PG_NK_REST_PATTERN] = "rest_pattern", [PG_NK_STRING] = "string",
+	[PG_NK_TEMPLATE_STRING] = "template_string", [PG_NK_ARGUMENTS] = "arguments",
+	[PG_NK_FORMAL_PARAMETERS] = "formal_parameters",
+	[PG_NK_REQUIRED_PARAMETER] = "required_parameter",
+	[PG_NK_OPTIONAL_PARAMETER] = "optional_parameter", [PG_NK_IMPORT] = "import_statement",
+	[PG_NK_IMPORT_CLAUSE] = "import_clause", [PG_NK_NAMED_IMPORTS] = "named_imports",
+	[PG_NK_IMPORT_SPECIFIER] = "import_specifier", [PG_NK_NAMESPACE_IMPORT] = "namespace_import",
+	[PG_NK_EXPORT] = "export_statement", [PG_NK_EXPORT_CLAUSE] = "export_clause",
+	[PG_NK_EXPORT_SPECIFIER] = "export_specifier", [PG_NK_COMMENT] = "comment",
+	[PG_NK_TRUE] = "true", [PG_NK_FALSE] = "false", [PG_NK_NULL] = "null",
+	[PG_NK_UNDEFINED] = "undefined", [PG_NK_UPDATE] = "update_expression",
+	[PG_NK_EMPTY] = "empty_statement", [PG_NK_STATEMENT_IDENTIFIER] = "statement_identifier",
+	[PG_NK_TYPE_IDENTIFIER] = "type_identifier", [PG_NK_OPTIONAL_CHAIN] = "optional_chain",
+	[PG_NK_STATIC_BLOCK] = "class_static_block", [PG_NK_DECORATOR] = "decorator",
+	[PG_NK_NUMBER] = "number", [PG_NK_ERROR] = "ERROR", [PG_NK_WITH] = "with_statement",
+	[PG_NK_INTERFACE] = "interface_declaration", [PG_NK_TYPE_ALIAS] = "type_alias_declaration",
+	[PG_NK_ENUM] = "enum_declaration", [PG_NK_ABSTRACT_CLASS] = "abstract_class_declaration",
 };
 
-static const char *const field_names[F__COUNT] = {
-	[F_BODY] = "body", [F_NAME] = "name", [F_VALUE] = "value", [F_LEFT] = "left",
-	[F_RIGHT] = "right", [F_FUNCTION] = "function", [F_ARGUMENTS] = "arguments",
-	[F_OBJECT] = "object", [F_PROPERTY] = "property", [F_CONDITION] = "condition",
-	[F_CONSEQUENCE] = "consequence", [F_ALTERNATIVE] = "alternative",
-	[F_PARAMETER] = "parameter", [F_HANDLER] = "handler", [F_FINALIZER] = "finalizer",
-	[F_LABEL] = "label", [F_INITIALIZER] = "initializer", [F_INCREMENT] = "increment",
-	[F_OPERATOR] = "operator", [F_ARGUMENT] = "argument", [F_PARAMETERS] = "parameters",
-	[F_KEY] = "key", [F_PATTERN] = "pattern", [F_SOURCE] = "source",
-	[F_DECLARATION] = "declaration", [F_ALIAS] = "alias", [F_CONSTRUCTOR] = "constructor",
-	[F_INDEX] = "index", [F_KIND] = "kind",
+static const char *const field_names[PG_F__COUNT] = {
+	[PG_F_BODY] = "body", [PG_F_NAME] = "name", [PG_F_VALUE] = "value", [PG_F_LEFT] = "left",
+	[PG_F_RIGHT] = "right", [PG_F_FUNCTION] = "function", [PG_F_ARGUMENTS] = "arguments",
+	[PG_F_OBJECT] = "object", [PG_F_PROPERTY] = "property", [PG_F_CONDITION] = "condition",
+	[PG_F_CONSEQUENCE] = "consequence", [PG_F_ALTERNATIVE] = "alternative",
+	[PG_F_PARAMETER] = "parameter", [PG_F_HANDLER] = "handler", [PG_F_FINALIZER] = "finalizer",
+	[PG_F_LABEL] = "label", [PG_F_INITIALIZER] = "initializer", [PG_F_INCREMENT] = "increment",
+	[PG_F_OPERATOR] = "operator", [PG_F_ARGUMENT] = "argument", [PG_F_PARAMETERS] = "parameters",
+	[PG_F_KEY] = "key", [PG_F_PATTERN] = "pattern", [PG_F_SOURCE] = "source",
+	[PG_F_DECLARATION] = "declaration", [PG_F_ALIAS] = "alias", [PG_F_CONSTRUCTOR] = "constructor",
+	[PG_F_INDEX] = "index", [PG_F_KIND] = "kind",
 };
 
 static pg_lang_info infos[4];
@@ -108,16 +108,16 @@ static void build_info(pg_lang_info *li, const TSLanguage *ts)
 		const char *name = ts_language_symbol_name(ts, (TSSymbol)s);
 		if (!name || ts_language_symbol_type(ts, (TSSymbol)s) != TSSymbolTypeRegular)
 			continue;
-		for (int k = 1; k < NK__COUNT; k++)
+		for (int k = 1; k < PG_NK__COUNT; k++)
 			if (kind_names[k] && !strcmp(kind_names[k], name)) {
 				li->kind[s] = (uint8_t)k;
 				break;
 			}
 		/* TypeScript calls class fields public_field_definition. */
 		if (!strcmp(name, "public_field_definition"))
-			li->kind[s] = NK_FIELD;
+			li->kind[s] = PG_NK_FIELD;
 	}
-	for (int f = 0; f < F__COUNT; f++)
+	for (int f = 0; f < PG_F__COUNT; f++)
 		li->field[f] = ts_language_field_id_for_name(ts, field_names[f],
 		                                             (uint32_t)strlen(field_names[f]));
 }
@@ -290,11 +290,11 @@ pg_nk pg_nk_of(const pg_ast *a, TSNode n)
 {
 	TSSymbol s;
 	if (ts_node_is_null(n))
-		return NK_OTHER;
+		return PG_NK_OTHER;
 	s = ts_node_symbol(n);
 	if (s == (TSSymbol)-1) /* ts_builtin_sym_error */
-		return NK_ERROR;
-	return s < a->li->nsymbols ? (pg_nk)a->li->kind[s] : NK_OTHER;
+		return PG_NK_ERROR;
+	return s < a->li->nsymbols ? (pg_nk)a->li->kind[s] : PG_NK_OTHER;
 }
 
 TSNode pg_field_of(const pg_ast *a, TSNode n, pg_field f)
@@ -326,6 +326,42 @@ char *pg_text_dup(const pg_ast *a, TSNode n, uint32_t max)
 	return pg_xstrndup(t, len);
 }
 
+int pg_is_simple_path(const pg_ast *a, TSNode n)
+{
+	n = pg_unwrap(a, n);
+	while (pg_nk_of(a, n) == PG_NK_MEMBER) {
+		pg_nk pk = pg_nk_of(a, pg_field_of(a, n, PG_F_PROPERTY));
+		if (pk != PG_NK_PROPERTY_IDENTIFIER && pk != PG_NK_PRIVATE_PROPERTY_IDENTIFIER)
+			return 0;
+		n = pg_unwrap(a, pg_field_of(a, n, PG_F_OBJECT));
+	}
+	return pg_nk_of(a, n) == PG_NK_IDENTIFIER || pg_nk_of(a, n) == PG_NK_THIS;
+}
+
+char *pg_path_text(const pg_ast *a, TSNode n)
+{
+	TSNode *segs = NULL;
+	size_t k = 0, cap = 0;
+	pg_buf out = PG_BUF_INIT;
+	n = pg_unwrap(a, n);
+	if (!pg_is_simple_path(a, n))
+		return NULL;
+	/* the segments from the last to the root, written out the other way */
+	for (; pg_nk_of(a, n) == PG_NK_MEMBER; n = pg_unwrap(a, pg_field_of(a, n, PG_F_OBJECT))) {
+		PG_GROW(segs, cap, k + 1);
+		segs[k++] = pg_field_of(a, n, PG_F_PROPERTY);
+	}
+	PG_GROW(segs, cap, k + 1);
+	segs[k++] = n;
+	while (k-- > 0) {
+		uint32_t len;
+		const char *t = pg_text(a, segs[k], &len);
+		pg_buf_printf(&out, "%s%.*s", out.len ? "." : "", (int)len, t);
+	}
+	free(segs);
+	return pg_buf_detach(&out);
+}
+
 uint32_t pg_line(TSNode n)
 {
 	return ts_node_start_point(n).row + 1;
@@ -343,8 +379,8 @@ uint32_t pg_end_line(TSNode n)
 
 static int is_wrapper(pg_nk k)
 {
-	return k == NK_PARENTHESIZED || k == NK_AS || k == NK_SATISFIES || k == NK_NON_NULL ||
-	       k == NK_TYPE_ASSERTION;
+	return k == PG_NK_PARENTHESIZED || k == PG_NK_AS || k == PG_NK_SATISFIES || k == PG_NK_NON_NULL ||
+	       k == PG_NK_TYPE_ASSERTION;
 }
 
 TSNode pg_unwrap(const pg_ast *a, TSNode n)
@@ -353,7 +389,7 @@ TSNode pg_unwrap(const pg_ast *a, TSNode n)
 		pg_nk k = pg_nk_of(a, n);
 		if (!is_wrapper(k))
 			return n;
-		if (k == NK_TYPE_ASSERTION) {
+		if (k == PG_NK_TYPE_ASSERTION) {
 			/* <T>x: the expression is the last named child */
 			uint32_t c = ts_node_named_child_count(n);
 			if (!c)
@@ -381,8 +417,8 @@ TSNode pg_unwrap_up(const pg_ast *a, TSNode n, TSNode *child_out)
 
 int pg_nk_is_function(pg_nk k)
 {
-	return k == NK_ARROW || k == NK_FUNCTION_EXPRESSION || k == NK_FUNCTION_DECLARATION ||
-	       k == NK_GENERATOR_FUNCTION || k == NK_GENERATOR_DECLARATION || k == NK_METHOD;
+	return k == PG_NK_ARROW || k == PG_NK_FUNCTION_EXPRESSION || k == PG_NK_FUNCTION_DECLARATION ||
+	       k == PG_NK_GENERATOR_FUNCTION || k == PG_NK_GENERATOR_DECLARATION || k == PG_NK_METHOD;
 }
 
 char *pg_string_value(const pg_ast *a, TSNode n)
@@ -390,9 +426,9 @@ char *pg_string_value(const pg_ast *a, TSNode n)
 	uint32_t len;
 	const char *t;
 	pg_nk k = pg_nk_of(a, n);
-	if (k != NK_STRING && k != NK_TEMPLATE_STRING)
+	if (k != PG_NK_STRING && k != PG_NK_TEMPLATE_STRING)
 		return NULL;
-	if (k == NK_TEMPLATE_STRING && ts_node_named_child_count(n) > 1)
+	if (k == PG_NK_TEMPLATE_STRING && ts_node_named_child_count(n) > 1)
 		return NULL;
 	t = pg_text(a, n, &len);
 	if (len < 2)
@@ -441,7 +477,7 @@ void pg_walk_done(pg_walk *w)
 /* The names of `{ name as alias }` (one specifier), given to fn as an import does. */
 static void specifier_binding(const pg_ast *a, TSNode s, pg_import_binding_fn fn, void *ctx)
 {
-	TSNode name = pg_field_of(a, s, F_NAME), alias = pg_field_of(a, s, F_ALIAS);
+	TSNode name = pg_field_of(a, s, PG_F_NAME), alias = pg_field_of(a, s, PG_F_ALIAS);
 	uint32_t len;
 	const char *t;
 	if (ts_node_is_null(name))
@@ -455,23 +491,23 @@ void pg_import_bindings(const pg_ast *a, TSNode stmt, pg_import_binding_fn fn, v
 	uint32_t nc = ts_node_named_child_count(stmt);
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode clause = ts_node_named_child(stmt, i);
-		if (pg_nk_of(a, clause) != NK_IMPORT_CLAUSE)
+		if (pg_nk_of(a, clause) != PG_NK_IMPORT_CLAUSE)
 			continue;
 		uint32_t cc = ts_node_named_child_count(clause);
 		for (uint32_t j = 0; j < cc; j++) {
 			TSNode c = ts_node_named_child(clause, j);
 			switch (pg_nk_of(a, c)) {
-			case NK_IDENTIFIER:
+			case PG_NK_IDENTIFIER:
 				fn(ctx, c, "default", 7);
 				break;
-			case NK_NAMESPACE_IMPORT:
+			case PG_NK_NAMESPACE_IMPORT:
 				if (ts_node_named_child_count(c))
 					fn(ctx, ts_node_named_child(c, 0), "*", 1);
 				break;
-			case NK_NAMED_IMPORTS:
+			case PG_NK_NAMED_IMPORTS:
 				for (uint32_t k = 0, sc = ts_node_named_child_count(c); k < sc; k++) {
 					TSNode s = ts_node_named_child(c, k);
-					if (pg_nk_of(a, s) == NK_IMPORT_SPECIFIER)
+					if (pg_nk_of(a, s) == PG_NK_IMPORT_SPECIFIER)
 						specifier_binding(a, s, fn, ctx);
 				}
 				break;

@@ -146,7 +146,7 @@ static void edge(builder *b, uint32_t from, uint32_t to, pg_edge_via via, uint32
 		return;
 	PG_GROW(g->edges, g->cedges, g->nedges + 1);
 	g->edges[g->nedges] = (pg_cedge){to, g->nodes[from].first_edge, (uint8_t)via,
-	                                 (uint8_t)(via == VIA_EXCEPTION ? b->raise : RAISE_CALL), line};
+	                                 (uint8_t)(via == PG_EDGE_VIA_EXCEPTION ? b->raise : RAISE_CALL), line};
 	g->nodes[from].first_edge = (uint32_t)++g->nedges;
 }
 
@@ -159,7 +159,7 @@ static void emit(builder *b, pg_cn_kind kind, uint8_t arg, uint8_t val, uint32_t
 	n = node(b, kind, line);
 	b->g->nodes[n].arg = arg;
 	b->g->nodes[n].val = val;
-	edge(b, b->cur, n, VIA_NONE, 0);
+	edge(b, b->cur, n, PG_EDGE_VIA_NONE, 0);
 	b->cur = n;
 }
 
@@ -170,9 +170,9 @@ static uint32_t join(builder *b, uint32_t x, uint32_t y)
 		return y;
 	if (y == NONE)
 		return x;
-	n = node(b, CN_NOP, 0);
-	edge(b, x, n, VIA_NONE, 0);
-	edge(b, y, n, VIA_NONE, 0);
+	n = node(b, PG_CN_NOP, 0);
+	edge(b, x, n, PG_EDGE_VIA_NONE, 0);
+	edge(b, y, n, PG_EDGE_VIA_NONE, 0);
 	return n;
 }
 
@@ -185,7 +185,7 @@ static uint32_t branch(builder *b, pg_cn_kind kind, uint8_t arg, uint8_t val)
 	n = node(b, kind, 0);
 	b->g->nodes[n].arg = arg;
 	b->g->nodes[n].val = val;
-	edge(b, b->cur, n, VIA_NONE, 0);
+	edge(b, b->cur, n, PG_EDGE_VIA_NONE, 0);
 	return n;
 }
 
@@ -284,7 +284,7 @@ static uint32_t finally_copy(builder *b, int level, jump_kind kind, int target)
 	for (size_t i = 0; i < c->ncopies; i++)
 		if (c->copies[i].key == key)
 			return c->copies[i].entry;
-	entry = node(b, CN_NOP, 0);
+	entry = node(b, PG_CN_NOP, 0);
 	PG_GROW(c->copies, c->ccopies, c->ncopies + 1);
 	c->copies[c->ncopies++] = (fin_copy){key, entry};
 	saved_cur = b->cur;
@@ -292,7 +292,7 @@ static uint32_t finally_copy(builder *b, int level, jump_kind kind, int target)
 	b->cur = entry;
 	b->top = c->parent;
 	stmt(b, b->cx[level].fin); /* c may move: the array can grow */
-	route(b, b->cur, b->top, kind, target, VIA_NONE, 0);
+	route(b, b->cur, b->top, kind, target, PG_EDGE_VIA_NONE, 0);
 	b->cur = saved_cur;
 	b->top = saved_top;
 	return entry;
@@ -311,7 +311,7 @@ static void may_throw(builder *b, uint32_t line, pg_raise raise)
 {
 	uint32_t saved = b->cur;
 	b->raise = raise;
-	jump(b, J_THROW, NULL, 0, VIA_EXCEPTION, line);
+	jump(b, J_THROW, NULL, 0, PG_EDGE_VIA_EXCEPTION, line);
 	b->raise = RAISE_CALL;
 	b->cur = saved;
 	b->threw_at = saved;
@@ -322,7 +322,7 @@ static void may_throw(builder *b, uint32_t line, pg_raise raise)
 /* Is n an identifier naming one of the set's variables (by scope, not by name alone)? */
 static int is_name(builder *b, const pg_scope_set *set, TSNode n)
 {
-	return pg_nk_of(b->a, n) == NK_IDENTIFIER && pg_scope_set_has(b->m, set, n);
+	return pg_nk_of(b->a, n) == PG_NK_IDENTIFIER && pg_scope_set_has(b->m, set, n);
 }
 
 static int is_client(builder *b, TSNode n)
@@ -330,26 +330,13 @@ static int is_client(builder *b, TSNode n)
 	return is_name(b, &b->t->names, pg_unwrap(b->a, n));
 }
 
-/* `x`, `this.x`, `opts.held.x`: a value the code can test again later by the same text. */
-static int is_simple_path(const pg_ast *a, TSNode n)
-{
-	n = pg_unwrap(a, n);
-	while (pg_nk_of(a, n) == NK_MEMBER) {
-		pg_nk pk = pg_nk_of(a, pg_field_of(a, n, F_PROPERTY));
-		if (pk != NK_PROPERTY_IDENTIFIER && pk != NK_PRIVATE_PROPERTY_IDENTIFIER)
-			return 0;
-		n = pg_unwrap(a, pg_field_of(a, n, F_OBJECT));
-	}
-	return pg_nk_of(a, n) == NK_IDENTIFIER || pg_nk_of(a, n) == NK_THIS;
-}
-
 /* The binding of a simple path's root name (`opts` of `opts.client`); none for `this`. */
 static int32_t path_binding(builder *b, TSNode n)
 {
 	n = pg_unwrap(b->a, n);
-	while (pg_nk_of(b->a, n) == NK_MEMBER)
-		n = pg_unwrap(b->a, pg_field_of(b->a, n, F_OBJECT));
-	return pg_nk_of(b->a, n) == NK_IDENTIFIER ? pg_scope_resolve(b->m, n) : PG_NO_BINDING;
+	while (pg_nk_of(b->a, n) == PG_NK_MEMBER)
+		n = pg_unwrap(b->a, pg_field_of(b->a, n, PG_F_OBJECT));
+	return pg_nk_of(b->a, n) == PG_NK_IDENTIFIER ? pg_scope_resolve(b->m, n) : PG_NO_BINDING;
 }
 
 static int flag_index(builder *b, TSNode n)
@@ -359,7 +346,7 @@ static int flag_index(builder *b, TSNode n)
 	int32_t bind = PG_NO_BINDING;
 	int resolved = 0;
 	n = pg_unwrap(b->a, n);
-	if (pg_nk_of(b->a, n) != NK_IDENTIFIER && (pg_nk_of(b->a, n) != NK_MEMBER || !is_simple_path(b->a, n)))
+	if (pg_nk_of(b->a, n) != PG_NK_IDENTIFIER && (pg_nk_of(b->a, n) != PG_NK_MEMBER || !pg_is_simple_path(b->a, n)))
 		return -1;
 	t = pg_text(b->a, n, &len);
 	for (int i = 0; i < b->t->nflags; i++) {
@@ -383,7 +370,7 @@ static int mentions_client(builder *b, TSNode root)
 	int found = 0;
 	pg_walk_init(&w, root);
 	while (!found && pg_walk_next(&w, &n))
-		found = pg_nk_of(b->a, n) == NK_IDENTIFIER &&
+		found = pg_nk_of(b->a, n) == PG_NK_IDENTIFIER &&
 		        (is_name(b, &b->t->names, n) || is_name(b, &b->t->release_fns, n));
 	pg_walk_done(&w);
 	return found;
@@ -404,7 +391,7 @@ static int is_capturing_closure(builder *b, TSNode n)
 static const local_helper *find_helper(builder *b, TSNode callee)
 {
 	int32_t bind;
-	if (pg_nk_of(b->a, callee) != NK_IDENTIFIER || !b->nhelpers)
+	if (pg_nk_of(b->a, callee) != PG_NK_IDENTIFIER || !b->nhelpers)
 		return NULL;
 	bind = pg_scope_resolve(b->m, callee);
 	for (size_t i = b->nhelpers; i-- > 0;)
@@ -430,9 +417,9 @@ static void inline_fn(builder *b, TSNode fn, uint32_t ret, uint32_t thr)
 	TSNode body;
 	int cx;
 	fn = pg_unwrap(a, fn);
-	body = pg_field_of(a, fn, F_BODY);
+	body = pg_field_of(a, fn, PG_F_BODY);
 	if (b->inline_depth >= PG_MAX_INLINE || ts_node_is_null(body)) {
-		edge(b, b->cur, ret, VIA_NONE, 0);
+		edge(b, b->cur, ret, PG_EDGE_VIA_NONE, 0);
 		b->cur = NONE;
 		return;
 	}
@@ -440,14 +427,14 @@ static void inline_fn(builder *b, TSNode fn, uint32_t ret, uint32_t thr)
 	cx = push(b, CX_BOUNDARY);
 	b->cx[cx].ret = ret;
 	b->cx[cx].thr = thr;
-	if (pg_nk_of(a, body) == NK_STATEMENT_BLOCK) {
+	if (pg_nk_of(a, body) == PG_NK_STATEMENT_BLOCK) {
 		stmt(b, body);
 	} else {
 		expr(b, body);
 		if (is_client(b, body) || is_capturing_closure(b, body))
-			emit(b, CN_HANDOVER, 0, 0, pg_line(body));
+			emit(b, PG_CN_HANDOVER, 0, 0, pg_line(body));
 	}
-	edge(b, b->cur, ret, VIA_NONE, 0);
+	edge(b, b->cur, ret, PG_EDGE_VIA_NONE, 0);
 	b->cur = NONE;
 	pop(b);
 	b->inline_depth--;
@@ -486,11 +473,11 @@ static size_t chain_links(const pg_ast *a, TSNode root, chain_link *links)
 	TSNode cur = root;
 	while (n < MAX_LINKS) {
 		TSNode child, p = pg_unwrap_up(a, cur, &child);
-		if (pg_nk_of(a, p) != NK_MEMBER || !ts_node_eq(pg_field_of(a, p, F_OBJECT), child))
+		if (pg_nk_of(a, p) != PG_NK_MEMBER || !ts_node_eq(pg_field_of(a, p, PG_F_OBJECT), child))
 			break;
-		int method = chain_method(a, pg_field_of(a, p, F_PROPERTY));
+		int method = chain_method(a, pg_field_of(a, p, PG_F_PROPERTY));
 		TSNode call = ts_node_parent(p);
-		if (method < 0 || pg_nk_of(a, call) != NK_CALL || !ts_node_eq(pg_field_of(a, call, F_FUNCTION), p))
+		if (method < 0 || pg_nk_of(a, call) != PG_NK_CALL || !ts_node_eq(pg_field_of(a, call, PG_F_FUNCTION), p))
 			break;
 		links[n].call = call;
 		links[n].method = method;
@@ -502,7 +489,7 @@ static size_t chain_links(const pg_ast *a, TSNode root, chain_link *links)
 
 static TSNode arg_at(const pg_ast *a, TSNode call, uint32_t i)
 {
-	TSNode args = pg_field_of(a, call, F_ARGUMENTS);
+	TSNode args = pg_field_of(a, call, PG_F_ARGUMENTS);
 	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
 	if (ts_node_is_null(args) || i >= ts_node_named_child_count(args))
 		return null;
@@ -517,9 +504,9 @@ static int is_release_ref(builder *b, TSNode h)
 	h = pg_unwrap(b->a, h);
 	if (is_name(b, &b->t->release_fns, h))
 		return 1;
-	if (pg_nk_of(b->a, h) != NK_MEMBER || !is_client(b, pg_field_of(b->a, h, F_OBJECT)))
+	if (pg_nk_of(b->a, h) != PG_NK_MEMBER || !is_client(b, pg_field_of(b->a, h, PG_F_OBJECT)))
 		return 0;
-	t = pg_text(b->a, pg_field_of(b->a, h, F_PROPERTY), &len);
+	t = pg_text(b->a, pg_field_of(b->a, h, PG_F_PROPERTY), &len);
 	return pg_strlist_has_n(&b->an->cfg->release, t, len);
 }
 
@@ -530,14 +517,14 @@ static void run_handler(builder *b, uint32_t from, TSNode h, uint32_t ok, uint32
 		return;
 	b->cur = from;
 	if (ts_node_is_null(h)) {
-		edge(b, from, ok, VIA_NONE, 0);
+		edge(b, from, ok, PG_EDGE_VIA_NONE, 0);
 	} else if (is_function(b, h)) {
 		inline_fn(b, h, ok, bad);
 	} else {
 		expr(b, h);
 		if (is_release_ref(b, h))
-			emit(b, CN_RELEASE, 0, 0, pg_line(h));
-		edge(b, b->cur, ok, VIA_NONE, 0);
+			emit(b, PG_CN_RELEASE, 0, 0, pg_line(h));
+		edge(b, b->cur, ok, PG_EDGE_VIA_NONE, 0);
 	}
 	b->cur = NONE;
 }
@@ -546,7 +533,7 @@ static void run_handler(builder *b, uint32_t from, TSNode h, uint32_t ok, uint32
 static void build_chain(builder *b, const chain_link *links, size_t n, uint32_t *ful, uint32_t *rej)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint32_t nf = node(b, CN_NOP, 0), nr = node(b, CN_NOP, 0);
+		uint32_t nf = node(b, PG_CN_NOP, 0), nr = node(b, PG_CN_NOP, 0);
 		TSNode h0 = arg_at(b->a, links[i].call, 0), h1 = arg_at(b->a, links[i].call, 1);
 		TSNode null = {{0, 0, 0, 0}, NULL, NULL};
 		switch (links[i].method) {
@@ -555,10 +542,10 @@ static void build_chain(builder *b, const chain_link *links, size_t n, uint32_t 
 			if (!ts_node_is_null(h1))
 				run_handler(b, *rej, h1, nf, nr);
 			else
-				edge(b, *rej, nr, VIA_NONE, 0);
+				edge(b, *rej, nr, PG_EDGE_VIA_NONE, 0);
 			break;
 		case 1: /* catch(onRejected) */
-			edge(b, *ful, nf, VIA_NONE, 0);
+			edge(b, *ful, nf, PG_EDGE_VIA_NONE, 0);
 			run_handler(b, *rej, h0, nf, nr);
 			break;
 		default: /* finally(f): runs on both sides, keeps the outcome */
@@ -617,7 +604,7 @@ static int is_crypto_module(builder *b, TSNode id)
  * local `Math` or a parameter `Date` is not the built-in), or crypto's own module. */
 static int is_builtin_global(builder *b, TSNode n, const char *name)
 {
-	if (pg_nk_of(b->a, n) != NK_IDENTIFIER || !pg_text_is(b->a, n, name))
+	if (pg_nk_of(b->a, n) != PG_NK_IDENTIFIER || !pg_text_is(b->a, n, name))
 		return 0;
 	if (pg_scope_resolve(b->m, n) == PG_NO_BINDING)
 		return 1;
@@ -628,15 +615,15 @@ static int is_builtin_call(builder *b, TSNode fn)
 {
 	const pg_ast *a = b->a;
 	pg_nk k = pg_nk_of(a, fn);
-	TSNode obj = k == NK_MEMBER ? pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)) : fn;
-	TSNode prop = k == NK_MEMBER ? pg_field_of(a, fn, F_PROPERTY) : fn;
-	if (k != NK_MEMBER && k != NK_IDENTIFIER)
+	TSNode obj = k == PG_NK_MEMBER ? pg_unwrap(a, pg_field_of(a, fn, PG_F_OBJECT)) : fn;
+	TSNode prop = k == PG_NK_MEMBER ? pg_field_of(a, fn, PG_F_PROPERTY) : fn;
+	if (k != PG_NK_MEMBER && k != PG_NK_IDENTIFIER)
 		return 0;
-	if (k == NK_MEMBER && pg_text_is(a, prop, "bind"))
+	if (k == PG_NK_MEMBER && pg_text_is(a, prop, "bind"))
 		return 1;
 	for (int i = 0; builtin_calls[i].global; i++) {
 		const builtin_call *c = &builtin_calls[i];
-		if ((k == NK_IDENTIFIER) != (c->method == NULL))
+		if ((k == PG_NK_IDENTIFIER) != (c->method == NULL))
 			continue;
 		if (c->method && strcmp(c->method, "*") && !pg_text_is(a, prop, c->method))
 			continue;
@@ -649,18 +636,18 @@ static int is_builtin_call(builder *b, TSNode fn)
 static int is_no_throw_callee(builder *b, TSNode fn)
 {
 	const pg_ast *a = b->a;
-	TSNode obj = pg_nk_of(a, fn) == NK_MEMBER ? pg_unwrap(a, pg_field_of(a, fn, F_OBJECT)) : fn;
+	TSNode obj = pg_nk_of(a, fn) == PG_NK_MEMBER ? pg_unwrap(a, pg_field_of(a, fn, PG_F_OBJECT)) : fn;
 	/* the timers and console are the globals only where no declaration binds their name */
-	if (pg_nk_of(a, fn) == NK_IDENTIFIER && in_list(a, fn, no_throw_fns))
+	if (pg_nk_of(a, fn) == PG_NK_IDENTIFIER && in_list(a, fn, no_throw_fns))
 		return pg_scope_resolve(b->m, fn) == PG_NO_BINDING;
-	if (pg_nk_of(a, fn) == NK_MEMBER && pg_nk_of(a, obj) == NK_IDENTIFIER && pg_text_is(a, obj, "console"))
+	if (pg_nk_of(a, fn) == PG_NK_MEMBER && pg_nk_of(a, obj) == PG_NK_IDENTIFIER && pg_text_is(a, obj, "console"))
 		return pg_scope_resolve(b->m, obj) == PG_NO_BINDING;
 	return is_builtin_call(b, fn);
 }
 
 static void args(builder *b, TSNode call)
 {
-	TSNode as = pg_field_of(b->a, call, F_ARGUMENTS);
+	TSNode as = pg_field_of(b->a, call, PG_F_ARGUMENTS);
 	uint32_t n = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as);
 	for (uint32_t i = 0; i < n; i++)
 		expr(b, ts_node_named_child(as, i));
@@ -669,11 +656,11 @@ static void args(builder *b, TSNode call)
 /* The index of the argument that is the client itself, or -1. */
 static int client_arg(builder *b, TSNode call)
 {
-	TSNode as = pg_field_of(b->a, call, F_ARGUMENTS);
+	TSNode as = pg_field_of(b->a, call, PG_F_ARGUMENTS);
 	uint32_t n = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode x = ts_node_named_child(as, i);
-		if (pg_nk_of(b->a, x) == NK_SPREAD && ts_node_named_child_count(x))
+		if (pg_nk_of(b->a, x) == PG_NK_SPREAD && ts_node_named_child_count(x))
 			x = ts_node_named_child(x, 0);
 		if (is_client(b, x))
 			return (int)i;
@@ -681,71 +668,71 @@ static int client_arg(builder *b, TSNode call)
 	return -1;
 }
 
-/*
- * The callee as a dotted path ("f", "this.f", "helpers.db.f"), or NULL when
- * it is not a chain of plain property names on a name or `this`.
- */
-static char *callee_path(const pg_ast *a, TSNode fn)
+TSNode pg_build_local_callee(const pg_module *m, TSNode fn)
 {
-	TSNode *segs = NULL;
-	size_t n = 0, cap = 0;
-	pg_buf out = PG_BUF_INIT;
+	const pg_ast *a = &m->ast;
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root;
+	const pg_named_fn *nf;
+	char *path;
 	fn = pg_unwrap(a, fn);
-	if (!is_simple_path(a, fn))
-		return NULL;
-	for (; pg_nk_of(a, fn) == NK_MEMBER; fn = pg_unwrap(a, pg_field_of(a, fn, F_OBJECT))) {
-		PG_GROW(segs, cap, n + 1);
-		segs[n++] = pg_field_of(a, fn, F_PROPERTY);
+	if (pg_nk_of(a, fn) == PG_NK_IDENTIFIER)
+		return pg_scope_function(m, fn);
+	if (!pg_is_simple_path(a, fn))
+		return null;
+	for (root = fn; pg_nk_of(a, root) == PG_NK_MEMBER;)
+		root = pg_unwrap(a, pg_field_of(a, root, PG_F_OBJECT));
+	/* a local or parameter of the same name as a top-level object is another value */
+	if (pg_nk_of(a, root) == PG_NK_IDENTIFIER) {
+		int32_t bind = pg_scope_resolve(m, root);
+		if (pg_module_import_of(m, root) || bind == PG_NO_BINDING ||
+		    pg_nk_of(a, pg_scope_owner(m, bind)) != PG_NK_PROGRAM)
+			return null;
 	}
-	PG_GROW(segs, cap, n + 1);
-	segs[n++] = fn;
-	while (n-- > 0) {
-		uint32_t len;
-		const char *t = pg_text(a, segs[n], &len);
-		pg_buf_printf(&out, "%s%.*s", out.len ? "." : "", (int)len, t);
-	}
-	free(segs);
-	return out.data;
+	path = pg_path_text(a, fn);
+	nf = path ? pg_module_local_path_fn(m, path) : NULL;
+	free(path);
+	return nf ? nf->node : null;
 }
 
 /*
  * The function a callee names (semantics §4, v2 §6), and in *where the
- * module that defines it.  A name is resolved by scope (scope.h): the
- * function it is bound to where it is called, or the import it refers to.
- * A dotted path ("api.f", "helpers.db.f", "this.f") is followed through
- * object members and modules by pg_modules_path_fn, from a root that is
- * `this`, an import, or a declaration of the module's own top level (a
- * local or parameter of the same name is another value).
+ * module that defines it.  First within the module, as pg_build_local_callee
+ * says (the reuse key hashes what it names: analyser.c); then a name that
+ * refers to an import, or a dotted path ("api.f", "helpers.db.f") followed
+ * through object members and modules by pg_modules_path_fn, from a root
+ * that is `this`, an import, or a declaration of the module's own top level
+ * (a local or parameter of the same name is another value).  What is
+ * consulted in other modules is in the run's log of modules looked at,
+ * which the reuse keys take.
  */
 static TSNode resolve_callee(builder *b, TSNode fn, pg_module **where)
 {
 	const pg_ast *a = b->a;
-	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root;
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root, target = pg_build_local_callee(b->m, fn);
 	const pg_named_fn *nf = NULL;
 	const pg_import *imp;
 	char *path;
+	if (!ts_node_is_null(target)) {
+		*where = b->m;
+		return target;
+	}
 	fn = pg_unwrap(a, fn);
 	*where = NULL;
-	if (pg_nk_of(a, fn) == NK_IDENTIFIER) {
-		TSNode target = pg_scope_function(b->m, fn);
-		if (!ts_node_is_null(target)) {
-			*where = b->m;
-			return target;
-		}
+	if (pg_nk_of(a, fn) == PG_NK_IDENTIFIER) {
 		imp = pg_module_import_of(b->m, fn);
 		nf = imp ? pg_modules_import_fn(b->an->ms, b->m, imp, where) : NULL;
 		return nf && *where ? nf->node : null;
 	}
-	if (!is_simple_path(a, fn))
+	if (!pg_is_simple_path(a, fn))
 		return null;
-	for (root = fn; pg_nk_of(a, root) == NK_MEMBER;)
-		root = pg_unwrap(a, pg_field_of(a, root, F_OBJECT));
-	if (pg_nk_of(a, root) == NK_IDENTIFIER && !pg_module_import_of(b->m, root)) {
+	for (root = fn; pg_nk_of(a, root) == PG_NK_MEMBER;)
+		root = pg_unwrap(a, pg_field_of(a, root, PG_F_OBJECT));
+	if (pg_nk_of(a, root) == PG_NK_IDENTIFIER && !pg_module_import_of(b->m, root)) {
 		int32_t bind = pg_scope_resolve(b->m, root);
-		if (bind == PG_NO_BINDING || pg_nk_of(a, pg_scope_owner(b->m, bind)) != NK_PROGRAM)
+		if (bind == PG_NO_BINDING || pg_nk_of(a, pg_scope_owner(b->m, bind)) != PG_NK_PROGRAM)
 			return null;
 	}
-	path = callee_path(a, fn);
+	path = pg_path_text(a, fn);
 	nf = path ? pg_modules_path_fn(b->an->ms, b->m, path, where) : NULL;
 	free(path);
 	return nf && *where ? nf->node : null;
@@ -754,7 +741,7 @@ static TSNode resolve_callee(builder *b, TSNode fn, pg_module **where)
 /* Bit i: argument i is the release function (`done`, `client.release`) as a value. */
 static uint32_t release_args(builder *b, TSNode call)
 {
-	TSNode as = pg_field_of(b->a, call, F_ARGUMENTS);
+	TSNode as = pg_field_of(b->a, call, PG_F_ARGUMENTS);
 	uint32_t n = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as), mask = 0;
 	for (uint32_t i = 0; i < n && i < 32; i++)
 		if (is_release_ref(b, ts_node_named_child(as, i)))
@@ -774,11 +761,11 @@ static int returns_client(builder *b, TSNode v)
 	TSNode target;
 	int ci;
 	v = pg_unwrap(a, v);
-	if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
+	if (pg_nk_of(a, v) == PG_NK_AWAIT && ts_node_named_child_count(v))
 		v = pg_unwrap(a, ts_node_named_child(v, 0));
-	if (pg_nk_of(a, v) != NK_CALL || (ci = client_arg(b, v)) < 0)
+	if (pg_nk_of(a, v) != PG_NK_CALL || (ci = client_arg(b, v)) < 0)
 		return 0;
-	target = resolve_callee(b, pg_unwrap(a, pg_field_of(a, v, F_FUNCTION)), &where);
+	target = resolve_callee(b, pg_unwrap(a, pg_field_of(a, v, PG_F_FUNCTION)), &where);
 	return !ts_node_is_null(target) && pg_fn_returns_param(&where->ast, target, (uint32_t)ci);
 }
 
@@ -792,7 +779,7 @@ static int hands_over_value(builder *b, TSNode v)
 {
 	if (is_capturing_closure(b, v))
 		return 1;
-	if (b->kind == SCOPE_SUMMARY)
+	if (b->kind == PG_SCOPE_SUMMARY)
 		return 0;
 	return is_client(b, v) || returns_client(b, v);
 }
@@ -810,7 +797,7 @@ static void pass_client(builder *b, TSNode call, TSNode fn, int argi, uint32_t r
 	pg_summary sum = PG_SUM_UNKNOWN;
 	pg_module *where = NULL;
 	TSNode target;
-	char *path = callee_path(a, fn);
+	char *path = pg_path_text(a, fn);
 	int configured = path && pg_strlist_has(&b->an->cfg->release_helpers, path);
 	free(path);
 	if (configured)
@@ -821,10 +808,10 @@ static void pass_client(builder *b, TSNode call, TSNode fn, int argi, uint32_t r
 		return; /* the release function given to a call we cannot see: not a release */
 	switch (sum) {
 	case PG_SUM_ALL:
-		emit(b, CN_RELEASE, 0, 0, line);
+		emit(b, PG_CN_RELEASE, 0, 0, line);
 		break;
 	case PG_SUM_SOME: {
-		uint32_t r = branch(b, CN_RELEASE, 0, 0), k = branch(b, CN_NOP, 0, 0);
+		uint32_t r = branch(b, PG_CN_RELEASE, 0, 0), k = branch(b, PG_CN_NOP, 0, 0);
 		b->cur = join(b, r, k);
 		break;
 	}
@@ -832,7 +819,7 @@ static void pass_client(builder *b, TSNode call, TSNode fn, int argi, uint32_t r
 	case PG_SUM_BUSY:
 		break;
 	case PG_SUM_UNKNOWN:
-		emit(b, CN_HANDOVER, 0, 0, line);
+		emit(b, PG_CN_HANDOVER, 0, 0, line);
 		break;
 	}
 }
@@ -840,24 +827,24 @@ static void pass_client(builder *b, TSNode call, TSNode fn, int argi, uint32_t r
 static void call(builder *b, TSNode n)
 {
 	const pg_ast *a = b->a;
-	TSNode fn = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+	TSNode fn = pg_unwrap(a, pg_field_of(a, n, PG_F_FUNCTION));
 	uint32_t line = pg_line(n);
 	pg_nk fk = pg_nk_of(a, fn);
 
 	if (ts_node_eq(n, b->t->acquire)) {
 		/* The acquisition: evaluating the receiver and arguments may throw, and
 		 * so may the checkout itself (the failed path holds no client). */
-		if (fk == NK_MEMBER)
-			expr(b, pg_field_of(a, fn, F_OBJECT));
+		if (fk == PG_NK_MEMBER)
+			expr(b, pg_field_of(a, fn, PG_F_OBJECT));
 		args(b, n);
 		may_throw(b, line, RAISE_CALL);
-		emit(b, CN_ACQUIRE, 0, 0, line);
+		emit(b, PG_CN_ACQUIRE, 0, 0, line);
 		return;
 	}
 
-	if (fk == NK_MEMBER) {
-		TSNode obj = pg_unwrap(a, pg_field_of(a, fn, F_OBJECT));
-		TSNode prop = pg_field_of(a, fn, F_PROPERTY);
+	if (fk == PG_NK_MEMBER) {
+		TSNode obj = pg_unwrap(a, pg_field_of(a, fn, PG_F_OBJECT));
+		TSNode prop = pg_field_of(a, fn, PG_F_PROPERTY);
 		uint32_t plen;
 		const char *pname = pg_text(a, prop, &plen);
 
@@ -872,23 +859,23 @@ static void call(builder *b, TSNode n)
 		/* A promise chain that starts with a call on the client. */
 		if (chain_method(a, prop) >= 0) {
 			TSNode root = obj;
-			while (pg_nk_of(a, root) == NK_CALL) {
-				TSNode rf = pg_unwrap(a, pg_field_of(a, root, F_FUNCTION));
-				if (pg_nk_of(a, rf) != NK_MEMBER || chain_method(a, pg_field_of(a, rf, F_PROPERTY)) < 0)
+			while (pg_nk_of(a, root) == PG_NK_CALL) {
+				TSNode rf = pg_unwrap(a, pg_field_of(a, root, PG_F_FUNCTION));
+				if (pg_nk_of(a, rf) != PG_NK_MEMBER || chain_method(a, pg_field_of(a, rf, PG_F_PROPERTY)) < 0)
 					break;
-				root = pg_unwrap(a, pg_field_of(a, rf, F_OBJECT));
+				root = pg_unwrap(a, pg_field_of(a, rf, PG_F_OBJECT));
 			}
-			if (pg_nk_of(a, root) == NK_CALL) {
-				TSNode rf = pg_unwrap(a, pg_field_of(a, root, F_FUNCTION));
-				if (pg_nk_of(a, rf) == NK_MEMBER && is_client(b, pg_field_of(a, rf, F_OBJECT))) {
+			if (pg_nk_of(a, root) == PG_NK_CALL) {
+				TSNode rf = pg_unwrap(a, pg_field_of(a, root, PG_F_FUNCTION));
+				if (pg_nk_of(a, rf) == PG_NK_MEMBER && is_client(b, pg_field_of(a, rf, PG_F_OBJECT))) {
 					chain_link links[MAX_LINKS];
 					size_t nl = chain_links(a, root, links);
 					uint32_t ful, rej;
 					args(b, root);
-					ful = branch(b, CN_NOP, 0, 0);
-					rej = node(b, CN_NOP, 0);
+					ful = branch(b, PG_CN_NOP, 0, 0);
+					rej = node(b, PG_CN_NOP, 0);
 					b->raise = RAISE_QUERY;
-					edge(b, b->cur, rej, VIA_EXCEPTION, pg_line(root));
+					edge(b, b->cur, rej, PG_EDGE_VIA_EXCEPTION, pg_line(root));
 					b->raise = RAISE_CALL;
 					build_chain(b, links, nl, &ful, &rej);
 					/* links past this call (if the walk stopped early) are plain calls */
@@ -903,12 +890,12 @@ static void call(builder *b, TSNode n)
 		if (via_helper)
 			expr(b, obj);
 		if (is_client(b, obj) || via_helper) {
-			TSNode as = pg_field_of(a, n, F_ARGUMENTS);
+			TSNode as = pg_field_of(a, n, PG_F_ARGUMENTS);
 			uint32_t na = ts_node_is_null(as) ? 0 : ts_node_named_child_count(as);
 			TSNode last = na ? ts_node_named_child(as, na - 1) : as;
 			if (pg_strlist_has_n(&b->an->cfg->release, pname, plen)) {
 				args(b, n);
-				emit(b, CN_RELEASE, 0, 0, line);
+				emit(b, PG_CN_RELEASE, 0, 0, line);
 				return;
 			}
 			if (in_list(a, prop, listener_methods)) {
@@ -921,43 +908,43 @@ static void call(builder *b, TSNode n)
 				uint32_t after;
 				for (uint32_t i = 0; i + 1 < na; i++)
 					expr(b, ts_node_named_child(as, i));
-				after = node(b, CN_NOP, 0);
+				after = node(b, PG_CN_NOP, 0);
 				if (pg_text_is(a, prop, "query"))
 					inline_fn(b, last, after, scope_throw(b));
 				else
-					edge(b, b->cur, after, VIA_NONE, 0);
+					edge(b, b->cur, after, PG_EDGE_VIA_NONE, 0);
 				b->cur = after;
 				return;
 			}
 			args(b, n);
 			if (na && is_release_ref(b, last)) {
 				/* client.query('COMMIT', done): the release runs as its completion callback */
-				emit(b, CN_RELEASE, 0, 0, line);
+				emit(b, PG_CN_RELEASE, 0, 0, line);
 				return;
 			}
 			may_throw(b, line, pg_text_is(a, prop, "query") ? RAISE_QUERY : RAISE_CALL);
 			return;
 		}
 		expr(b, obj);
-		if (pg_nk_of(a, prop) != NK_PROPERTY_IDENTIFIER && pg_nk_of(a, prop) != NK_PRIVATE_PROPERTY_IDENTIFIER)
+		if (pg_nk_of(a, prop) != PG_NK_PROPERTY_IDENTIFIER && pg_nk_of(a, prop) != PG_NK_PRIVATE_PROPERTY_IDENTIFIER)
 			expr(b, prop);
-	} else if (fk == NK_IDENTIFIER) {
+	} else if (fk == PG_NK_IDENTIFIER) {
 		const local_helper *h;
 		if (is_name(b, &b->t->release_fns, fn)) {
 			args(b, n);
-			emit(b, CN_RELEASE, 0, 0, line);
+			emit(b, PG_CN_RELEASE, 0, 0, line);
 			return;
 		}
 		h = find_helper(b, fn);
 		if (h) {
-			uint32_t after = node(b, CN_NOP, 0);
+			uint32_t after = node(b, PG_CN_NOP, 0);
 			uint32_t thr = NONE;
 			int target;
 			args(b, n);
 			/* the helper's throw goes where a throw here would go */
-			thr = node(b, CN_NOP, 0);
+			thr = node(b, PG_CN_NOP, 0);
 			target = jump_target(b, J_THROW, NULL, 0);
-			route(b, thr, b->top, J_THROW, target, VIA_NONE, 0);
+			route(b, thr, b->top, J_THROW, target, PG_EDGE_VIA_NONE, 0);
 			inline_fn(b, h->fn, after, thr);
 			b->cur = after;
 			return;
@@ -980,13 +967,13 @@ static void call(builder *b, TSNode n)
 static int is_nullish_literal(const pg_ast *a, TSNode n)
 {
 	pg_nk k = pg_nk_of(a, pg_unwrap(a, n));
-	return k == NK_NULL || k == NK_UNDEFINED;
+	return k == PG_NK_NULL || k == PG_NK_UNDEFINED;
 }
 
 static int is_logical(const pg_ast *a, TSNode n, const char **op)
 {
-	TSNode o = pg_field_of(a, n, F_OPERATOR);
-	if (pg_nk_of(a, n) != NK_BINARY)
+	TSNode o = pg_field_of(a, n, PG_F_OPERATOR);
+	if (pg_nk_of(a, n) != PG_NK_BINARY)
 		return 0;
 	if (pg_text_is(a, o, "&&"))
 		*op = "&&";
@@ -1008,31 +995,31 @@ static int is_logical(const pg_ast *a, TSNode n, const char **op)
  * decides whether the step evaluates n at all (the `?:` condition, or the
  * left operand when n is the right one), else a null node.
  */
-TSNode pg_acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard)
+static TSNode acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard)
 {
 	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
 	TSNode c, p = pg_unwrap_up(a, n, &c), gp;
 	const char *op;
 	*guard = null;
 	switch (pg_nk_of(a, p)) {
-	case NK_AWAIT:
+	case PG_NK_AWAIT:
 		*awaited = 1;
 		return p;
-	case NK_TERNARY:
-		if (ts_node_eq(pg_field_of(a, p, F_CONDITION), c))
+	case PG_NK_TERNARY:
+		if (ts_node_eq(pg_field_of(a, p, PG_F_CONDITION), c))
 			return null;
-		*guard = pg_field_of(a, p, F_CONDITION);
+		*guard = pg_field_of(a, p, PG_F_CONDITION);
 		return p;
-	case NK_BINARY:
+	case PG_NK_BINARY:
 		if (!is_logical(a, p, &op))
 			return null;
-		if (ts_node_eq(pg_field_of(a, p, F_RIGHT), c))
-			*guard = pg_field_of(a, p, F_LEFT);
+		if (ts_node_eq(pg_field_of(a, p, PG_F_RIGHT), c))
+			*guard = pg_field_of(a, p, PG_F_LEFT);
 		return p;
-	case NK_MEMBER:
+	case PG_NK_MEMBER:
 		gp = ts_node_parent(p);
-		if (ts_node_eq(pg_field_of(a, p, F_OBJECT), c) && chain_method(a, pg_field_of(a, p, F_PROPERTY)) >= 1 &&
-		    pg_nk_of(a, gp) == NK_CALL && ts_node_eq(pg_field_of(a, gp, F_FUNCTION), p))
+		if (ts_node_eq(pg_field_of(a, p, PG_F_OBJECT), c) && chain_method(a, pg_field_of(a, p, PG_F_PROPERTY)) >= 1 &&
+		    pg_nk_of(a, gp) == PG_NK_CALL && ts_node_eq(pg_field_of(a, gp, PG_F_FUNCTION), p))
 			return gp;
 		return null;
 	default:
@@ -1044,12 +1031,12 @@ TSNode pg_acq_top(const pg_ast *a, TSNode n, int *awaited)
 {
 	TSNode guard;
 	*awaited = 0;
-	for (TSNode up = n; !ts_node_is_null(up); up = pg_acq_step(a, n, awaited, &guard))
+	for (TSNode up = n; !ts_node_is_null(up); up = acq_step(a, n, awaited, &guard))
 		n = up;
 	return n;
 }
 
-/* The checkout's value: the checkout itself or an expression that passes it on (pg_acq_step). */
+/* The checkout's value: the checkout itself or an expression that passes it on (acq_step). */
 static int is_acquisition_value(builder *b, TSNode v)
 {
 	const pg_ast *a = b->a;
@@ -1060,7 +1047,7 @@ static int is_acquisition_value(builder *b, TSNode v)
 	if (ts_node_is_null(b->t->acquire) || ts_node_start_byte(v) > ts_node_start_byte(b->t->acquire) ||
 	    ts_node_end_byte(v) < ts_node_end_byte(b->t->acquire))
 		return 0;
-	for (TSNode n = b->t->acquire; !ts_node_is_null(n); n = pg_acq_step(a, n, &awaited, &guard))
+	for (TSNode n = b->t->acquire; !ts_node_is_null(n); n = acq_step(a, n, &awaited, &guard))
 		if (ts_node_eq(n, v))
 			return 1;
 	return 0;
@@ -1075,28 +1062,28 @@ static void assign_value(builder *b, TSNode target, TSNode value, int is_decl)
 	if (ts_node_is_null(value))
 		return;
 	if (is_client(b, v) || returns_client(b, v)) {
-		if (pg_nk_of(a, target) == NK_IDENTIFIER && is_decl) {
+		if (pg_nk_of(a, target) == PG_NK_IDENTIFIER && is_decl) {
 			pg_scope_set_add(b->m, &b->t->names, target);
 		} else if (!is_client(b, target)) {
-			emit(b, CN_HANDOVER, 0, 0, pg_line(value));
+			emit(b, PG_CN_HANDOVER, 0, 0, pg_line(value));
 		}
 		return;
 	}
 	if (is_capturing_closure(b, v)) {
-		if (pg_nk_of(a, target) == NK_IDENTIFIER && is_decl)
+		if (pg_nk_of(a, target) == PG_NK_IDENTIFIER && is_decl)
 			add_helper(b, target, v);
 		else
-			emit(b, CN_HANDOVER, 0, 0, pg_line(value));
+			emit(b, PG_CN_HANDOVER, 0, 0, pg_line(value));
 		return;
 	}
 	fi = flag_index(b, target);
 	if (fi >= 0) {
 		pg_nk k = pg_nk_of(a, v);
-		emit(b, CN_SET_FLAG, (uint8_t)fi, k == NK_TRUE ? 1 : k == NK_FALSE ? 0 : 2, pg_line(value));
+		emit(b, PG_CN_SET_FLAG, (uint8_t)fi, k == PG_NK_TRUE ? 1 : k == PG_NK_FALSE ? 0 : 2, pg_line(value));
 		return;
 	}
 	if (is_client(b, target) && !is_acquisition_value(b, v))
-		emit(b, CN_LOSE, 0, 0, pg_line(value));
+		emit(b, PG_CN_LOSE, 0, 0, pg_line(value));
 }
 
 static void binary_chain(builder *b, TSNode n)
@@ -1105,14 +1092,14 @@ static void binary_chain(builder *b, TSNode n)
 	TSNode *spine = NULL;
 	size_t len = 0, cap = 0;
 	const char *op;
-	while (pg_nk_of(b->a, n) == NK_BINARY && !is_logical(b->a, n, &op)) {
+	while (pg_nk_of(b->a, n) == PG_NK_BINARY && !is_logical(b->a, n, &op)) {
 		PG_GROW(spine, cap, len + 1);
 		spine[len++] = n;
-		n = pg_unwrap(b->a, pg_field_of(b->a, n, F_LEFT));
+		n = pg_unwrap(b->a, pg_field_of(b->a, n, PG_F_LEFT));
 	}
 	expr(b, n);
 	while (len-- > 0)
-		expr(b, pg_field_of(b->a, spine[len], F_RIGHT));
+		expr(b, pg_field_of(b->a, spine[len], PG_F_RIGHT));
 	free(spine);
 }
 
@@ -1128,15 +1115,15 @@ static void expr(builder *b, TSNode n)
 		return;
 	k = pg_nk_of(a, n);
 	switch (k) {
-	case NK_IDENTIFIER: case NK_THIS: case NK_STRING: case NK_NUMBER: case NK_TRUE: case NK_FALSE:
-	case NK_NULL: case NK_UNDEFINED: case NK_COMMENT: case NK_PROPERTY_IDENTIFIER:
-	case NK_CLASS: case NK_ARROW: case NK_FUNCTION_EXPRESSION: case NK_GENERATOR_FUNCTION:
+	case PG_NK_IDENTIFIER: case PG_NK_THIS: case PG_NK_STRING: case PG_NK_NUMBER: case PG_NK_TRUE: case PG_NK_FALSE:
+	case PG_NK_NULL: case PG_NK_UNDEFINED: case PG_NK_COMMENT: case PG_NK_PROPERTY_IDENTIFIER:
+	case PG_NK_CLASS: case PG_NK_ARROW: case PG_NK_FUNCTION_EXPRESSION: case PG_NK_GENERATOR_FUNCTION:
 		break;
-	case NK_CALL:
+	case PG_NK_CALL:
 		call(b, n);
 		break;
-	case NK_AWAIT:
-	case NK_YIELD: {
+	case PG_NK_AWAIT:
+	case PG_NK_YIELD: {
 		TSNode arg = pg_unwrap(a, ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : n);
 		if (ts_node_eq(arg, n))
 			break;
@@ -1144,84 +1131,84 @@ static void expr(builder *b, TSNode n)
 		/* awaiting the checkout is the checkout; awaiting release() cannot throw */
 		if (is_acquisition_value(b, arg))
 			break;
-		if (pg_nk_of(a, arg) == NK_CALL) {
-			TSNode f = pg_unwrap(a, pg_field_of(a, arg, F_FUNCTION));
+		if (pg_nk_of(a, arg) == PG_NK_CALL) {
+			TSNode f = pg_unwrap(a, pg_field_of(a, arg, PG_F_FUNCTION));
 			if (is_release_ref(b, f))
 				break;
 		}
 		/* `await call()`: the call's own exception edge already leaves from here */
-		if (pg_nk_of(a, arg) == NK_CALL && b->threw_at == b->cur)
+		if (pg_nk_of(a, arg) == PG_NK_CALL && b->threw_at == b->cur)
 			break;
 		may_throw(b, pg_line(n), RAISE_AWAIT);
 		break;
 	}
-	case NK_NEW: {
+	case PG_NK_NEW: {
 		/* new Session(client): the constructor is a call the client is passed to */
 		int ci = client_arg(b, n);
 		uint32_t rm = release_args(b, n);
 		args(b, n);
 		if (ci >= 0 || rm)
-			pass_client(b, n, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), ci, rm);
-		if (!is_builtin_global(b, pg_unwrap(a, pg_field_of(a, n, F_CONSTRUCTOR)), "Date"))
+			pass_client(b, n, pg_unwrap(a, pg_field_of(a, n, PG_F_CONSTRUCTOR)), ci, rm);
+		if (!is_builtin_global(b, pg_unwrap(a, pg_field_of(a, n, PG_F_CONSTRUCTOR)), "Date"))
 			may_throw(b, pg_line(n), RAISE_NEW);
 		break;
 	}
-	case NK_MEMBER:
-		expr(b, pg_field_of(a, n, F_OBJECT));
+	case PG_NK_MEMBER:
+		expr(b, pg_field_of(a, n, PG_F_OBJECT));
 		break;
-	case NK_SUBSCRIPT:
-		expr(b, pg_field_of(a, n, F_OBJECT));
-		expr(b, pg_field_of(a, n, F_INDEX));
+	case PG_NK_SUBSCRIPT:
+		expr(b, pg_field_of(a, n, PG_F_OBJECT));
+		expr(b, pg_field_of(a, n, PG_F_INDEX));
 		break;
-	case NK_ASSIGNMENT: {
-		TSNode left = pg_field_of(a, n, F_LEFT), right = pg_field_of(a, n, F_RIGHT);
-		if (pg_nk_of(a, left) == NK_MEMBER || pg_nk_of(a, left) == NK_SUBSCRIPT)
-			expr(b, pg_field_of(a, left, F_OBJECT));
+	case PG_NK_ASSIGNMENT: {
+		TSNode left = pg_field_of(a, n, PG_F_LEFT), right = pg_field_of(a, n, PG_F_RIGHT);
+		if (pg_nk_of(a, left) == PG_NK_MEMBER || pg_nk_of(a, left) == PG_NK_SUBSCRIPT)
+			expr(b, pg_field_of(a, left, PG_F_OBJECT));
 		expr(b, right);
 		assign_value(b, left, right, 0);
 		break;
 	}
-	case NK_AUGMENTED_ASSIGNMENT:
-		expr(b, pg_field_of(a, n, F_RIGHT));
+	case PG_NK_AUGMENTED_ASSIGNMENT:
+		expr(b, pg_field_of(a, n, PG_F_RIGHT));
 		break;
-	case NK_BINARY:
+	case PG_NK_BINARY:
 		if (is_logical(a, n, &op)) {
 			uint32_t t, f;
 			/* `x ?? y` evaluates y when x is nothing: for a client or a guard
 			 * (an object or nothing) that is when x is falsy, as for `||` */
-			cond(b, pg_field_of(a, n, F_LEFT), &t, &f);
+			cond(b, pg_field_of(a, n, PG_F_LEFT), &t, &f);
 			b->cur = op[0] == '&' ? t : f;
-			expr(b, pg_field_of(a, n, F_RIGHT));
+			expr(b, pg_field_of(a, n, PG_F_RIGHT));
 			b->cur = join(b, b->cur, op[0] == '&' ? f : t);
 		} else {
 			binary_chain(b, n);
 		}
 		break;
-	case NK_TERNARY: {
+	case PG_NK_TERNARY: {
 		uint32_t t, f, end;
-		cond(b, pg_field_of(a, n, F_CONDITION), &t, &f);
+		cond(b, pg_field_of(a, n, PG_F_CONDITION), &t, &f);
 		b->cur = t;
-		expr(b, pg_field_of(a, n, F_CONSEQUENCE));
+		expr(b, pg_field_of(a, n, PG_F_CONSEQUENCE));
 		end = b->cur;
 		b->cur = f;
-		expr(b, pg_field_of(a, n, F_ALTERNATIVE));
+		expr(b, pg_field_of(a, n, PG_F_ALTERNATIVE));
 		b->cur = join(b, end, b->cur);
 		break;
 	}
-	case NK_OBJECT:
-	case NK_ARRAY: {
+	case PG_NK_OBJECT:
+	case PG_NK_ARRAY: {
 		uint32_t nc = ts_node_named_child_count(n);
 		int stored = 0;
 		for (uint32_t i = 0; i < nc; i++) {
 			TSNode c = ts_node_named_child(n, i);
 			pg_nk ck = pg_nk_of(a, c);
-			if (ck == NK_PAIR) {
-				TSNode v = pg_field_of(a, c, F_VALUE);
+			if (ck == PG_NK_PAIR) {
+				TSNode v = pg_field_of(a, c, PG_F_VALUE);
 				expr(b, v);
 				stored |= is_client(b, v) || is_capturing_closure(b, v);
-			} else if (ck == NK_SHORTHAND_PROPERTY) {
+			} else if (ck == PG_NK_SHORTHAND_PROPERTY) {
 				stored |= pg_scope_set_has(b->m, &b->t->names, c);
-			} else if (ck == NK_METHOD) {
+			} else if (ck == PG_NK_METHOD) {
 				stored |= mentions_client(b, c);
 			} else {
 				expr(b, c);
@@ -1229,7 +1216,7 @@ static void expr(builder *b, TSNode n)
 			}
 		}
 		if (stored)
-			emit(b, CN_HANDOVER, 0, 0, pg_line(n));
+			emit(b, PG_CN_HANDOVER, 0, 0, pg_line(n));
 		break;
 	}
 	default: {
@@ -1258,17 +1245,17 @@ static int nullish_test(const pg_ast *a, TSNode n, TSNode *x)
 {
 	TSNode o, l, r;
 	int negate;
-	if (pg_nk_of(a, n) != NK_BINARY)
+	if (pg_nk_of(a, n) != PG_NK_BINARY)
 		return 0;
-	o = pg_field_of(a, n, F_OPERATOR);
+	o = pg_field_of(a, n, PG_F_OPERATOR);
 	if (pg_text_is(a, o, "!==") || pg_text_is(a, o, "!="))
 		negate = 0;
 	else if (pg_text_is(a, o, "===") || pg_text_is(a, o, "=="))
 		negate = 1;
 	else
 		return 0;
-	l = pg_unwrap(a, pg_field_of(a, n, F_LEFT));
-	r = pg_unwrap(a, pg_field_of(a, n, F_RIGHT));
+	l = pg_unwrap(a, pg_field_of(a, n, PG_F_LEFT));
+	r = pg_unwrap(a, pg_field_of(a, n, PG_F_RIGHT));
 	if (is_nullish_literal(a, r)) {
 		TSNode tmp = l;
 		l = r;
@@ -1279,17 +1266,17 @@ static int nullish_test(const pg_ast *a, TSNode n, TSNode *x)
 		return negate ? -1 : 1;
 	}
 	/* typeof x !== 'undefined' */
-	if (pg_nk_of(a, r) == NK_UNARY) {
+	if (pg_nk_of(a, r) == PG_NK_UNARY) {
 		TSNode tmp = l;
 		l = r;
 		r = tmp;
 	}
-	if (pg_nk_of(a, l) == NK_UNARY && pg_text_is(a, pg_field_of(a, l, F_OPERATOR), "typeof")) {
+	if (pg_nk_of(a, l) == PG_NK_UNARY && pg_text_is(a, pg_field_of(a, l, PG_F_OPERATOR), "typeof")) {
 		char *s = pg_string_value(a, r);
 		int undef = s && !strcmp(s, "undefined");
 		free(s);
 		if (undef) {
-			*x = pg_field_of(a, l, F_ARGUMENT);
+			*x = pg_field_of(a, l, PG_F_ARGUMENT);
 			return negate ? -1 : 1;
 		}
 	}
@@ -1318,7 +1305,7 @@ static int flag_test(builder *b, TSNode n, int *fi)
 	s = nullish_test(b->a, n, &x);
 	if (s && (*fi = flag_index(b, x)) >= 0)
 		return s;
-	if (pg_nk_of(b->a, n) == NK_IDENTIFIER && b->naliases) {
+	if (pg_nk_of(b->a, n) == PG_NK_IDENTIFIER && b->naliases) {
 		uint32_t len;
 		const char *t = pg_text(b->a, n, &len);
 		int32_t bind = pg_scope_resolve(b->m, n);
@@ -1337,7 +1324,7 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
 	const char *op;
 	int ct, fi, ft;
 	n = pg_unwrap(a, n);
-	if (ts_node_is_null(n) || pg_nk_of(a, n) == NK_EMPTY) {
+	if (ts_node_is_null(n) || pg_nk_of(a, n) == PG_NK_EMPTY) {
 		*t = b->cur;
 		*f = NONE;
 		return;
@@ -1346,13 +1333,13 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
 		*t = *f = NONE;
 		return;
 	}
-	if (pg_nk_of(a, n) == NK_UNARY && pg_text_is(a, pg_field_of(a, n, F_OPERATOR), "!")) {
-		cond(b, pg_field_of(a, n, F_ARGUMENT), f, t);
+	if (pg_nk_of(a, n) == PG_NK_UNARY && pg_text_is(a, pg_field_of(a, n, PG_F_OPERATOR), "!")) {
+		cond(b, pg_field_of(a, n, PG_F_ARGUMENT), f, t);
 	} else if (is_logical(a, n, &op) && op[0] != '?') {
 		uint32_t lt, lf, rt, rf;
-		cond(b, pg_field_of(a, n, F_LEFT), &lt, &lf);
+		cond(b, pg_field_of(a, n, PG_F_LEFT), &lt, &lf);
 		b->cur = op[0] == '&' ? lt : lf;
-		cond(b, pg_field_of(a, n, F_RIGHT), &rt, &rf);
+		cond(b, pg_field_of(a, n, PG_F_RIGHT), &rt, &rf);
 		if (op[0] == '&') {
 			*t = rt;
 			*f = join(b, lf, rf);
@@ -1361,15 +1348,15 @@ static void cond(builder *b, TSNode n, uint32_t *t, uint32_t *f)
 			*f = rf;
 		}
 	} else if ((ct = client_test(b, n)) != 0) {
-		*t = branch(b, CN_ASSUME_CLIENT, 0, ct > 0);
-		*f = branch(b, CN_ASSUME_CLIENT, 0, ct < 0);
+		*t = branch(b, PG_CN_ASSUME_CLIENT, 0, ct > 0);
+		*f = branch(b, PG_CN_ASSUME_CLIENT, 0, ct < 0);
 	} else if ((ft = flag_test(b, n, &fi)) != 0) {
-		*t = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, ft > 0);
-		*f = branch(b, CN_ASSUME_FLAG, (uint8_t)fi, ft < 0);
+		*t = branch(b, PG_CN_ASSUME_FLAG, (uint8_t)fi, ft > 0);
+		*f = branch(b, PG_CN_ASSUME_FLAG, (uint8_t)fi, ft < 0);
 	} else {
 		expr(b, n);
-		*t = branch(b, CN_NOP, 0, 0);
-		*f = branch(b, CN_NOP, 0, 0);
+		*t = branch(b, PG_CN_NOP, 0, 0);
+		*f = branch(b, PG_CN_NOP, 0, 0);
 	}
 	b->cur = NONE;
 	b->depth--;
@@ -1383,11 +1370,11 @@ static void declaration(builder *b, TSNode decl)
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode d = ts_node_named_child(decl, i);
 		TSNode value;
-		if (pg_nk_of(b->a, d) != NK_VARIABLE_DECLARATOR)
+		if (pg_nk_of(b->a, d) != PG_NK_VARIABLE_DECLARATOR)
 			continue;
-		value = pg_field_of(b->a, d, F_VALUE);
+		value = pg_field_of(b->a, d, PG_F_VALUE);
 		expr(b, value);
-		assign_value(b, pg_field_of(b->a, d, F_NAME), value, 1);
+		assign_value(b, pg_field_of(b->a, d, PG_F_NAME), value, 1);
 	}
 }
 
@@ -1408,69 +1395,69 @@ static void loop(builder *b, TSNode n, const char *label, uint32_t label_len)
 {
 	const pg_ast *a = b->a;
 	pg_nk k = pg_nk_of(a, n);
-	uint32_t head, brk = node(b, CN_NOP, 0), cont = node(b, CN_NOP, 0), t, f;
-	if (k == NK_FOR) {
-		TSNode init = pg_field_of(a, n, F_INITIALIZER);
+	uint32_t head, brk = node(b, PG_CN_NOP, 0), cont = node(b, PG_CN_NOP, 0), t, f;
+	if (k == PG_NK_FOR) {
+		TSNode init = pg_field_of(a, n, PG_F_INITIALIZER);
 		if (!ts_node_is_null(init))
 			stmt(b, init);
-		head = node(b, CN_NOP, 0);
-		edge(b, b->cur, head, VIA_NONE, 0);
+		head = node(b, PG_CN_NOP, 0);
+		edge(b, b->cur, head, PG_EDGE_VIA_NONE, 0);
 		b->cur = head;
-		cond(b, pg_field_of(a, n, F_CONDITION), &t, &f);
+		cond(b, pg_field_of(a, n, PG_F_CONDITION), &t, &f);
 		b->cur = t;
-		loop_body(b, pg_field_of(a, n, F_BODY), label, label_len, brk, cont);
-		edge(b, b->cur, cont, VIA_NONE, 0);
+		loop_body(b, pg_field_of(a, n, PG_F_BODY), label, label_len, brk, cont);
+		edge(b, b->cur, cont, PG_EDGE_VIA_NONE, 0);
 		b->cur = cont;
-		expr(b, pg_field_of(a, n, F_INCREMENT));
-		edge(b, b->cur, head, VIA_NONE, 0);
-	} else if (k == NK_FOR_IN) {
-		expr(b, pg_field_of(a, n, F_RIGHT));
-		head = node(b, CN_NOP, 0);
-		edge(b, b->cur, head, VIA_NONE, 0);
+		expr(b, pg_field_of(a, n, PG_F_INCREMENT));
+		edge(b, b->cur, head, PG_EDGE_VIA_NONE, 0);
+	} else if (k == PG_NK_FOR_IN) {
+		expr(b, pg_field_of(a, n, PG_F_RIGHT));
+		head = node(b, PG_CN_NOP, 0);
+		edge(b, b->cur, head, PG_EDGE_VIA_NONE, 0);
 		b->cur = head;
-		t = branch(b, CN_NOP, 0, 0);
-		f = branch(b, CN_NOP, 0, 0);
+		t = branch(b, PG_CN_NOP, 0, 0);
+		f = branch(b, PG_CN_NOP, 0, 0);
 		b->cur = t;
-		loop_body(b, pg_field_of(a, n, F_BODY), label, label_len, brk, cont);
-		edge(b, b->cur, cont, VIA_NONE, 0);
-		edge(b, cont, head, VIA_NONE, 0);
-	} else if (k == NK_WHILE) {
-		head = node(b, CN_NOP, 0);
-		edge(b, b->cur, head, VIA_NONE, 0);
+		loop_body(b, pg_field_of(a, n, PG_F_BODY), label, label_len, brk, cont);
+		edge(b, b->cur, cont, PG_EDGE_VIA_NONE, 0);
+		edge(b, cont, head, PG_EDGE_VIA_NONE, 0);
+	} else if (k == PG_NK_WHILE) {
+		head = node(b, PG_CN_NOP, 0);
+		edge(b, b->cur, head, PG_EDGE_VIA_NONE, 0);
 		b->cur = head;
-		cond(b, pg_field_of(a, n, F_CONDITION), &t, &f);
+		cond(b, pg_field_of(a, n, PG_F_CONDITION), &t, &f);
 		b->cur = t;
-		loop_body(b, pg_field_of(a, n, F_BODY), label, label_len, brk, cont);
-		edge(b, b->cur, cont, VIA_NONE, 0);
-		edge(b, cont, head, VIA_NONE, 0);
+		loop_body(b, pg_field_of(a, n, PG_F_BODY), label, label_len, brk, cont);
+		edge(b, b->cur, cont, PG_EDGE_VIA_NONE, 0);
+		edge(b, cont, head, PG_EDGE_VIA_NONE, 0);
 	} else { /* do ... while */
-		head = node(b, CN_NOP, 0);
-		edge(b, b->cur, head, VIA_NONE, 0);
+		head = node(b, PG_CN_NOP, 0);
+		edge(b, b->cur, head, PG_EDGE_VIA_NONE, 0);
 		b->cur = head;
-		loop_body(b, pg_field_of(a, n, F_BODY), label, label_len, brk, cont);
-		edge(b, b->cur, cont, VIA_NONE, 0);
+		loop_body(b, pg_field_of(a, n, PG_F_BODY), label, label_len, brk, cont);
+		edge(b, b->cur, cont, PG_EDGE_VIA_NONE, 0);
 		b->cur = cont;
-		cond(b, pg_field_of(a, n, F_CONDITION), &t, &f);
-		edge(b, t, head, VIA_NONE, 0);
+		cond(b, pg_field_of(a, n, PG_F_CONDITION), &t, &f);
+		edge(b, t, head, PG_EDGE_VIA_NONE, 0);
 	}
-	edge(b, f, brk, VIA_NONE, 0);
+	edge(b, f, brk, PG_EDGE_VIA_NONE, 0);
 	b->cur = brk;
 }
 
 static void try_stmt(builder *b, TSNode n)
 {
 	const pg_ast *a = b->a;
-	TSNode body = pg_field_of(a, n, F_BODY), handler = pg_field_of(a, n, F_HANDLER);
-	TSNode finalizer = pg_field_of(a, n, F_FINALIZER);
+	TSNode body = pg_field_of(a, n, PG_F_BODY), handler = pg_field_of(a, n, PG_F_HANDLER);
+	TSNode finalizer = pg_field_of(a, n, PG_F_FINALIZER);
 	uint32_t catch_entry = NONE, end_try;
 	int fin = -1;
 	if (!ts_node_is_null(finalizer)) {
 		fin = push(b, CX_FINALLY);
-		b->cx[fin].fin = pg_field_of(a, finalizer, F_BODY);
+		b->cx[fin].fin = pg_field_of(a, finalizer, PG_F_BODY);
 	}
 	if (!ts_node_is_null(handler)) {
 		int cc = push(b, CX_TRY_CATCH);
-		catch_entry = node(b, CN_NOP, 0);
+		catch_entry = node(b, PG_CN_NOP, 0);
 		b->cx[cc].catch_entry = catch_entry;
 	}
 	stmt(b, body);
@@ -1479,7 +1466,7 @@ static void try_stmt(builder *b, TSNode n)
 	end_try = b->cur;
 	if (!ts_node_is_null(handler)) {
 		b->cur = catch_entry;
-		stmt(b, pg_field_of(a, handler, F_BODY));
+		stmt(b, pg_field_of(a, handler, PG_F_BODY));
 		b->cur = join(b, end_try, b->cur);
 	}
 	if (fin >= 0) {
@@ -1492,11 +1479,11 @@ static void try_stmt(builder *b, TSNode n)
 static void switch_stmt(builder *b, TSNode n, const char *label, uint32_t label_len)
 {
 	const pg_ast *a = b->a;
-	TSNode body = pg_field_of(a, n, F_BODY);
-	uint32_t brk = node(b, CN_NOP, 0), dispatch, prev = NONE;
+	TSNode body = pg_field_of(a, n, PG_F_BODY);
+	uint32_t brk = node(b, PG_CN_NOP, 0), dispatch, prev = NONE;
 	int has_default = 0, cx;
 	uint32_t nc = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
-	expr(b, pg_field_of(a, n, F_VALUE));
+	expr(b, pg_field_of(a, n, PG_F_VALUE));
 	dispatch = b->cur;
 	cx = push(b, CX_BREAKABLE);
 	b->cx[cx].brk = brk;
@@ -1507,14 +1494,14 @@ static void switch_stmt(builder *b, TSNode n, const char *label, uint32_t label_
 		TSNode c = ts_node_named_child(body, i);
 		pg_nk ck = pg_nk_of(a, c);
 		uint32_t entry;
-		if (ck != NK_SWITCH_CASE && ck != NK_SWITCH_DEFAULT)
+		if (ck != PG_NK_SWITCH_CASE && ck != PG_NK_SWITCH_DEFAULT)
 			continue;
-		has_default |= ck == NK_SWITCH_DEFAULT;
-		entry = node(b, CN_NOP, 0);
-		edge(b, dispatch, entry, VIA_NONE, 0);
-		edge(b, prev, entry, VIA_NONE, 0);
+		has_default |= ck == PG_NK_SWITCH_DEFAULT;
+		entry = node(b, PG_CN_NOP, 0);
+		edge(b, dispatch, entry, PG_EDGE_VIA_NONE, 0);
+		edge(b, prev, entry, PG_EDGE_VIA_NONE, 0);
 		b->cur = entry;
-		TSNode value = pg_field_of(a, c, F_VALUE);
+		TSNode value = pg_field_of(a, c, PG_F_VALUE);
 		uint32_t cc = ts_node_named_child_count(c);
 		for (uint32_t j = 0; j < cc; j++) {
 			TSNode s = ts_node_named_child(c, j);
@@ -1527,8 +1514,8 @@ static void switch_stmt(builder *b, TSNode n, const char *label, uint32_t label_
 	pop(b);
 	/* a labelled switch also answers an unlabelled break */
 	if (!has_default)
-		edge(b, dispatch, brk, VIA_NONE, 0);
-	edge(b, prev, brk, VIA_NONE, 0);
+		edge(b, dispatch, brk, PG_EDGE_VIA_NONE, 0);
+	edge(b, prev, brk, PG_EDGE_VIA_NONE, 0);
 	b->cur = brk;
 }
 
@@ -1536,22 +1523,22 @@ static void labeled(builder *b, TSNode n)
 {
 	const pg_ast *a = b->a;
 	uint32_t len;
-	const char *label = pg_text(a, pg_field_of(a, n, F_LABEL), &len);
-	TSNode body = pg_field_of(a, n, F_BODY);
+	const char *label = pg_text(a, pg_field_of(a, n, PG_F_LABEL), &len);
+	TSNode body = pg_field_of(a, n, PG_F_BODY);
 	pg_nk bk = pg_nk_of(a, body);
-	if (bk == NK_FOR || bk == NK_FOR_IN || bk == NK_WHILE || bk == NK_DO) {
+	if (bk == PG_NK_FOR || bk == PG_NK_FOR_IN || bk == PG_NK_WHILE || bk == PG_NK_DO) {
 		loop(b, body, label, len);
-	} else if (bk == NK_SWITCH) {
+	} else if (bk == PG_NK_SWITCH) {
 		switch_stmt(b, body, label, len);
 	} else {
-		uint32_t brk = node(b, CN_NOP, 0);
+		uint32_t brk = node(b, PG_CN_NOP, 0);
 		int cx = push(b, CX_BREAKABLE);
 		b->cx[cx].label = label;
 		b->cx[cx].label_len = len;
 		b->cx[cx].brk = brk;
 		stmt(b, body);
 		pop(b);
-		edge(b, b->cur, brk, VIA_NONE, 0);
+		edge(b, b->cur, brk, PG_EDGE_VIA_NONE, 0);
 		b->cur = brk;
 	}
 }
@@ -1563,17 +1550,17 @@ static void if_stmt(builder *b, TSNode n)
 	for (;;) {
 		uint32_t t, f;
 		TSNode alt;
-		cond(b, pg_field_of(b->a, n, F_CONDITION), &t, &f);
+		cond(b, pg_field_of(b->a, n, PG_F_CONDITION), &t, &f);
 		b->cur = t;
-		stmt(b, pg_field_of(b->a, n, F_CONSEQUENCE));
+		stmt(b, pg_field_of(b->a, n, PG_F_CONSEQUENCE));
 		ends = join(b, ends, b->cur);
 		b->cur = f;
-		alt = pg_field_of(b->a, n, F_ALTERNATIVE);
+		alt = pg_field_of(b->a, n, PG_F_ALTERNATIVE);
 		if (ts_node_is_null(alt))
 			break;
-		if (pg_nk_of(b->a, alt) == NK_ELSE && ts_node_named_child_count(alt))
+		if (pg_nk_of(b->a, alt) == PG_NK_ELSE && ts_node_named_child_count(alt))
 			alt = ts_node_named_child(alt, 0);
-		if (pg_nk_of(b->a, alt) == NK_IF) {
+		if (pg_nk_of(b->a, alt) == PG_NK_IF) {
 			n = alt;
 			continue;
 		}
@@ -1593,78 +1580,78 @@ static void stmt(builder *b, TSNode n)
 		return;
 	k = pg_nk_of(a, n);
 	switch (k) {
-	case NK_PROGRAM:
-	case NK_STATEMENT_BLOCK:
-	case NK_ELSE: {
+	case PG_NK_PROGRAM:
+	case PG_NK_STATEMENT_BLOCK:
+	case PG_NK_ELSE: {
 		uint32_t nc = ts_node_named_child_count(n);
 		for (uint32_t i = 0; i < nc && !b->err; i++)
 			stmt(b, ts_node_named_child(n, i));
 		break;
 	}
-	case NK_EXPRESSION_STATEMENT:
+	case PG_NK_EXPRESSION_STATEMENT:
 		if (ts_node_named_child_count(n))
 			expr(b, ts_node_named_child(n, 0));
 		break;
-	case NK_LEXICAL_DECLARATION:
-	case NK_VARIABLE_DECLARATION:
+	case PG_NK_LEXICAL_DECLARATION:
+	case PG_NK_VARIABLE_DECLARATION:
 		declaration(b, n);
 		break;
-	case NK_IF:
+	case PG_NK_IF:
 		if_stmt(b, n);
 		break;
-	case NK_FOR: case NK_FOR_IN: case NK_WHILE: case NK_DO:
+	case PG_NK_FOR: case PG_NK_FOR_IN: case PG_NK_WHILE: case PG_NK_DO:
 		loop(b, n, NULL, 0);
 		break;
-	case NK_TRY:
+	case PG_NK_TRY:
 		try_stmt(b, n);
 		break;
-	case NK_SWITCH:
+	case PG_NK_SWITCH:
 		switch_stmt(b, n, NULL, 0);
 		break;
-	case NK_LABELED:
+	case PG_NK_LABELED:
 		labeled(b, n);
 		break;
-	case NK_RETURN: {
+	case PG_NK_RETURN: {
 		TSNode v = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : n;
 		if (!ts_node_eq(v, n)) {
 			expr(b, v);
 			if (hands_over_value(b, v))
-				emit(b, CN_HANDOVER, 0, 0, pg_line(n));
+				emit(b, PG_CN_HANDOVER, 0, 0, pg_line(n));
 		}
-		jump(b, J_RETURN, NULL, 0, VIA_RETURN, pg_line(n));
+		jump(b, J_RETURN, NULL, 0, PG_EDGE_VIA_RETURN, pg_line(n));
 		b->cur = NONE;
 		break;
 	}
-	case NK_THROW:
+	case PG_NK_THROW:
 		if (ts_node_named_child_count(n))
 			expr(b, ts_node_named_child(n, 0));
-		jump(b, J_THROW, NULL, 0, VIA_THROW, pg_line(n));
+		jump(b, J_THROW, NULL, 0, PG_EDGE_VIA_THROW, pg_line(n));
 		b->cur = NONE;
 		break;
-	case NK_BREAK:
-	case NK_CONTINUE: {
-		TSNode label = pg_field_of(a, n, F_LABEL);
+	case PG_NK_BREAK:
+	case PG_NK_CONTINUE: {
+		TSNode label = pg_field_of(a, n, PG_F_LABEL);
 		uint32_t len = 0;
 		const char *l = ts_node_is_null(label) ? NULL : pg_text(a, label, &len);
-		jump(b, k == NK_BREAK ? J_BREAK : J_CONTINUE, l, len, VIA_NONE, 0);
+		jump(b, k == PG_NK_BREAK ? J_BREAK : J_CONTINUE, l, len, PG_EDGE_VIA_NONE, 0);
 		b->cur = NONE;
 		break;
 	}
-	case NK_FUNCTION_DECLARATION:
-	case NK_GENERATOR_DECLARATION:
-		if (mentions_client(b, n) && !ts_node_is_null(pg_field_of(a, n, F_NAME)))
-			add_helper(b, pg_field_of(a, n, F_NAME), n);
+	case PG_NK_FUNCTION_DECLARATION:
+	case PG_NK_GENERATOR_DECLARATION:
+		if (mentions_client(b, n) && !ts_node_is_null(pg_field_of(a, n, PG_F_NAME)))
+			add_helper(b, pg_field_of(a, n, PG_F_NAME), n);
 		break;
-	case NK_EXPORT: {
-		TSNode d = pg_field_of(a, n, F_DECLARATION), v = pg_field_of(a, n, F_VALUE);
+	case PG_NK_EXPORT: {
+		TSNode d = pg_field_of(a, n, PG_F_DECLARATION), v = pg_field_of(a, n, PG_F_VALUE);
 		if (!ts_node_is_null(d))
 			stmt(b, d);
 		else if (!ts_node_is_null(v))
 			expr(b, v);
 		break;
 	}
-	case NK_CLASS_DECLARATION: case NK_IMPORT: case NK_EMPTY: case NK_COMMENT: case NK_INTERFACE:
-	case NK_TYPE_ALIAS: case NK_ENUM: case NK_ABSTRACT_CLASS: case NK_STATEMENT_IDENTIFIER:
+	case PG_NK_CLASS_DECLARATION: case PG_NK_IMPORT: case PG_NK_EMPTY: case PG_NK_COMMENT: case PG_NK_INTERFACE:
+	case PG_NK_TYPE_ALIAS: case PG_NK_ENUM: case PG_NK_ABSTRACT_CLASS: case PG_NK_STATEMENT_IDENTIFIER:
 		break;
 	default:
 		expr(b, n);
@@ -1688,14 +1675,14 @@ static int collect_guards(builder *b)
 	TSNode n = b->t->acquire, g, x;
 	int awaited, added = 0;
 	while (!ts_node_is_null(n)) {
-		n = pg_acq_step(a, n, &awaited, &g);
+		n = acq_step(a, n, &awaited, &g);
 		if (ts_node_is_null(g))
 			continue;
-		for (g = pg_unwrap(a, g); pg_nk_of(a, g) == NK_UNARY && pg_text_is(a, pg_field_of(a, g, F_OPERATOR), "!");)
-			g = pg_unwrap(a, pg_field_of(a, g, F_ARGUMENT));
+		for (g = pg_unwrap(a, g); pg_nk_of(a, g) == PG_NK_UNARY && pg_text_is(a, pg_field_of(a, g, PG_F_OPERATOR), "!");)
+			g = pg_unwrap(a, pg_field_of(a, g, PG_F_ARGUMENT));
 		if (nullish_test(a, g, &x))
 			g = pg_unwrap(a, x);
-		if (is_simple_path(a, g) && !is_client(b, g) && flag_index(b, g) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
+		if (pg_is_simple_path(a, g) && !is_client(b, g) && flag_index(b, g) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
 			b->t->flag_bind[b->t->nflags] = path_binding(b, g);
 			b->t->flags[b->t->nflags++] = pg_text_dup(a, g, 0);
 			added++;
@@ -1708,8 +1695,8 @@ static int collect_guards(builder *b)
 static int guard_test(builder *b, TSNode v, int *fi)
 {
 	int neg = 0, s;
-	for (v = pg_unwrap(b->a, v); pg_nk_of(b->a, v) == NK_UNARY && pg_text_is(b->a, pg_field_of(b->a, v, F_OPERATOR), "!");)
-		v = pg_unwrap(b->a, pg_field_of(b->a, v, F_ARGUMENT)), neg = !neg;
+	for (v = pg_unwrap(b->a, v); pg_nk_of(b->a, v) == PG_NK_UNARY && pg_text_is(b->a, pg_field_of(b->a, v, PG_F_OPERATOR), "!");)
+		v = pg_unwrap(b->a, pg_field_of(b->a, v, PG_F_ARGUMENT)), neg = !neg;
 	s = flag_test(b, v, fi);
 	return neg ? -s : s;
 }
@@ -1726,11 +1713,11 @@ static void collect_guard_aliases(builder *b, TSNode root)
 	TSNode n;
 	pg_walk_init(&w, root);
 	while (pg_walk_next(&w, &n) && b->naliases < PG_MAX_GUARD_ALIASES) {
-		TSNode id = pg_field_of(a, n, F_NAME);
+		TSNode id = pg_field_of(a, n, PG_F_NAME);
 		int fi, pol;
-		if (pg_nk_of(a, n) != NK_VARIABLE_DECLARATOR || pg_nk_of(a, id) != NK_IDENTIFIER)
+		if (pg_nk_of(a, n) != PG_NK_VARIABLE_DECLARATOR || pg_nk_of(a, id) != PG_NK_IDENTIFIER)
 			continue;
-		if ((pol = guard_test(b, pg_field_of(a, n, F_VALUE), &fi)) == 0 || flag_index(b, id) >= 0)
+		if ((pol = guard_test(b, pg_field_of(a, n, PG_F_VALUE), &fi)) == 0 || flag_index(b, id) >= 0)
 			continue;
 		guard_alias *g = &b->aliases[b->naliases++];
 		g->name = pg_text(a, id, &g->len);
@@ -1743,11 +1730,11 @@ static void collect_guard_aliases(builder *b, TSNode root)
 	pg_walk_init(&w, root);
 	while (pg_walk_next(&w, &n) && b->naliases) {
 		int fi;
-		if ((pg_nk_of(a, n) == NK_ASSIGNMENT || pg_nk_of(a, n) == NK_AUGMENTED_ASSIGNMENT) &&
-		    pg_nk_of(a, pg_field_of(a, n, F_LEFT)) == NK_IDENTIFIER && flag_test(b, pg_field_of(a, n, F_LEFT), &fi) &&
-		    flag_index(b, pg_field_of(a, n, F_LEFT)) < 0)
+		if ((pg_nk_of(a, n) == PG_NK_ASSIGNMENT || pg_nk_of(a, n) == PG_NK_AUGMENTED_ASSIGNMENT) &&
+		    pg_nk_of(a, pg_field_of(a, n, PG_F_LEFT)) == PG_NK_IDENTIFIER && flag_test(b, pg_field_of(a, n, PG_F_LEFT), &fi) &&
+		    flag_index(b, pg_field_of(a, n, PG_F_LEFT)) < 0)
 			for (int i = 0; i < b->naliases; i++)
-				if (b->aliases[i].bind == pg_scope_resolve(b->m, pg_field_of(a, n, F_LEFT)))
+				if (b->aliases[i].bind == pg_scope_resolve(b->m, pg_field_of(a, n, PG_F_LEFT)))
 					b->aliases[i--] = b->aliases[--b->naliases];
 	}
 	pg_walk_done(&w);
@@ -1763,17 +1750,17 @@ static void collect_flags(builder *b, TSNode root)
 	while (pg_walk_next(&w, &n)) {
 		pg_nk k = pg_nk_of(a, n);
 		TSNode target, value;
-		if (k == NK_ASSIGNMENT) {
-			target = pg_field_of(a, n, F_LEFT);
-			value = pg_field_of(a, n, F_RIGHT);
-		} else if (k == NK_VARIABLE_DECLARATOR) {
-			target = pg_field_of(a, n, F_NAME);
-			value = pg_field_of(a, n, F_VALUE);
+		if (k == PG_NK_ASSIGNMENT) {
+			target = pg_field_of(a, n, PG_F_LEFT);
+			value = pg_field_of(a, n, PG_F_RIGHT);
+		} else if (k == PG_NK_VARIABLE_DECLARATOR) {
+			target = pg_field_of(a, n, PG_F_NAME);
+			value = pg_field_of(a, n, PG_F_VALUE);
 		} else {
 			continue;
 		}
-		if (!ts_node_is_null(value) && pg_nk_of(a, target) == NK_IDENTIFIER &&
-		    (pg_nk_of(a, pg_unwrap(a, value)) == NK_TRUE || pg_nk_of(a, pg_unwrap(a, value)) == NK_FALSE) &&
+		if (!ts_node_is_null(value) && pg_nk_of(a, target) == PG_NK_IDENTIFIER &&
+		    (pg_nk_of(a, pg_unwrap(a, value)) == PG_NK_TRUE || pg_nk_of(a, pg_unwrap(a, value)) == PG_NK_FALSE) &&
 		    flag_index(b, target) < 0 && b->t->nflags < PG_CFG_MAX_FLAGS) {
 			b->t->flag_bind[b->t->nflags] = pg_scope_resolve(b->m, target);
 			b->t->flags[b->t->nflags++] = pg_text_dup(a, target, 0);
@@ -1812,10 +1799,10 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 	b.top = -1;
 	b.threw_at = NONE;
 
-	if (kind == SCOPE_CALLBACK || kind == SCOPE_SUMMARY)
-		body = pg_field_of(a, n, F_BODY);
+	if (kind == PG_SCOPE_CALLBACK || kind == PG_SCOPE_SUMMARY)
+		body = pg_field_of(a, n, PG_F_BODY);
 	end_line = pg_end_line(n);
-	if (kind == SCOPE_CHAIN) {
+	if (kind == PG_SCOPE_CHAIN) {
 		chain_link links[MAX_LINKS];
 		size_t nl = chain_links(a, n, links);
 		collect_flags(&b, nl ? links[nl - 1].call : n);
@@ -1825,40 +1812,40 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode n, pg_tra
 		collect_flags(&b, body);
 	}
 
-	g->entry = node(&b, CN_NOP, pg_line(n));
-	g->exit = node(&b, CN_EXIT, end_line);
+	g->entry = node(&b, PG_CN_NOP, pg_line(n));
+	g->exit = node(&b, PG_CN_EXIT, end_line);
 	cx = push(&b, CX_BOUNDARY);
 	b.cx[cx].ret = b.cx[cx].thr = g->exit;
 	b.cur = g->entry;
 
-	if (kind == SCOPE_CHAIN) {
+	if (kind == PG_SCOPE_CHAIN) {
 		/* n is the acquisition call; the scope is the chain of handlers above it */
 		chain_link links[MAX_LINKS];
 		size_t nl = chain_links(a, n, links);
-		TSNode fn = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
+		TSNode fn = pg_unwrap(a, pg_field_of(a, n, PG_F_FUNCTION));
 		uint32_t ful, rej;
-		expr(&b, pg_field_of(a, fn, F_OBJECT));
+		expr(&b, pg_field_of(a, fn, PG_F_OBJECT));
 		args(&b, n);
-		rej = branch(&b, CN_NOP, 0, 0);
-		emit(&b, CN_ACQUIRE, 0, 0, pg_line(n));
+		rej = branch(&b, PG_CN_NOP, 0, 0);
+		emit(&b, PG_CN_ACQUIRE, 0, 0, pg_line(n));
 		ful = b.cur;
 		build_chain(&b, links, nl, &ful, &rej);
 		end_line = nl ? pg_end_line(links[nl - 1].call) : end_line;
 		g->nodes[g->exit].line = end_line;
-		edge(&b, ful, g->exit, VIA_END, end_line);
-		edge(&b, rej, g->exit, VIA_NONE, 0);
+		edge(&b, ful, g->exit, PG_EDGE_VIA_END, end_line);
+		edge(&b, rej, g->exit, PG_EDGE_VIA_NONE, 0);
 		set_initial(g, ST_NONE, t->nflags, -1);
 	} else {
-		if (pg_nk_of(a, body) == NK_STATEMENT_BLOCK || pg_nk_of(a, body) == NK_PROGRAM) {
+		if (pg_nk_of(a, body) == PG_NK_STATEMENT_BLOCK || pg_nk_of(a, body) == PG_NK_PROGRAM) {
 			stmt(&b, body);
 		} else {
 			expr(&b, body);
 			if (hands_over_value(&b, body))
-				emit(&b, CN_HANDOVER, 0, 0, pg_line(body));
+				emit(&b, PG_CN_HANDOVER, 0, 0, pg_line(body));
 		}
-		edge(&b, b.cur, g->exit, VIA_END, end_line);
-		set_initial(g, kind == SCOPE_BODY ? ST_NONE : ST_HELD, t->nflags,
-		            kind == SCOPE_CALLBACK ? err_flag : -1);
+		edge(&b, b.cur, g->exit, PG_EDGE_VIA_END, end_line);
+		set_initial(g, kind == PG_SCOPE_BODY ? ST_NONE : ST_HELD, t->nflags,
+		            kind == PG_SCOPE_CALLBACK ? err_flag : -1);
 	}
 
 	for (size_t i = 0; i < b.ncx; i++)

@@ -23,15 +23,15 @@
 #include "module.h"
 
 typedef enum {
-	CN_NOP = 0,
-	CN_ACQUIRE,       /* the client is checked out (held); re-acquiring while held leaks */
-	CN_RELEASE,       /* released */
-	CN_HANDOVER,      /* handed over: no longer this function's to release */
-	CN_ASSUME_CLIENT, /* path continues only if the client variable is truthy (val 1) / falsy (0) */
-	CN_ASSUME_FLAG,   /* path continues only if flag `arg` == val */
-	CN_SET_FLAG,      /* flag `arg` := val (2: unknown) */
-	CN_LOSE,          /* the variable is overwritten: a held client leaks here */
-	CN_EXIT           /* the end of the scope */
+	PG_CN_NOP = 0,
+	PG_CN_ACQUIRE,       /* the client is checked out (held); re-acquiring while held leaks */
+	PG_CN_RELEASE,       /* released */
+	PG_CN_HANDOVER,      /* handed over: no longer this function's to release */
+	PG_CN_ASSUME_CLIENT, /* path continues only if the client variable is truthy (val 1) / falsy (0) */
+	PG_CN_ASSUME_FLAG,   /* path continues only if flag `arg` == val */
+	PG_CN_SET_FLAG,      /* flag `arg` := val (2: unknown) */
+	PG_CN_LOSE,          /* the variable is overwritten: a held client leaks here */
+	PG_CN_EXIT           /* the end of the scope */
 } pg_cn_kind;
 
 /*
@@ -40,16 +40,16 @@ typedef enum {
  * of exit kinds: pg_edge_exit turns a label back into the finding's.
  */
 typedef enum {
-	VIA_NONE = 0,
-	VIA_RETURN = PG_VIA_RETURN + 1,
-	VIA_THROW = PG_VIA_THROW + 1,
-	VIA_EXCEPTION = PG_VIA_EXCEPTION + 1,
-	VIA_END = PG_VIA_END + 1
+	PG_EDGE_VIA_NONE = 0,
+	PG_EDGE_VIA_RETURN = PG_VIA_RETURN + 1,
+	PG_EDGE_VIA_THROW = PG_VIA_THROW + 1,
+	PG_EDGE_VIA_EXCEPTION = PG_VIA_EXCEPTION + 1,
+	PG_EDGE_VIA_END = PG_VIA_END + 1
 } pg_edge_via;
 
 static inline pg_via pg_edge_exit(pg_edge_via v)
 {
-	return v == VIA_NONE ? PG_VIA_END : (pg_via)(v - 1);
+	return v == PG_EDGE_VIA_NONE ? PG_VIA_END : (pg_via)(v - 1);
 }
 
 typedef struct {
@@ -65,7 +65,7 @@ typedef struct {
 	uint32_t to;
 	uint32_t next;       /* index + 1 of the next edge of the same node */
 	uint8_t via;         /* pg_edge_via */
-	uint8_t raise;       /* pg_raise, for VIA_EXCEPTION */
+	uint8_t raise;       /* pg_raise, for PG_EDGE_VIA_EXCEPTION */
 	uint32_t line;
 } pg_cedge;
 
@@ -89,7 +89,7 @@ typedef struct {
 	int leaks;           /* a held client reaches an exit or is lost */
 	int released_some;   /* some path releases or hands it over */
 	pg_edge_via via;     /* the witness path's exit */
-	pg_raise raise;      /* what raised it, when via is VIA_EXCEPTION */
+	pg_raise raise;      /* what raised it, when via is PG_EDGE_VIA_EXCEPTION */
 	uint32_t exit_line;
 	int lost;            /* the witness is a re-acquisition / overwrite, at lost_line */
 	uint32_t lost_line;

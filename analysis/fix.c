@@ -174,11 +174,11 @@ static int is_release_member(const planner *p, TSNode m)
 	TSNode obj, prop;
 	uint32_t len;
 	const char *t;
-	if (pg_nk_of(p->a, m) != NK_MEMBER)
+	if (pg_nk_of(p->a, m) != PG_NK_MEMBER)
 		return 0;
-	obj = pg_unwrap(p->a, pg_field_of(p->a, m, F_OBJECT));
-	prop = pg_field_of(p->a, m, F_PROPERTY);
-	if (ts_node_is_null(obj) || ts_node_is_null(prop) || pg_nk_of(p->a, obj) != NK_IDENTIFIER || !is_name(p, obj))
+	obj = pg_unwrap(p->a, pg_field_of(p->a, m, PG_F_OBJECT));
+	prop = pg_field_of(p->a, m, PG_F_PROPERTY);
+	if (ts_node_is_null(obj) || ts_node_is_null(prop) || pg_nk_of(p->a, obj) != PG_NK_IDENTIFIER || !is_name(p, obj))
 		return 0;
 	t = pg_text(p->a, prop, &len);
 	return pg_strlist_has_n(&p->cfg->release, t, len);
@@ -191,17 +191,17 @@ static int is_release_member(const planner *p, TSNode m)
 static int is_release_statement(const planner *p, TSNode s, int *has_args)
 {
 	TSNode e, args;
-	if (pg_nk_of(p->a, s) != NK_EXPRESSION_STATEMENT || ts_node_named_child_count(s) != 1)
+	if (pg_nk_of(p->a, s) != PG_NK_EXPRESSION_STATEMENT || ts_node_named_child_count(s) != 1)
 		return 0;
 	e = pg_unwrap(p->a, ts_node_named_child(s, 0));
-	if (pg_nk_of(p->a, e) == NK_AWAIT)
+	if (pg_nk_of(p->a, e) == PG_NK_AWAIT)
 		e = pg_unwrap(p->a, ts_node_named_child(e, 0));
-	if (ts_node_is_null(e) || pg_nk_of(p->a, e) != NK_CALL || !is_release_member(p, pg_field_of(p->a, e, F_FUNCTION)))
+	if (ts_node_is_null(e) || pg_nk_of(p->a, e) != PG_NK_CALL || !is_release_member(p, pg_field_of(p->a, e, PG_F_FUNCTION)))
 		return 0;
-	args = pg_field_of(p->a, e, F_ARGUMENTS);
+	args = pg_field_of(p->a, e, PG_F_ARGUMENTS);
 	*has_args = 0;
 	for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++)
-		if (pg_nk_of(p->a, ts_node_named_child(args, i)) != NK_COMMENT)
+		if (pg_nk_of(p->a, ts_node_named_child(args, i)) != PG_NK_COMMENT)
 			*has_args = 1;
 	return 1;
 }
@@ -228,25 +228,25 @@ static int check_statement(planner *p, TSNode s, int after_release)
 	while (ok && pg_walk_next(&w, &n)) {
 		pg_nk k = pg_nk_of(p->a, n);
 		uint32_t line = pg_line(n);
-		if (after_release && (k == NK_AWAIT || k == NK_YIELD) && !in_nested_function(p->a, n, s)) {
+		if (after_release && (k == PG_NK_AWAIT || k == PG_NK_YIELD) && !in_nested_function(p->a, n, s)) {
 			ok = refuse(p, "the client is released before other work (the await at line %u would then run "
 			               "while it is held)", line);
-		} else if (k == NK_SHORTHAND_PROPERTY && is_name(p, n)) {
+		} else if (k == PG_NK_SHORTHAND_PROPERTY && is_name(p, n)) {
 			ok = refuse(p, "the client is handed over at line %u: who releases it is not known", line);
-		} else if (k == NK_IDENTIFIER && is_name(p, n)) {
+		} else if (k == PG_NK_IDENTIFIER && is_name(p, n)) {
 			TSNode child, parent = pg_unwrap_up(p->a, n, &child);
-			pg_nk pk = ts_node_is_null(parent) ? NK_OTHER : pg_nk_of(p->a, parent);
+			pg_nk pk = ts_node_is_null(parent) ? PG_NK_OTHER : pg_nk_of(p->a, parent);
 			if (after_release)
 				ok = refuse(p, "the client is used after its release (line %u)", line);
-			else if (pk == NK_MEMBER && ts_node_eq(pg_field_of(p->a, parent, F_OBJECT), child)) {
+			else if (pk == PG_NK_MEMBER && ts_node_eq(pg_field_of(p->a, parent, PG_F_OBJECT), child)) {
 				if (is_release_member(p, parent))
 					ok = in_nested_function(p->a, n, s)
 					         ? refuse(p, "the client is released inside a nested function (line %u)", line)
 					         : refuse(p, "the client is also released inside a nested statement (line %u)", line);
-			} else if ((pk == NK_ASSIGNMENT || pk == NK_AUGMENTED_ASSIGNMENT) &&
-			           ts_node_eq(pg_field_of(p->a, parent, F_LEFT), child)) {
+			} else if ((pk == PG_NK_ASSIGNMENT || pk == PG_NK_AUGMENTED_ASSIGNMENT) &&
+			           ts_node_eq(pg_field_of(p->a, parent, PG_F_LEFT), child)) {
 				ok = refuse(p, "the client is reassigned at line %u", line);
-			} else if (pk == NK_UPDATE) {
+			} else if (pk == PG_NK_UPDATE) {
 				ok = refuse(p, "the client is reassigned at line %u", line);
 			} else {
 				ok = refuse(p, "the client is handed over at line %u: who releases it is not known", line);
@@ -261,16 +261,16 @@ static int check_statement(planner *p, TSNode s, int after_release)
 static void declared_names(const pg_ast *a, TSNode s, pg_strlist *out)
 {
 	pg_nk k = pg_nk_of(a, s);
-	if (k == NK_EXPORT) {
-		TSNode d = pg_field_of(a, s, F_DECLARATION);
+	if (k == PG_NK_EXPORT) {
+		TSNode d = pg_field_of(a, s, PG_F_DECLARATION);
 		if (ts_node_is_null(d))
 			return;
 		s = d;
 		k = pg_nk_of(a, s);
 	}
-	if (k == NK_FUNCTION_DECLARATION || k == NK_GENERATOR_DECLARATION || k == NK_CLASS_DECLARATION ||
-	    k == NK_ABSTRACT_CLASS) {
-		TSNode name = pg_field_of(a, s, F_NAME);
+	if (k == PG_NK_FUNCTION_DECLARATION || k == PG_NK_GENERATOR_DECLARATION || k == PG_NK_CLASS_DECLARATION ||
+	    k == PG_NK_ABSTRACT_CLASS) {
+		TSNode name = pg_field_of(a, s, PG_F_NAME);
 		if (!ts_node_is_null(name)) {
 			char *t = pg_text_dup(a, name, 0);
 			pg_strlist_push(out, t);
@@ -278,21 +278,21 @@ static void declared_names(const pg_ast *a, TSNode s, pg_strlist *out)
 		}
 		return;
 	}
-	if (k == NK_LEXICAL_DECLARATION) {
+	if (k == PG_NK_LEXICAL_DECLARATION) {
 		/* every identifier the declaration binds: names and pattern leaves */
 		pg_walk w;
 		TSNode n;
 		pg_walk_init(&w, s);
 		while (pg_walk_next(&w, &n)) {
 			pg_nk nk = pg_nk_of(a, n);
-			if (nk == NK_VARIABLE_DECLARATOR) {
-				TSNode name = pg_field_of(a, n, F_NAME);
+			if (nk == PG_NK_VARIABLE_DECLARATOR) {
+				TSNode name = pg_field_of(a, n, PG_F_NAME);
 				pg_walk w2;
 				TSNode m;
 				pg_walk_init(&w2, name);
 				while (pg_walk_next(&w2, &m)) {
 					pg_nk mk = pg_nk_of(a, m);
-					if (mk == NK_IDENTIFIER || mk == NK_SHORTHAND_PATTERN) {
+					if (mk == PG_NK_IDENTIFIER || mk == PG_NK_SHORTHAND_PATTERN) {
 						char *t = pg_text_dup(a, m, 0);
 						pg_strlist_push(out, t);
 						free(t);
@@ -300,7 +300,7 @@ static void declared_names(const pg_ast *a, TSNode s, pg_strlist *out)
 				}
 				pg_walk_done(&w2);
 				pg_walk_skip(&w);
-			} else if (pg_nk_is_function(nk) || nk == NK_CLASS || nk == NK_CLASS_BODY) {
+			} else if (pg_nk_is_function(nk) || nk == PG_NK_CLASS || nk == PG_NK_CLASS_BODY) {
 				pg_walk_skip(&w);
 			}
 		}
@@ -317,7 +317,7 @@ static uint32_t mentions_any(const pg_ast *a, TSNode s, const pg_strlist *names)
 	pg_walk_init(&w, s);
 	while (!found && pg_walk_next(&w, &n)) {
 		pg_nk k = pg_nk_of(a, n);
-		if (k == NK_IDENTIFIER || k == NK_SHORTHAND_PROPERTY || k == NK_TYPE_IDENTIFIER) {
+		if (k == PG_NK_IDENTIFIER || k == PG_NK_SHORTHAND_PROPERTY || k == PG_NK_TYPE_IDENTIFIER) {
 			uint32_t len;
 			const char *t = pg_text(a, n, &len);
 			if (pg_strlist_has_n(names, t, len))
@@ -334,7 +334,7 @@ static int inside_literal(const pg_ast *a, TSNode root, size_t at)
 	TSNode n = ts_node_descendant_for_byte_range(root, (uint32_t)at, (uint32_t)at);
 	for (; !ts_node_is_null(n); n = ts_node_parent(n)) {
 		pg_nk k = pg_nk_of(a, n);
-		if ((k == NK_TEMPLATE_STRING || k == NK_STRING) && ts_node_start_byte(n) < at && ts_node_end_byte(n) > at)
+		if ((k == PG_NK_TEMPLATE_STRING || k == PG_NK_STRING) && ts_node_start_byte(n) < at && ts_node_end_byte(n) > at)
 			return 1;
 	}
 	return 0;
@@ -357,37 +357,37 @@ static TSNode find_declaration(planner *p, TSNode root, size_t off)
 	TSNode tok = ts_node_descendant_for_byte_range(root, (uint32_t)off, (uint32_t)off + 1), null = {{0}, 0, 0};
 	TSNode member = ts_node_parent(tok), call, up, child, decl;
 	uint32_t line = pg_line(tok);
-	if (ts_node_is_null(member) || pg_nk_of(p->a, member) != NK_MEMBER ||
-	    !ts_node_eq(pg_field_of(p->a, member, F_PROPERTY), tok)) {
+	if (ts_node_is_null(member) || pg_nk_of(p->a, member) != PG_NK_MEMBER ||
+	    !ts_node_eq(pg_field_of(p->a, member, PG_F_PROPERTY), tok)) {
 		refuse(p, "the checkout at line %u is not a method call `R.connect()`", line);
 		return null;
 	}
 	call = ts_node_parent(member);
-	if (ts_node_is_null(call) || pg_nk_of(p->a, call) != NK_CALL) {
+	if (ts_node_is_null(call) || pg_nk_of(p->a, call) != PG_NK_CALL) {
 		refuse(p, "the checkout at line %u is not a method call `R.connect()`", line);
 		return null;
 	}
 	up = pg_unwrap_up(p->a, call, &child);
-	if (!ts_node_is_null(up) && pg_nk_of(p->a, up) == NK_AWAIT)
+	if (!ts_node_is_null(up) && pg_nk_of(p->a, up) == PG_NK_AWAIT)
 		up = pg_unwrap_up(p->a, up, &child);
 	else
 		up = null;
-	if (ts_node_is_null(up) || pg_nk_of(p->a, up) != NK_VARIABLE_DECLARATOR ||
-	    !ts_node_eq(pg_field_of(p->a, up, F_VALUE), child)) {
+	if (ts_node_is_null(up) || pg_nk_of(p->a, up) != PG_NK_VARIABLE_DECLARATOR ||
+	    !ts_node_eq(pg_field_of(p->a, up, PG_F_VALUE), child)) {
 		refuse(p, "the client is not kept in `const c = await R.connect()` (line %u)", line);
 		return null;
 	}
-	if (pg_nk_of(p->a, pg_field_of(p->a, up, F_NAME)) != NK_IDENTIFIER) {
+	if (pg_nk_of(p->a, pg_field_of(p->a, up, PG_F_NAME)) != PG_NK_IDENTIFIER) {
 		refuse(p, "the client is destructured (line %u): its release is not one call to move", line);
 		return null;
 	}
 	decl = ts_node_parent(up);
-	if (ts_node_is_null(decl) || pg_nk_of(p->a, decl) != NK_LEXICAL_DECLARATION) {
+	if (ts_node_is_null(decl) || pg_nk_of(p->a, decl) != PG_NK_LEXICAL_DECLARATION) {
 		refuse(p, "the client is declared with `var` (line %u): only const and let are rewritten", line);
 		return null;
 	}
 	for (uint32_t i = 0; i < ts_node_named_child_count(decl); i++)
-		if (pg_nk_of(p->a, ts_node_named_child(decl, i)) == NK_VARIABLE_DECLARATOR &&
+		if (pg_nk_of(p->a, ts_node_named_child(decl, i)) == PG_NK_VARIABLE_DECLARATOR &&
 		    !ts_node_eq(ts_node_named_child(decl, i), up)) {
 			refuse(p, "the declaration at line %u declares more than the client", line);
 			return null;
@@ -413,14 +413,14 @@ static int fix_plan(planner *p, TSNode root, size_t off, plan *pl)
 	if (ts_node_is_null(decl))
 		return 0;
 	dline = pg_line(decl);
-	name = pg_field_of(a, ts_node_named_child(decl, 0), F_NAME);
+	name = pg_field_of(a, ts_node_named_child(decl, 0), PG_F_NAME);
 	for (uint32_t i = 0; i < ts_node_named_child_count(decl); i++)
-		if (pg_nk_of(a, ts_node_named_child(decl, i)) == NK_VARIABLE_DECLARATOR)
-			name = pg_field_of(a, ts_node_named_child(decl, i), F_NAME);
+		if (pg_nk_of(a, ts_node_named_child(decl, i)) == PG_NK_VARIABLE_DECLARATOR)
+			name = pg_field_of(a, ts_node_named_child(decl, i), PG_F_NAME);
 	p->name = pg_text(a, name, &p->name_len);
 	block = ts_node_parent(decl);
-	if (ts_node_is_null(block) || pg_nk_of(a, block) != NK_STATEMENT_BLOCK)
-		return refuse(p, ts_node_is_null(block) || pg_nk_of(a, block) == NK_PROGRAM
+	if (ts_node_is_null(block) || pg_nk_of(a, block) != PG_NK_STATEMENT_BLOCK)
+		return refuse(p, ts_node_is_null(block) || pg_nk_of(a, block) == PG_NK_PROGRAM
 		                     ? "the checkout at line %u is at the module's top level, not in a function's block"
 		                     : "the checkout at line %u is not directly in a `{ ... }` block",
 		              dline);
@@ -439,7 +439,7 @@ static int fix_plan(planner *p, TSNode root, size_t off, plan *pl)
 	for (uint32_t i = idx + 1; ok && i < n; i++) {
 		TSNode st = ts_node_named_child(block, i);
 		int has_args = 0;
-		if (pg_nk_of(a, st) == NK_COMMENT)
+		if (pg_nk_of(a, st) == PG_NK_COMMENT)
 			continue;
 		if (is_release_statement(p, st, &has_args)) {
 			if (has_args)
@@ -567,7 +567,13 @@ static int fix_one(pg_lang lang, const pg_config *cfg, const char *src, size_t l
 	return ok;
 }
 
-int pg_fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t len, uint32_t line,
+/*
+ * Non-zero when the acquisition at 1-based `line`/`column` (bytes) of this
+ * text has the fixable shape; otherwise 0 and, when `reason` is not NULL,
+ * *reason holds why (owned by the caller).  Shape only: no analysis, so it
+ * is cheap enough for a report's hint.
+ */
+static int fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t len, uint32_t line,
                     uint32_t column, char **reason)
 {
 	char *why = NULL;
@@ -743,7 +749,7 @@ int pg_fix_buffer(const pg_fix_checker *chk, const pg_config *cfg, const char *p
 				move_position(&moves[m], &res->line, &res->column);
 			if (res->reason) {
 				char *again = NULL;
-				if (!pg_fix_possible(lang, cfg, out->data, out->len, res->line, res->column, &again) && again) {
+				if (!fix_possible(lang, cfg, out->data, out->len, res->line, res->column, &again) && again) {
 					free(res->reason);
 					res->reason = again;
 				} else {

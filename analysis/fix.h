@@ -35,15 +35,6 @@ typedef struct {
 
 void pg_fix_results_free(pg_fix_results *r);
 
-/*
- * Non-zero when the acquisition at 1-based `line`/`column` (bytes) of this
- * text has the fixable shape; otherwise 0 and, when `reason` is not NULL,
- * *reason holds why (owned by the caller).  Shape only: no analysis, so it
- * is cheap enough for a report's hint.
- */
-int pg_fix_possible(pg_lang lang, const pg_config *cfg, const char *src, size_t len, uint32_t line,
-                    uint32_t column, char **reason);
-
 /* The same for many acquisitions of one text, parsed once (the text must outlive it). */
 typedef struct pg_fix_probe pg_fix_probe;
 int pg_fix_probe_new(pg_fix_probe **out, pg_lang lang, const pg_config *cfg, const char *src, size_t len);

@@ -26,7 +26,7 @@
 /* Bytes of function body walked for all the checkouts of one function together. */
 #define PG_MAX_UNIT_WORK (4u * 1024 * 1024)
 
-void pg_track_free(pg_track *t)
+static void track_free(pg_track *t)
 {
 	pg_scope_set_free(&t->names);
 	pg_scope_set_free(&t->release_fns);
@@ -43,14 +43,14 @@ static TSNode param_name(const pg_ast *a, TSNode p)
 	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
 	for (int i = 0; i < 4; i++) {
 		switch (pg_nk_of(a, p)) {
-		case NK_IDENTIFIER:
+		case PG_NK_IDENTIFIER:
 			return p;
-		case NK_REQUIRED_PARAMETER:
-		case NK_OPTIONAL_PARAMETER:
-			p = pg_field_of(a, p, F_PATTERN);
+		case PG_NK_REQUIRED_PARAMETER:
+		case PG_NK_OPTIONAL_PARAMETER:
+			p = pg_field_of(a, p, PG_F_PATTERN);
 			break;
-		case NK_ASSIGNMENT_PATTERN:
-			p = pg_field_of(a, p, F_LEFT);
+		case PG_NK_ASSIGNMENT_PATTERN:
+			p = pg_field_of(a, p, PG_F_LEFT);
 			break;
 		default:
 			return null;
@@ -59,12 +59,13 @@ static TSNode param_name(const pg_ast *a, TSNode p)
 	return null;
 }
 
-uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max)
+/* The formal parameter nodes of a function (identifier or pattern), in order. */
+static uint32_t fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max)
 {
-	TSNode ps = pg_field_of(a, fn, F_PARAMETERS);
+	TSNode ps = pg_field_of(a, fn, PG_F_PARAMETERS);
 	uint32_t n = 0;
 	if (ts_node_is_null(ps)) {
-		TSNode one = pg_field_of(a, fn, F_PARAMETER);
+		TSNode one = pg_field_of(a, fn, PG_F_PARAMETER);
 		if (!ts_node_is_null(one) && max)
 			out[n++] = one;
 		return n;
@@ -73,7 +74,7 @@ uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max)
 	for (uint32_t i = 0; i < nc && n < max; i++) {
 		TSNode p = ts_node_named_child(ps, i);
 		pg_nk k = pg_nk_of(a, p);
-		if (k == NK_COMMENT || k == NK_DECORATOR)
+		if (k == PG_NK_COMMENT || k == PG_NK_DECORATOR)
 			continue;
 		out[n++] = p;
 	}
@@ -86,7 +87,7 @@ static int unit_walk_next(pg_walk *w, const pg_ast *a, TSNode root, TSNode *out)
 	if (!pg_walk_next(w, out))
 		return 0;
 	pg_nk k = pg_nk_of(a, *out);
-	if (!ts_node_eq(*out, root) && (pg_nk_is_function(k) || k == NK_CLASS || k == NK_CLASS_DECLARATION))
+	if (!ts_node_eq(*out, root) && (pg_nk_is_function(k) || k == PG_NK_CLASS || k == PG_NK_CLASS_DECLARATION))
 		pg_walk_skip(w);
 	return 1;
 }
@@ -115,32 +116,32 @@ static int exported_statement(const pg_module *m, TSNode stmt)
 	const pg_ast *a = &m->ast;
 	pg_nk k = pg_nk_of(a, stmt);
 	switch (k) {
-	case NK_EXPORT:
+	case PG_NK_EXPORT:
 		return 1;
-	case NK_EXPRESSION_STATEMENT: {
+	case PG_NK_EXPRESSION_STATEMENT: {
 		TSNode e = ts_node_named_child_count(stmt) ? pg_unwrap(a, ts_node_named_child(stmt, 0)) : stmt;
 		uint32_t len;
 		const char *t;
-		if (pg_nk_of(a, e) != NK_ASSIGNMENT)
+		if (pg_nk_of(a, e) != PG_NK_ASSIGNMENT)
 			return 0;
-		t = pg_text(a, pg_field_of(a, e, F_LEFT), &len);
+		t = pg_text(a, pg_field_of(a, e, PG_F_LEFT), &len);
 		return (len >= 14 && !memcmp(t, "module.exports", 14)) || (len > 8 && !memcmp(t, "exports.", 8));
 	}
-	case NK_LEXICAL_DECLARATION:
-	case NK_VARIABLE_DECLARATION: {
+	case PG_NK_LEXICAL_DECLARATION:
+	case PG_NK_VARIABLE_DECLARATION: {
 		uint32_t nc = ts_node_named_child_count(stmt);
 		for (uint32_t i = 0; i < nc; i++) {
 			TSNode d = ts_node_named_child(stmt, i);
-			if (pg_nk_of(a, d) == NK_VARIABLE_DECLARATOR && exported_local(m, pg_field_of(a, d, F_NAME)))
+			if (pg_nk_of(a, d) == PG_NK_VARIABLE_DECLARATOR && exported_local(m, pg_field_of(a, d, PG_F_NAME)))
 				return 1;
 		}
 		return 0;
 	}
-	case NK_FUNCTION_DECLARATION:
-	case NK_GENERATOR_DECLARATION:
-	case NK_CLASS_DECLARATION:
-	case NK_ABSTRACT_CLASS:
-		return exported_local(m, pg_field_of(a, stmt, F_NAME));
+	case PG_NK_FUNCTION_DECLARATION:
+	case PG_NK_GENERATOR_DECLARATION:
+	case PG_NK_CLASS_DECLARATION:
+	case PG_NK_ABSTRACT_CLASS:
+		return exported_local(m, pg_field_of(a, stmt, PG_F_NAME));
 	default:
 		return 0;
 	}
@@ -169,13 +170,13 @@ static int kept_by_module(const pg_module *m, const pg_unit_info *u, TSNode id)
 		uint32_t at = ts_node_start_byte(n), l, inside = 0;
 		const char *t;
 		TSNode p, stmt;
-		if (k != NK_IDENTIFIER && k != NK_SHORTHAND_PROPERTY)
+		if (k != PG_NK_IDENTIFIER && k != PG_NK_SHORTHAND_PROPERTY)
 			continue;
 		t = pg_text(a, n, &l);
 		if (l != len || memcmp(t, name, len) || pg_scope_resolve(m, n) != b)
 			continue;
 		p = ts_node_parent(n);
-		if (pg_nk_of(a, p) == NK_ASSIGNMENT && ts_node_eq(pg_field_of(a, p, F_LEFT), n))
+		if (pg_nk_of(a, p) == PG_NK_ASSIGNMENT && ts_node_eq(pg_field_of(a, p, PG_F_LEFT), n))
 			continue; /* a write, not a use */
 		if (u->parent >= 0 && at >= ts_node_start_byte(u->node) && at < ts_node_end_byte(u->node))
 			continue; /* the acquiring function itself */
@@ -220,7 +221,7 @@ static int type_is_pg_pool(const pg_module *m, TSNode ty)
 		       (!strcmp(imp->imported, "*") || !strcmp(imp->imported, "default") ||
 		        !strcmp(imp->imported, "="));
 	}
-	if (pg_nk_of(a, ty) != NK_TYPE_IDENTIFIER)
+	if (pg_nk_of(a, ty) != PG_NK_TYPE_IDENTIFIER)
 		return 0;
 	t = pg_text(a, ty, &l);
 	imp = pg_module_import(m, t, l);
@@ -240,8 +241,8 @@ static int typed_pool(const pg_module *m, TSNode id)
 	decl = pg_scope_decl(m, b);
 	p = ts_node_parent(decl);
 	k = pg_nk_of(a, p);
-	if (k == NK_VARIABLE_DECLARATOR ? !ts_node_eq(pg_field_of(a, p, F_NAME), decl)
-	    : k == NK_REQUIRED_PARAMETER || k == NK_OPTIONAL_PARAMETER ? !ts_node_eq(pg_field_of(a, p, F_PATTERN), decl)
+	if (k == PG_NK_VARIABLE_DECLARATOR ? !ts_node_eq(pg_field_of(a, p, PG_F_NAME), decl)
+	    : k == PG_NK_REQUIRED_PARAMETER || k == PG_NK_OPTIONAL_PARAMETER ? !ts_node_eq(pg_field_of(a, p, PG_F_PATTERN), decl)
 	    : 1)
 		return 0;
 	return type_is_pg_pool(m, ts_node_child_by_field_name(p, "type", 4));
@@ -282,15 +283,15 @@ static int receiver_proven(pg_analysis *an, pg_module *m, TSNode recv)
 	if (pg_strlist_has_n(&an->cfg->pools, t, len))
 		return 1;
 	switch (pg_nk_of(a, recv)) {
-	case NK_IDENTIFIER:
+	case PG_NK_IDENTIFIER:
 		return identifier_proven(an, m, recv);
-	case NK_MEMBER: {
-		TSNode obj = pg_unwrap(a, pg_field_of(a, recv, F_OBJECT));
-		TSNode prop = pg_field_of(a, recv, F_PROPERTY);
+	case PG_NK_MEMBER: {
+		TSNode obj = pg_unwrap(a, pg_field_of(a, recv, PG_F_OBJECT));
+		TSNode prop = pg_field_of(a, recv, PG_F_PROPERTY);
 		const char *pt = pg_text(a, prop, &len);
-		if (pg_nk_of(a, obj) == NK_THIS)
+		if (pg_nk_of(a, obj) == PG_NK_THIS)
 			return field_proven(an, m, pt, len);
-		if (pg_nk_of(a, obj) == NK_IDENTIFIER) {
+		if (pg_nk_of(a, obj) == PG_NK_IDENTIFIER) {
 			const pg_import *imp = pg_module_import_of(m, obj);
 			if (imp) {
 				char *member = pg_xstrndup(pt, len);
@@ -316,17 +317,17 @@ static int used_as_client(pg_analysis *an, pg_module *m, TSNode root, const pg_t
 	pg_walk_init(&w, root);
 	while (!found && pg_walk_next(&w, &n)) {
 		pg_nk k = pg_nk_of(a, n);
-		if (k == NK_MEMBER) {
-			TSNode obj = pg_unwrap(a, pg_field_of(a, n, F_OBJECT));
-			TSNode prop = pg_field_of(a, n, F_PROPERTY);
+		if (k == PG_NK_MEMBER) {
+			TSNode obj = pg_unwrap(a, pg_field_of(a, n, PG_F_OBJECT));
+			TSNode prop = pg_field_of(a, n, PG_F_PROPERTY);
 			uint32_t pl;
 			const char *pt = pg_text(a, prop, &pl);
-			found = pg_nk_of(a, obj) == NK_IDENTIFIER && pg_scope_set_has(m, &t->names, obj) &&
+			found = pg_nk_of(a, obj) == PG_NK_IDENTIFIER && pg_scope_set_has(m, &t->names, obj) &&
 			        ((pl == 5 && !memcmp(pt, "query", 5)) || (pl == 3 && !memcmp(pt, "sql", 3)) ||
 			         pg_strlist_has_n(&an->cfg->release, pt, pl));
-		} else if (k == NK_CALL) {
-			TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-			found = pg_nk_of(a, f) == NK_IDENTIFIER && pg_scope_set_has(m, &t->release_fns, f);
+		} else if (k == PG_NK_CALL) {
+			TSNode f = pg_unwrap(a, pg_field_of(a, n, PG_F_FUNCTION));
+			found = pg_nk_of(a, f) == PG_NK_IDENTIFIER && pg_scope_set_has(m, &t->release_fns, f);
 		}
 	}
 	pg_walk_done(&w);
@@ -337,60 +338,12 @@ static int used_as_client(pg_analysis *an, pg_module *m, TSNode root, const pg_t
 
 typedef enum { OWN_NONE = 0, OWN_FRESH, OWN_STORED, OWN_OTHER } own_kind;
 
-#define PG_MAX_UP 256 /* ancestors looked at for the class around a call */
-
-/* Is `id` bound (by scope) to a `const self = this` declaration? */
-static int is_this_alias(const pg_module *m, TSNode id)
-{
-	const pg_ast *a = &m->ast;
-	int32_t bind = pg_scope_resolve(m, id);
-	TSNode decl, d;
-	if (bind == PG_NO_BINDING)
-		return 0;
-	decl = pg_scope_decl(m, bind);
-	d = ts_node_parent(decl);
-	return pg_nk_of(a, d) == NK_VARIABLE_DECLARATOR && ts_node_eq(pg_field_of(a, d, F_NAME), decl) &&
-	       pg_nk_of(a, pg_unwrap(a, pg_field_of(a, d, F_VALUE))) == NK_THIS;
-}
-
 static void push_text(pg_strlist *l, const pg_ast *a, TSNode n)
 {
 	char *s = pg_text_dup(a, n, 0);
 	if (!pg_strlist_has(l, s))
 		pg_strlist_push(l, s);
 	free(s);
-}
-
-/* The method (or function-valued field) `name` of the class around `n`. */
-static TSNode class_member_fn(const pg_ast *a, TSNode n, const char *name, uint32_t len)
-{
-	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
-	for (int up = 0; up < PG_MAX_UP && !ts_node_is_null(n); up++, n = ts_node_parent(n)) {
-		if (pg_nk_of(a, n) != NK_CLASS_BODY)
-			continue;
-		for (uint32_t i = 0, nc = ts_node_named_child_count(n); i < nc; i++) {
-			TSNode c = ts_node_named_child(n, i), key, v = c;
-			uint32_t l;
-			const char *t;
-			if (pg_nk_of(a, c) == NK_METHOD) {
-				key = pg_field_of(a, c, F_NAME);
-			} else if (pg_nk_of(a, c) == NK_FIELD) {
-				key = pg_field_of(a, c, F_NAME);
-				if (ts_node_is_null(key))
-					key = pg_field_of(a, c, F_PROPERTY);
-				v = pg_unwrap(a, pg_field_of(a, c, F_VALUE));
-				if (!pg_nk_is_function(pg_nk_of(a, v)))
-					continue;
-			} else {
-				continue;
-			}
-			t = pg_text(a, key, &l);
-			if (l == len && !memcmp(t, name, len))
-				return v;
-		}
-		return null; /* the nearest class only */
-	}
-	return null;
 }
 
 /* Is `v` (await looked through) a checkout: `R.connect()` with any ?:, ||, .catch around it? */
@@ -406,12 +359,12 @@ static int is_checkout_value(const pg_analysis *an, const pg_ast *a, TSNode v)
 		uint32_t l;
 		const char *t;
 		int awaited;
-		if (pg_nk_of(a, n) != NK_CALL)
+		if (pg_nk_of(a, n) != PG_NK_CALL)
 			continue;
-		f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-		if (pg_nk_of(a, f) != NK_MEMBER)
+		f = pg_unwrap(a, pg_field_of(a, n, PG_F_FUNCTION));
+		if (pg_nk_of(a, f) != PG_NK_MEMBER)
 			continue;
-		t = pg_text(a, pg_field_of(a, f, F_PROPERTY), &l);
+		t = pg_text(a, pg_field_of(a, f, PG_F_PROPERTY), &l);
 		found = pg_strlist_has_n(&an->cfg->acquire, t, l) && ts_node_eq(pg_acq_top(a, n, &awaited), v);
 	}
 	pg_walk_done(&w);
@@ -427,27 +380,27 @@ static int is_checkout_value(const pg_analysis *an, const pg_ast *a, TSNode v)
  */
 static own_kind judge_own_connect(const pg_analysis *an, const pg_ast *a, TSNode fn)
 {
-	TSNode body = pg_field_of(a, fn, F_BODY), n;
+	TSNode body = pg_field_of(a, fn, PG_F_BODY), n;
 	pg_strlist stored = {0}, props = {0}, fresh = {0};
 	pg_walk w;
 	int st = 0, fr = 0;
 	if (ts_node_is_null(body))
 		return OWN_OTHER;
-	if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+	if (pg_nk_of(a, body) != PG_NK_STATEMENT_BLOCK)
 		return is_checkout_value(an, a, body) ? OWN_FRESH : OWN_OTHER;
 	/* what is stored into the instance, and which locals hold a checkout */
 	pg_walk_init(&w, body);
 	while (unit_walk_next(&w, a, body, &n)) {
 		pg_nk k = pg_nk_of(a, n);
-		TSNode l = pg_field_of(a, n, k == NK_ASSIGNMENT ? F_LEFT : F_NAME);
-		TSNode r = pg_field_of(a, n, k == NK_ASSIGNMENT ? F_RIGHT : F_VALUE);
-		if ((k != NK_ASSIGNMENT && k != NK_VARIABLE_DECLARATOR) || ts_node_is_null(r))
+		TSNode l = pg_field_of(a, n, k == PG_NK_ASSIGNMENT ? PG_F_LEFT : PG_F_NAME);
+		TSNode r = pg_field_of(a, n, k == PG_NK_ASSIGNMENT ? PG_F_RIGHT : PG_F_VALUE);
+		if ((k != PG_NK_ASSIGNMENT && k != PG_NK_VARIABLE_DECLARATOR) || ts_node_is_null(r))
 			continue;
-		if (pg_nk_of(a, l) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, l, F_OBJECT))) == NK_THIS) {
-			push_text(&props, a, pg_field_of(a, l, F_PROPERTY));
-			if (pg_nk_of(a, pg_unwrap(a, r)) == NK_IDENTIFIER)
+		if (pg_nk_of(a, l) == PG_NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, l, PG_F_OBJECT))) == PG_NK_THIS) {
+			push_text(&props, a, pg_field_of(a, l, PG_F_PROPERTY));
+			if (pg_nk_of(a, pg_unwrap(a, r)) == PG_NK_IDENTIFIER)
 				push_text(&stored, a, pg_unwrap(a, r));
-		} else if (pg_nk_of(a, l) == NK_IDENTIFIER && is_checkout_value(an, a, r)) {
+		} else if (pg_nk_of(a, l) == PG_NK_IDENTIFIER && is_checkout_value(an, a, r)) {
 			push_text(&fresh, a, l);
 		}
 	}
@@ -457,15 +410,15 @@ static own_kind judge_own_connect(const pg_analysis *an, const pg_ast *a, TSNode
 		TSNode v;
 		uint32_t len;
 		const char *t;
-		if (pg_nk_of(a, n) != NK_RETURN || !ts_node_named_child_count(n))
+		if (pg_nk_of(a, n) != PG_NK_RETURN || !ts_node_named_child_count(n))
 			continue;
 		v = pg_unwrap(a, ts_node_named_child(n, 0));
-		if (pg_nk_of(a, v) == NK_AWAIT && ts_node_named_child_count(v))
+		if (pg_nk_of(a, v) == PG_NK_AWAIT && ts_node_named_child_count(v))
 			v = pg_unwrap(a, ts_node_named_child(v, 0));
-		if (pg_nk_of(a, v) == NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, v, F_OBJECT))) == NK_THIS) {
-			t = pg_text(a, pg_field_of(a, v, F_PROPERTY), &len);
+		if (pg_nk_of(a, v) == PG_NK_MEMBER && pg_nk_of(a, pg_unwrap(a, pg_field_of(a, v, PG_F_OBJECT))) == PG_NK_THIS) {
+			t = pg_text(a, pg_field_of(a, v, PG_F_PROPERTY), &len);
 			st |= pg_strlist_has_n(&props, t, len);
-		} else if (pg_nk_of(a, v) == NK_IDENTIFIER) {
+		} else if (pg_nk_of(a, v) == PG_NK_IDENTIFIER) {
 			t = pg_text(a, v, &len);
 			st |= pg_strlist_has_n(&stored, t, len);
 			fr |= !pg_strlist_has_n(&stored, t, len) && pg_strlist_has_n(&fresh, t, len);
@@ -484,21 +437,21 @@ static own_kind judge_own_connect(const pg_analysis *an, const pg_ast *a, TSNode
 static int is_top_level(const pg_module *m, TSNode id)
 {
 	int32_t bind = pg_scope_resolve(m, id);
-	return bind != PG_NO_BINDING && pg_nk_of(&m->ast, pg_scope_owner(m, bind)) == NK_PROGRAM;
+	return bind != PG_NO_BINDING && pg_nk_of(&m->ast, pg_scope_owner(m, bind)) == PG_NK_PROGRAM;
 }
 
 /* `this.connect()`, `self.connect()`, `db.connect()` that names a function of this file, judged by it. */
 static own_kind own_connect(pg_analysis *an, pg_module *m, TSNode call, TSNode recv)
 {
 	const pg_ast *a = &m->ast;
-	TSNode fn = pg_unwrap(a, pg_field_of(a, call, F_FUNCTION)), target = {{0, 0, 0, 0}, NULL, NULL};
-	TSNode prop = pg_field_of(a, fn, F_PROPERTY);
+	TSNode fn = pg_unwrap(a, pg_field_of(a, call, PG_F_FUNCTION)), target = {{0, 0, 0, 0}, NULL, NULL};
+	TSNode prop = pg_field_of(a, fn, PG_F_PROPERTY);
 	pg_module *where = m;
 	uint32_t len;
 	const char *name = pg_text(a, prop, &len);
-	if (pg_nk_of(a, recv) == NK_THIS || (pg_nk_of(a, recv) == NK_IDENTIFIER && is_this_alias(m, recv))) {
-		target = class_member_fn(a, call, name, len);
-	} else if (pg_nk_of(a, recv) == NK_IDENTIFIER && (pg_module_import_of(m, recv) || is_top_level(m, recv))) {
+	if (pg_nk_of(a, recv) == PG_NK_THIS || (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && pg_scope_is_this_alias(m, recv))) {
+		target = pg_scope_class_member(a, call, name, len);
+	} else if (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && (pg_module_import_of(m, recv) || is_top_level(m, recv))) {
 		uint32_t rl;
 		const char *rt = pg_text(a, recv, &rl);
 		char *path = pg_xasprintf("%.*s.%.*s", (int)rl, rt, (int)len, name);
@@ -520,9 +473,9 @@ static int is_same_name(const pg_ast *a, TSNode n, TSNode id)
 	uint32_t l1, l2;
 	const char *t1, *t2;
 	n = pg_unwrap(a, n);
-	if (pg_nk_of(a, n) == NK_AWAIT && ts_node_named_child_count(n))
+	if (pg_nk_of(a, n) == PG_NK_AWAIT && ts_node_named_child_count(n))
 		n = pg_unwrap(a, ts_node_named_child(n, 0));
-	if (pg_nk_of(a, n) != NK_IDENTIFIER)
+	if (pg_nk_of(a, n) != PG_NK_IDENTIFIER)
 		return 0;
 	t1 = pg_text(a, n, &l1);
 	t2 = pg_text(a, id, &l2);
@@ -531,19 +484,19 @@ static int is_same_name(const pg_ast *a, TSNode n, TSNode id)
 
 int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param)
 {
-	TSNode ps[32], id, body = pg_field_of(a, fn, F_BODY), n;
+	TSNode ps[32], id, body = pg_field_of(a, fn, PG_F_BODY), n;
 	pg_walk w;
 	int found = 0;
-	if (param >= pg_fn_params(a, fn, ps, 32) || ts_node_is_null(body))
+	if (param >= fn_params(a, fn, ps, 32) || ts_node_is_null(body))
 		return 0;
 	id = param_name(a, ps[param]);
 	if (ts_node_is_null(id))
 		return 0;
-	if (pg_nk_of(a, body) != NK_STATEMENT_BLOCK)
+	if (pg_nk_of(a, body) != PG_NK_STATEMENT_BLOCK)
 		return is_same_name(a, body, id);
 	pg_walk_init(&w, body);
 	while (!found && unit_walk_next(&w, a, body, &n))
-		found = pg_nk_of(a, n) == NK_RETURN && ts_node_named_child_count(n) &&
+		found = pg_nk_of(a, n) == PG_NK_RETURN && ts_node_named_child_count(n) &&
 		        is_same_name(a, ts_node_named_child(n, 0), id);
 	pg_walk_done(&w);
 	return found;
@@ -562,9 +515,9 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 	pg_summary sum = PG_SUM_UNKNOWN;
 	int rc;
 
-	if (!pg_nk_is_function(pg_nk_of(a, fn)) || ts_node_is_null(pg_field_of(a, fn, F_BODY)))
+	if (!pg_nk_is_function(pg_nk_of(a, fn)) || ts_node_is_null(pg_field_of(a, fn, PG_F_BODY)))
 		return PG_SUM_UNKNOWN;
-	np = pg_fn_params(a, fn, ps, 32);
+	np = fn_params(a, fn, ps, 32);
 	memset(&t, 0, sizeof(t));
 	if (param != UINT32_MAX) {
 		id = param >= np ? (TSNode){0} : param_name(a, ps[param]);
@@ -577,7 +530,7 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 		if (release_mask & (1u << i) && !ts_node_is_null(param_name(a, ps[i])))
 			pg_scope_set_add(m, &t.release_fns, param_name(a, ps[i]));
 	if (!t.names.text.len && !t.release_fns.text.len) {
-		pg_track_free(&t);
+		track_free(&t);
 		return PG_SUM_UNKNOWN;
 	}
 
@@ -588,19 +541,19 @@ pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t 
 	if (memo || an->summary_depth >= PG_MAX_SUMMARY_DEPTH) {
 		sum = memo ? memo->sum : PG_SUM_UNKNOWN;
 		free(key);
-		pg_track_free(&t);
+		track_free(&t);
 		return sum;
 	}
 	PG_GROW(m->memo, m->cmemo, m->nmemo + 1);
 	m->memo[m->nmemo++] = (pg_summary_memo){key, param, release_mask, PG_SUM_BUSY};
 
 	an->summary_depth++;
-	rc = pg_build(an, m, SCOPE_SUMMARY, fn, &t, -1, &g);
+	rc = pg_build(an, m, PG_SCOPE_SUMMARY, fn, &t, -1, &g);
 	if (rc == PG_OK && pg_cfg_search(&g, &r) == PG_OK)
 		sum = !r.leaks ? PG_SUM_ALL : r.released_some ? PG_SUM_SOME : PG_SUM_NONE;
 	an->summary_depth--;
 	pg_cfg_free(&g);
-	pg_track_free(&t);
+	track_free(&t);
 
 	/* the memo array may have moved while summarising nested helpers */
 	for (size_t i = 0; i < m->nmemo; i++)
@@ -648,14 +601,14 @@ static int count_queries(pg_module *m, TSNode root, const pg_track *t)
 	int count = 0;
 	pg_walk_init(&w, root);
 	while (unit_walk_next(&w, a, root, &n)) {
-		if (pg_nk_of(a, n) != NK_CALL)
+		if (pg_nk_of(a, n) != PG_NK_CALL)
 			continue;
-		TSNode f = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-		if (pg_nk_of(a, f) == NK_MEMBER && pg_text_is(a, pg_field_of(a, f, F_PROPERTY), "query")) {
-			TSNode obj = pg_unwrap(a, pg_field_of(a, f, F_OBJECT));
-			if (pg_nk_of(a, obj) == NK_IDENTIFIER && pg_scope_set_has(m, &t->names, obj))
+		TSNode f = pg_unwrap(a, pg_field_of(a, n, PG_F_FUNCTION));
+		if (pg_nk_of(a, f) == PG_NK_MEMBER && pg_text_is(a, pg_field_of(a, f, PG_F_PROPERTY), "query")) {
+			TSNode obj = pg_unwrap(a, pg_field_of(a, f, PG_F_OBJECT));
+			if (pg_nk_of(a, obj) == PG_NK_IDENTIFIER && pg_scope_set_has(m, &t->names, obj))
 				count++;
-		} else if (pg_nk_of(a, f) == NK_IDENTIFIER && pg_text_is(a, f, "query")) {
+		} else if (pg_nk_of(a, f) == PG_NK_IDENTIFIER && pg_text_is(a, f, "query")) {
 			count++;
 		}
 	}
@@ -668,8 +621,8 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
                         int queries, pg_findings *out)
 {
 	const pg_ast *a = &m->ast;
-	TSNode fn = pg_unwrap(a, pg_field_of(a, call, F_FUNCTION));
-	TSNode tok = pg_field_of(a, fn, F_PROPERTY);
+	TSNode fn = pg_unwrap(a, pg_field_of(a, call, PG_F_FUNCTION));
+	TSNode tok = pg_field_of(a, fn, PG_F_PROPERTY);
 	char *rtext = pg_text_dup(a, recv, 40);
 	const char *what = form == FORM_DESTRUCTURED ? "release()" : "client.release()";
 	pg_finding f;
@@ -713,11 +666,11 @@ static void add_finding(pg_analysis *an, pg_module *m, const pg_unit_info *u, TS
 			pg_buf_printf(&path, "leaks when line %u checks out or assigns another client while this one is "
 			              "still held (a checkout in a loop must be released in the same iteration)",
 			              r->lost_line);
-		else if (r->via == VIA_RETURN)
+		else if (r->via == PG_EDGE_VIA_RETURN)
 			pg_buf_printf(&path, "leaks when the function returns at line %u", r->exit_line);
-		else if (r->via == VIA_THROW)
+		else if (r->via == PG_EDGE_VIA_THROW)
 			pg_buf_printf(&path, "leaks when the throw at line %u is reached", r->exit_line);
-		else if (r->via == VIA_EXCEPTION)
+		else if (r->via == PG_EDGE_VIA_EXCEPTION)
 			pg_buf_printf(&path, "leaks when %s at line %u %s", r->raise == RAISE_QUERY ? "the query"
 			              : r->raise == RAISE_AWAIT ? "the awaited promise" : r->raise == RAISE_NEW ? "the constructor"
 			              : "the call", r->exit_line, r->raise == RAISE_AWAIT ? "rejects" : "throws");
@@ -769,14 +722,14 @@ static TSNode chain_link_above(const pg_ast *a, TSNode n, int *method, TSNode *f
 {
 	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
 	TSNode child, p = pg_unwrap_up(a, n, &child), gp, args, prop;
-	if (pg_nk_of(a, p) != NK_MEMBER || !ts_node_eq(pg_field_of(a, p, F_OBJECT), child))
+	if (pg_nk_of(a, p) != PG_NK_MEMBER || !ts_node_eq(pg_field_of(a, p, PG_F_OBJECT), child))
 		return null;
-	prop = pg_field_of(a, p, F_PROPERTY);
+	prop = pg_field_of(a, p, PG_F_PROPERTY);
 	*method = pg_text_is(a, prop, "then") ? 0 : pg_text_is(a, prop, "catch") ? 1 : pg_text_is(a, prop, "finally") ? 2 : -1;
 	gp = ts_node_parent(p);
-	if (*method < 0 || pg_nk_of(a, gp) != NK_CALL || !ts_node_eq(pg_field_of(a, gp, F_FUNCTION), p))
+	if (*method < 0 || pg_nk_of(a, gp) != PG_NK_CALL || !ts_node_eq(pg_field_of(a, gp, PG_F_FUNCTION), p))
 		return null;
-	args = pg_field_of(a, gp, F_ARGUMENTS);
+	args = pg_field_of(a, gp, PG_F_ARGUMENTS);
 	*first_arg = ts_node_named_child_count(args) ? ts_node_named_child(args, 0) : null;
 	return gp;
 }
@@ -809,9 +762,9 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
                    pg_findings *out)
 {
 	const pg_ast *a = &m->ast;
-	TSNode fn = pg_unwrap(a, pg_field_of(a, call, F_FUNCTION));
-	TSNode recv = pg_unwrap(a, pg_field_of(a, fn, F_OBJECT));
-	TSNode args = pg_field_of(a, call, F_ARGUMENTS);
+	TSNode fn = pg_unwrap(a, pg_field_of(a, call, PG_F_FUNCTION));
+	TSNode recv = pg_unwrap(a, pg_field_of(a, fn, PG_F_OBJECT));
+	TSNode args = pg_field_of(a, call, PG_F_ARGUMENTS);
 	uint32_t nargs = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
 	TSNode last = nargs ? ts_node_named_child(args, nargs - 1) : args;
 	TSNode scope = u->body, handler = args, ps[3];
@@ -836,7 +789,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		if (ts_node_is_null(handler) || !is_fn(a, handler))
 			goto skip; /* a handler passed by name: not ours to follow */
 		handler = pg_unwrap(a, handler);
-		if (pg_fn_params(a, handler, ps, 1) == 0) {
+		if (fn_params(a, handler, ps, 1) == 0) {
 			form = FORM_DISCARDED;
 		} else {
 			TSNode id = param_name(a, ps[0]);
@@ -856,7 +809,7 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		}
 	} else if (nargs && is_fn(a, last)) {
 		TSNode cb = pg_unwrap(a, last);
-		uint32_t np = pg_fn_params(a, cb, ps, 3);
+		uint32_t np = fn_params(a, cb, ps, 3);
 		form = FORM_CALLBACK;
 		if (np < 2 || ts_node_is_null(param_name(a, ps[1])))
 			goto skip;
@@ -875,33 +828,33 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		 * an expression (`held || await pool.connect()`), and what takes its value */
 		int awaited;
 		TSNode child2, q = pg_unwrap_up(a, pg_acq_top(a, outer, &awaited), &child2);
-		if (pg_nk_of(a, q) == NK_UNARY && pg_text_is(a, pg_field_of(a, q, F_OPERATOR), "void"))
+		if (pg_nk_of(a, q) == PG_NK_UNARY && pg_text_is(a, pg_field_of(a, q, PG_F_OPERATOR), "void"))
 			q = pg_unwrap_up(a, q, &child2); /* void pool.connect(): thrown away on purpose, still lost */
 		switch (pg_nk_of(a, q)) {
-		case NK_EXPRESSION_STATEMENT:
+		case PG_NK_EXPRESSION_STATEMENT:
 			form = FORM_DISCARDED;
 			break;
-		case NK_VARIABLE_DECLARATOR: {
-			TSNode name = pg_field_of(a, q, F_NAME);
-			if (!awaited || !ts_node_eq(pg_field_of(a, q, F_VALUE), child2))
+		case PG_NK_VARIABLE_DECLARATOR: {
+			TSNode name = pg_field_of(a, q, PG_F_NAME);
+			if (!awaited || !ts_node_eq(pg_field_of(a, q, PG_F_VALUE), child2))
 				goto skip;
-			if (pg_nk_of(a, name) == NK_IDENTIFIER) {
+			if (pg_nk_of(a, name) == PG_NK_IDENTIFIER) {
 				if (u->parent < 0 && kept_by_module(m, u, name))
 					goto skip; /* handed to the module's lifetime (v2 §8) */
 				form = FORM_VAR;
 				pg_scope_set_add(m, &t.names, name);
-			} else if (pg_nk_of(a, name) == NK_OBJECT_PATTERN) {
+			} else if (pg_nk_of(a, name) == PG_NK_OBJECT_PATTERN) {
 				uint32_t nc = ts_node_named_child_count(name);
 				form = FORM_DESTRUCTURED;
 				for (uint32_t i = 0; i < nc; i++) {
 					TSNode pp = ts_node_named_child(name, i), key = pp, val = pp;
-					if (pg_nk_of(a, pp) == NK_PAIR_PATTERN) {
-						key = pg_field_of(a, pp, F_KEY);
-						val = pg_field_of(a, pp, F_VALUE);
-					} else if (pg_nk_of(a, pp) != NK_SHORTHAND_PATTERN) {
+					if (pg_nk_of(a, pp) == PG_NK_PAIR_PATTERN) {
+						key = pg_field_of(a, pp, PG_F_KEY);
+						val = pg_field_of(a, pp, PG_F_VALUE);
+					} else if (pg_nk_of(a, pp) != PG_NK_SHORTHAND_PATTERN) {
 						continue;
 					}
-					if (pg_nk_of(a, val) != NK_IDENTIFIER && pg_nk_of(a, val) != NK_SHORTHAND_PATTERN)
+					if (pg_nk_of(a, val) != PG_NK_IDENTIFIER && pg_nk_of(a, val) != PG_NK_SHORTHAND_PATTERN)
 						continue;
 					uint32_t kl;
 					const char *kt = pg_text(a, key, &kl);
@@ -917,9 +870,9 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 			}
 			break;
 		}
-		case NK_ASSIGNMENT: {
-			TSNode left = pg_field_of(a, q, F_LEFT);
-			if (!awaited || !ts_node_eq(pg_field_of(a, q, F_RIGHT), child2) || pg_nk_of(a, left) != NK_IDENTIFIER)
+		case PG_NK_ASSIGNMENT: {
+			TSNode left = pg_field_of(a, q, PG_F_LEFT);
+			if (!awaited || !ts_node_eq(pg_field_of(a, q, PG_F_RIGHT), child2) || pg_nk_of(a, left) != PG_NK_IDENTIFIER)
 				goto skip; /* stored into a property: handed over */
 			if (!declared_here(m, u, left))
 				goto skip; /* stored into an outer variable: handed over (§4) */
@@ -942,10 +895,10 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 
 	if (form == FORM_DISCARDED) {
 		add_finding(an, m, u, call, recv, (*order)++, PG_KIND_DISCARDED, NULL, form, 0, out);
-		pg_track_free(&t);
+		track_free(&t);
 		return PG_OK;
 	}
-	rc = pg_build(an, m, form == FORM_CHAIN ? SCOPE_CHAIN : form == FORM_CALLBACK ? SCOPE_CALLBACK : SCOPE_BODY,
+	rc = pg_build(an, m, form == FORM_CHAIN ? PG_SCOPE_CHAIN : form == FORM_CALLBACK ? PG_SCOPE_CALLBACK : PG_SCOPE_BODY,
 	              form == FORM_CHAIN ? call : form == FORM_CALLBACK ? pg_unwrap(a, last) : u->body, &t, err_flag, &g);
 	if (rc == PG_OK)
 		rc = pg_cfg_search(&g, &r);
@@ -956,10 +909,10 @@ static int analyse(pg_analysis *an, pg_module *m, const pg_unit_info *u, TSNode 
 		notice(an, m, u, call);
 	(*order)++;
 	pg_cfg_free(&g);
-	pg_track_free(&t);
+	track_free(&t);
 	return rc == PG_ELIMIT ? PG_OK : rc;
 skip:
-	pg_track_free(&t);
+	track_free(&t);
 	return PG_OK;
 }
 

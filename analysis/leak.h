@@ -33,19 +33,17 @@ typedef struct {
 	TSNode acquire;         /* the acquisition call inside the scope, or a null node */
 } pg_track;
 
-void pg_track_free(pg_track *t);
-
 typedef enum {
-	SCOPE_BODY,     /* a unit's body; the client is acquired at track.acquire */
-	SCOPE_CALLBACK, /* pool.connect((err, client, done) => ...): the callback's body */
-	SCOPE_CHAIN,    /* pool.connect().then(...)...: the chain's handlers */
-	SCOPE_SUMMARY   /* a helper's body; its parameter holds a client on entry */
+	PG_SCOPE_BODY,     /* a unit's body; the client is acquired at track.acquire */
+	PG_SCOPE_CALLBACK, /* pool.connect((err, client, done) => ...): the callback's body */
+	PG_SCOPE_CHAIN,    /* pool.connect().then(...)...: the chain's handlers */
+	PG_SCOPE_SUMMARY   /* a helper's body; its parameter holds a client on entry */
 } pg_scope_kind;
 
 /*
- * Builds the graph.  `node` is the unit's body (SCOPE_BODY), the callback
- * function (SCOPE_CALLBACK), the acquisition call (SCOPE_CHAIN) or the
- * helper function (SCOPE_SUMMARY).  `err_flag` is the flag index of the
+ * Builds the graph.  `node` is the unit's body (PG_SCOPE_BODY), the callback
+ * function (PG_SCOPE_CALLBACK), the acquisition call (PG_SCOPE_CHAIN) or the
+ * helper function (PG_SCOPE_SUMMARY).  `err_flag` is the flag index of the
  * callback's error parameter, or -1.
  */
 int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode node, pg_track *t,
@@ -58,6 +56,17 @@ int pg_build(pg_analysis *an, pg_module *m, pg_scope_kind kind, TSNode node, pg_
  * (`done`, `client.release`): the same code inline would give the same.
  */
 pg_summary pg_helper_summary(pg_analysis *an, pg_module *m, TSNode fn, uint32_t param, uint32_t release_mask);
+
+/*
+ * The function of m a callee (a call's function expression) names without
+ * leaving m, or a null node: a name bound to a function
+ * (pg_scope_function), or a dotted path rooted at `this` or at a top-level
+ * declaration of m through m's own objects (pg_module_local_path_fn).  The
+ * builder resolves a call with this before looking in other modules, and a
+ * unit's reuse key hashes what this names (analyser.c), so the two cannot
+ * disagree.
+ */
+TSNode pg_build_local_callee(const pg_module *m, TSNode fn);
 /* Does `fn` return its parameter `param` itself on some path (`return client`, `(c) => c`)? */
 int pg_fn_returns_param(const pg_ast *a, TSNode fn, uint32_t param);
 
@@ -67,16 +76,11 @@ int pg_leak_check_unit(pg_analysis *an, pg_module *m, size_t unit, pg_findings *
 int pg_module_unit_has_sites(const pg_module *m, size_t unit);
 
 /*
- * The checkout inside an expression (semantics v2 §1): pg_acq_step goes one
- * level up from `n` when the parent passes n's value on (an await, a `?:`
- * branch, a `||`/`&&`/`??` operand, `.catch`/`.finally`), setting *awaited
- * at an await and *guard to the test that decides whether n is evaluated;
- * else a null node.  pg_acq_top takes every such step and returns the last.
+ * The checkout inside an expression (semantics v2 §1): the last node up
+ * from `n` while the parent passes n's value on (an await, a `?:` branch,
+ * a `||`/`&&`/`??` operand, `.catch`/`.finally`), *awaited set when an
+ * await is among them.
  */
-TSNode pg_acq_step(const pg_ast *a, TSNode n, int *awaited, TSNode *guard);
 TSNode pg_acq_top(const pg_ast *a, TSNode n, int *awaited);
-
-/* The formal parameter nodes of a function (identifier or pattern), in order. */
-uint32_t pg_fn_params(const pg_ast *a, TSNode fn, TSNode *out, uint32_t max);
 
 #endif

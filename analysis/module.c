@@ -24,6 +24,8 @@
 
 #include "resolve.h"
 
+static const pg_named_fn *module_fn(const pg_module *m, const char *name, size_t n);
+
 static const char *const pg_packages[] = {
 	"pg", "pg-pool", "@neondatabase/serverless", "@vercel/postgres", NULL,
 };
@@ -69,19 +71,19 @@ static void note_alias(pending_list *p, const pg_ast *a, TSNode local, TSNode ns
 static void collect_alias(pending_list *p, const pg_ast *a, TSNode name, TSNode value)
 {
 	TSNode v = pg_unwrap(a, value);
-	if (pg_nk_of(a, v) == NK_IDENTIFIER && pg_nk_of(a, name) == NK_OBJECT_PATTERN) {
+	if (pg_nk_of(a, v) == PG_NK_IDENTIFIER && pg_nk_of(a, name) == PG_NK_OBJECT_PATTERN) {
 		uint32_t nc = ts_node_named_child_count(name);
 		for (uint32_t i = 0; i < nc; i++) {
 			TSNode pp = ts_node_named_child(name, i);
-			if (pg_nk_of(a, pp) == NK_SHORTHAND_PATTERN)
+			if (pg_nk_of(a, pp) == PG_NK_SHORTHAND_PATTERN)
 				note_alias(p, a, pp, v, pp);
-			else if (pg_nk_of(a, pp) == NK_PAIR_PATTERN &&
-			         pg_nk_of(a, pg_field_of(a, pp, F_VALUE)) == NK_IDENTIFIER)
-				note_alias(p, a, pg_field_of(a, pp, F_VALUE), v, pg_field_of(a, pp, F_KEY));
+			else if (pg_nk_of(a, pp) == PG_NK_PAIR_PATTERN &&
+			         pg_nk_of(a, pg_field_of(a, pp, PG_F_VALUE)) == PG_NK_IDENTIFIER)
+				note_alias(p, a, pg_field_of(a, pp, PG_F_VALUE), v, pg_field_of(a, pp, PG_F_KEY));
 		}
-	} else if (pg_nk_of(a, v) == NK_MEMBER && pg_nk_of(a, name) == NK_IDENTIFIER &&
-	           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, v, F_OBJECT))) == NK_IDENTIFIER) {
-		note_alias(p, a, name, pg_unwrap(a, pg_field_of(a, v, F_OBJECT)), pg_field_of(a, v, F_PROPERTY));
+	} else if (pg_nk_of(a, v) == PG_NK_MEMBER && pg_nk_of(a, name) == PG_NK_IDENTIFIER &&
+	           pg_nk_of(a, pg_unwrap(a, pg_field_of(a, v, PG_F_OBJECT))) == PG_NK_IDENTIFIER) {
+		note_alias(p, a, name, pg_unwrap(a, pg_field_of(a, v, PG_F_OBJECT)), pg_field_of(a, v, PG_F_PROPERTY));
 	}
 }
 
@@ -110,7 +112,7 @@ static pg_export *add_export(pg_module *m, const char *exported, size_t nexp)
 
 static void add_fn(pg_module *m, const char *name, size_t n, TSNode fn)
 {
-	if (pg_module_fn(m, name, n))
+	if (module_fn(m, name, n))
 		return;
 	pg_strmap_put(&m->fn_index, name, n, m->nfns);
 	PG_GROW(m->fns, m->cfns, m->nfns + 1);
@@ -131,9 +133,9 @@ static void add_alias(pg_module *m, const char *name, const char *target, size_t
 static char *member_key(const pg_ast *a, TSNode key)
 {
 	pg_nk k = pg_nk_of(a, key);
-	if (k == NK_PROPERTY_IDENTIFIER || k == NK_IDENTIFIER || k == NK_SHORTHAND_PROPERTY)
+	if (k == PG_NK_PROPERTY_IDENTIFIER || k == PG_NK_IDENTIFIER || k == PG_NK_SHORTHAND_PROPERTY)
 		return pg_text_dup(a, key, 0);
-	if (k == NK_STRING)
+	if (k == PG_NK_STRING)
 		return pg_string_value(a, key);
 	return NULL;
 }
@@ -164,26 +166,26 @@ static void collect_object(pg_module *m, const char *prefix, TSNode obj)
 			TSNode c = ts_node_named_child(o, i), v = c;
 			pg_nk ck = pg_nk_of(a, c);
 			char *key, *name;
-			if (ck == NK_PAIR) {
-				key = member_key(a, pg_field_of(a, c, F_KEY));
-				v = pg_unwrap(a, pg_field_of(a, c, F_VALUE));
-			} else if (ck == NK_METHOD || ck == NK_SHORTHAND_PROPERTY) {
-				key = member_key(a, ck == NK_METHOD ? pg_field_of(a, c, F_NAME) : c);
+			if (ck == PG_NK_PAIR) {
+				key = member_key(a, pg_field_of(a, c, PG_F_KEY));
+				v = pg_unwrap(a, pg_field_of(a, c, PG_F_VALUE));
+			} else if (ck == PG_NK_METHOD || ck == PG_NK_SHORTHAND_PROPERTY) {
+				key = member_key(a, ck == PG_NK_METHOD ? pg_field_of(a, c, PG_F_NAME) : c);
 			} else {
 				continue;
 			}
 			if (!key)
 				continue;
 			name = pg_xasprintf("%s.%s", pre, key);
-			if (ck == NK_SHORTHAND_PROPERTY) {
+			if (ck == PG_NK_SHORTHAND_PROPERTY) {
 				add_alias(m, name, key, strlen(key));
 			} else if (pg_nk_is_function(pg_nk_of(a, v))) {
 				add_fn(m, name, strlen(name), v);
-			} else if (pg_nk_of(a, v) == NK_IDENTIFIER || pg_nk_of(a, v) == NK_MEMBER) {
+			} else if (pg_nk_of(a, v) == PG_NK_IDENTIFIER || pg_nk_of(a, v) == PG_NK_MEMBER) {
 				uint32_t len;
 				const char *t = pg_text(a, v, &len);
 				add_alias(m, name, t, len);
-			} else if (pg_nk_of(a, v) == NK_OBJECT && depth + 1 < PG_MAX_MEMBER_NESTING) {
+			} else if (pg_nk_of(a, v) == PG_NK_OBJECT && depth + 1 < PG_MAX_MEMBER_NESTING) {
 				PG_GROW(stack, cap, n + 1);
 				stack[n].obj = v;
 				stack[n].prefix = name;
@@ -228,7 +230,7 @@ int pg_module_is_pool_var(const pg_module *m, TSNode id)
 	return 0;
 }
 
-const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n)
+static const pg_named_fn *module_fn(const pg_module *m, const char *name, size_t n)
 {
 	size_t *i = pg_strmap_get(&m->fn_index, name, n);
 	return i ? &m->fns[*i] : NULL;
@@ -248,12 +250,12 @@ static void add_field_cand(pg_module *m, TSNode name, TSNode value, int is_type)
 static void collect_param_properties(pg_module *m, TSNode method)
 {
 	const pg_ast *a = &m->ast;
-	TSNode ps = pg_field_of(a, method, F_PARAMETERS);
+	TSNode ps = pg_field_of(a, method, PG_F_PARAMETERS);
 	uint32_t n = ts_node_is_null(ps) ? 0 : ts_node_named_child_count(ps);
-	if (!pg_text_is(a, pg_field_of(a, method, F_NAME), "constructor"))
+	if (!pg_text_is(a, pg_field_of(a, method, PG_F_NAME), "constructor"))
 		return;
 	for (uint32_t i = 0; i < n; i++) {
-		TSNode p = ts_node_named_child(ps, i), id = pg_field_of(a, p, F_PATTERN);
+		TSNode p = ts_node_named_child(ps, i), id = pg_field_of(a, p, PG_F_PATTERN);
 		TSNode ty = ts_node_child_by_field_name(p, "type", 4);
 		uint32_t nc = ts_node_child_count(p);
 		int property = 0;
@@ -262,7 +264,7 @@ static void collect_param_properties(pg_module *m, TSNode method)
 			property = !strcmp(k, "accessibility_modifier") || !strcmp(k, "readonly") ||
 			           !strcmp(k, "override_modifier");
 		}
-		if (property && pg_nk_of(a, id) == NK_IDENTIFIER)
+		if (property && pg_nk_of(a, id) == PG_NK_IDENTIFIER)
 			add_field_cand(m, id, ty, 1);
 	}
 }
@@ -282,7 +284,7 @@ static void note_new(pending_list *news, const char *target, size_t n, TSNode ct
 static int specifier_names(const pg_ast *a, TSNode s, const char **name, uint32_t *nl,
                            const char **as, uint32_t *al)
 {
-	TSNode n = pg_field_of(a, s, F_NAME), alias = pg_field_of(a, s, F_ALIAS);
+	TSNode n = pg_field_of(a, s, PG_F_NAME), alias = pg_field_of(a, s, PG_F_ALIAS);
 	if (ts_node_is_null(n))
 		return 0;
 	*name = pg_text(a, n, nl);
@@ -310,7 +312,7 @@ static void import_binding(void *ctx, TSNode local, const char *imported, uint32
 
 static void collect_import(pg_module *m, TSNode stmt)
 {
-	char *spec = pg_string_value(&m->ast, pg_field_of(&m->ast, stmt, F_SOURCE));
+	char *spec = pg_string_value(&m->ast, pg_field_of(&m->ast, stmt, PG_F_SOURCE));
 	struct import_ctx c = {m, spec};
 	if (!spec)
 		return;
@@ -324,15 +326,15 @@ static char *require_spec(const pg_ast *a, TSNode value, TSNode *member_out)
 	TSNode call = pg_unwrap(a, value);
 	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
 	*member_out = null;
-	if (pg_nk_of(a, call) == NK_MEMBER) {
-		*member_out = pg_field_of(a, call, F_PROPERTY);
-		call = pg_unwrap(a, pg_field_of(a, call, F_OBJECT));
+	if (pg_nk_of(a, call) == PG_NK_MEMBER) {
+		*member_out = pg_field_of(a, call, PG_F_PROPERTY);
+		call = pg_unwrap(a, pg_field_of(a, call, PG_F_OBJECT));
 	}
-	if (pg_nk_of(a, call) != NK_CALL)
+	if (pg_nk_of(a, call) != PG_NK_CALL)
 		return NULL;
-	if (!pg_text_is(a, pg_field_of(a, call, F_FUNCTION), "require"))
+	if (!pg_text_is(a, pg_field_of(a, call, PG_F_FUNCTION), "require"))
 		return NULL;
-	TSNode args = pg_field_of(a, call, F_ARGUMENTS);
+	TSNode args = pg_field_of(a, call, PG_F_ARGUMENTS);
 	if (ts_node_named_child_count(args) != 1)
 		return NULL;
 	return pg_string_value(a, ts_node_named_child(args, 0));
@@ -347,7 +349,7 @@ static void collect_require(pg_module *m, TSNode name, TSNode value)
 	const char *t, *mt;
 	if (!spec)
 		return;
-	if (pg_nk_of(a, name) == NK_IDENTIFIER) {
+	if (pg_nk_of(a, name) == PG_NK_IDENTIFIER) {
 		t = pg_text(a, name, &len);
 		if (ts_node_is_null(member))
 			add_import(m, t, len, spec, "=", 1);
@@ -355,17 +357,17 @@ static void collect_require(pg_module *m, TSNode name, TSNode value)
 			mt = pg_text(a, member, &ml);
 			add_import(m, t, len, spec, mt, ml);
 		}
-	} else if (pg_nk_of(a, name) == NK_OBJECT_PATTERN && ts_node_is_null(member)) {
+	} else if (pg_nk_of(a, name) == PG_NK_OBJECT_PATTERN && ts_node_is_null(member)) {
 		uint32_t nc = ts_node_named_child_count(name);
 		for (uint32_t i = 0; i < nc; i++) {
 			TSNode p = ts_node_named_child(name, i);
 			pg_nk k = pg_nk_of(a, p);
-			if (k == NK_SHORTHAND_PATTERN) {
+			if (k == PG_NK_SHORTHAND_PATTERN) {
 				t = pg_text(a, p, &len);
 				add_import(m, t, len, spec, t, len);
-			} else if (k == NK_PAIR_PATTERN) {
-				TSNode key = pg_field_of(a, p, F_KEY), val = pg_field_of(a, p, F_VALUE);
-				if (pg_nk_of(a, val) != NK_IDENTIFIER)
+			} else if (k == PG_NK_PAIR_PATTERN) {
+				TSNode key = pg_field_of(a, p, PG_F_KEY), val = pg_field_of(a, p, PG_F_VALUE);
+				if (pg_nk_of(a, val) != PG_NK_IDENTIFIER)
 					continue;
 				mt = pg_text(a, key, &ml);
 				t = pg_text(a, val, &len);
@@ -416,28 +418,28 @@ static void collect_star_export(pg_module *m, const char *t, uint32_t len, const
 static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 {
 	const pg_ast *a = &m->ast;
-	TSNode decl = pg_field_of(a, stmt, F_DECLARATION);
-	TSNode value = pg_field_of(a, stmt, F_VALUE);
+	TSNode decl = pg_field_of(a, stmt, PG_F_DECLARATION);
+	TSNode value = pg_field_of(a, stmt, PG_F_VALUE);
 	uint32_t len;
 	const char *t = pg_text(a, stmt, &len);
 	int is_default = len >= 14 && !memcmp(t, "export default", 14);
-	char *spec = pg_string_value(a, pg_field_of(a, stmt, F_SOURCE));
+	char *spec = pg_string_value(a, pg_field_of(a, stmt, PG_F_SOURCE));
 
 	if (!ts_node_is_null(decl)) {
 		pg_nk k = pg_nk_of(a, decl);
-		if (k == NK_LEXICAL_DECLARATION || k == NK_VARIABLE_DECLARATION) {
+		if (k == PG_NK_LEXICAL_DECLARATION || k == PG_NK_VARIABLE_DECLARATION) {
 			uint32_t nc = ts_node_named_child_count(decl);
 			for (uint32_t i = 0; i < nc; i++) {
 				TSNode d = ts_node_named_child(decl, i);
-				TSNode name = pg_field_of(a, d, F_NAME);
-				if (pg_nk_of(a, d) != NK_VARIABLE_DECLARATOR || pg_nk_of(a, name) != NK_IDENTIFIER)
+				TSNode name = pg_field_of(a, d, PG_F_NAME);
+				if (pg_nk_of(a, d) != PG_NK_VARIABLE_DECLARATOR || pg_nk_of(a, name) != PG_NK_IDENTIFIER)
 					continue;
 				const char *nt = pg_text(a, name, &len);
 				pg_export *e = add_export(m, nt, len);
 				e->local = pg_xstrndup(nt, len);
 			}
 		} else {
-			TSNode name = pg_field_of(a, decl, F_NAME);
+			TSNode name = pg_field_of(a, decl, PG_F_NAME);
 			if (!ts_node_is_null(name)) {
 				const char *nt = pg_text(a, name, &len);
 				pg_export *e = is_default ? add_export(m, "default", 7) : add_export(m, nt, len);
@@ -447,22 +449,22 @@ static void collect_export(pg_module *m, TSNode stmt, pending_list *news)
 	} else if (!ts_node_is_null(value)) {
 		TSNode v = pg_unwrap(a, value);
 		pg_export *e = add_export(m, "default", 7);
-		if (pg_nk_of(a, v) == NK_IDENTIFIER) {
+		if (pg_nk_of(a, v) == PG_NK_IDENTIFIER) {
 			e->local = pg_text_dup(a, v, 0);
-		} else if (pg_nk_of(a, v) == NK_OBJECT) {
+		} else if (pg_nk_of(a, v) == PG_NK_OBJECT) {
 			/* export default { f }: its members are "export.default.f" */
 			e->local = pg_xstrdup("export.default");
 			collect_object(m, e->local, v);
 		}
-		else if (pg_nk_of(a, v) == NK_NEW) {
-			note_new(news, "default", 7, pg_field_of(a, v, F_CONSTRUCTOR));
+		else if (pg_nk_of(a, v) == PG_NK_NEW) {
+			note_new(news, "default", 7, pg_field_of(a, v, PG_F_CONSTRUCTOR));
 		}
 	} else {
 		uint32_t nc = ts_node_named_child_count(stmt);
 		int clauses = 0;
 		for (uint32_t i = 0; i < nc; i++) {
 			TSNode clause = ts_node_named_child(stmt, i);
-			if (pg_nk_of(a, clause) != NK_EXPORT_CLAUSE)
+			if (pg_nk_of(a, clause) != PG_NK_EXPORT_CLAUSE)
 				continue;
 			clauses++;
 			uint32_t sc = ts_node_named_child_count(clause);
@@ -496,29 +498,29 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 	const char *t;
 	if (pg_text_is(a, left, "module.exports")) {
 		pg_nk k = pg_nk_of(a, r);
-		if (k == NK_IDENTIFIER) {
+		if (k == PG_NK_IDENTIFIER) {
 			pg_export *e = add_export(m, "=", 1);
 			e->local = pg_text_dup(a, r, 0);
-		} else if (k == NK_NEW) {
-			note_new(news, "=", 1, pg_field_of(a, r, F_CONSTRUCTOR));
-		} else if (k == NK_OBJECT) {
+		} else if (k == PG_NK_NEW) {
+			note_new(news, "=", 1, pg_field_of(a, r, PG_F_CONSTRUCTOR));
+		} else if (k == PG_NK_OBJECT) {
 			uint32_t nc = ts_node_named_child_count(r);
 			for (uint32_t i = 0; i < nc; i++) {
 				TSNode p = ts_node_named_child(r, i);
 				pg_nk pk = pg_nk_of(a, p);
-				if (pk == NK_SHORTHAND_PROPERTY) {
+				if (pk == PG_NK_SHORTHAND_PROPERTY) {
 					t = pg_text(a, p, &len);
 					pg_export *e = add_export(m, t, len);
 					e->local = pg_xstrndup(t, len);
-				} else if (pk == NK_PAIR || pk == NK_METHOD) {
-					TSNode key = pg_field_of(a, p, pk == NK_PAIR ? F_KEY : F_NAME);
-					TSNode val = pg_unwrap(a, pg_field_of(a, p, F_VALUE));
+				} else if (pk == PG_NK_PAIR || pk == PG_NK_METHOD) {
+					TSNode key = pg_field_of(a, p, pk == PG_NK_PAIR ? PG_F_KEY : PG_F_NAME);
+					TSNode val = pg_unwrap(a, pg_field_of(a, p, PG_F_VALUE));
 					char *kt = member_key(a, key);
 					if (!kt)
 						continue;
 					pg_export *e = add_export(m, kt, strlen(kt));
 					/* a function or object written in place: its members are "module.exports.key" */
-					e->local = pk == NK_PAIR && pg_nk_of(a, val) == NK_IDENTIFIER ? pg_text_dup(a, val, 0)
+					e->local = pk == PG_NK_PAIR && pg_nk_of(a, val) == PG_NK_IDENTIFIER ? pg_text_dup(a, val, 0)
 					           : pg_xasprintf("module.exports.%s", kt);
 					free(kt);
 				}
@@ -537,23 +539,23 @@ static void collect_cjs_export(pg_module *m, TSNode left, TSNode right, pending_
 		}
 		return;
 	}
-	if (pg_nk_of(a, left) == NK_MEMBER) {
-		TSNode obj = pg_field_of(a, left, F_OBJECT), prop = pg_field_of(a, left, F_PROPERTY);
+	if (pg_nk_of(a, left) == PG_NK_MEMBER) {
+		TSNode obj = pg_field_of(a, left, PG_F_OBJECT), prop = pg_field_of(a, left, PG_F_PROPERTY);
 		if (pg_text_is(a, obj, "exports") || pg_text_is(a, obj, "module.exports")) {
 			t = pg_text(a, prop, &len);
-			if (pg_nk_of(a, r) == NK_IDENTIFIER) {
+			if (pg_nk_of(a, r) == PG_NK_IDENTIFIER) {
 				pg_export *e = add_export(m, t, len);
 				e->local = pg_text_dup(a, r, 0);
-			} else if (pg_nk_of(a, r) == NK_NEW) {
+			} else if (pg_nk_of(a, r) == PG_NK_NEW) {
 				char *target = pg_xasprintf("export:%.*s", (int)len, t);
-				note_new(news, target, strlen(target), pg_field_of(a, r, F_CONSTRUCTOR));
+				note_new(news, target, strlen(target), pg_field_of(a, r, PG_F_CONSTRUCTOR));
 				free(target);
-			} else if (pg_nk_is_function(pg_nk_of(a, r)) || pg_nk_of(a, r) == NK_OBJECT) {
+			} else if (pg_nk_is_function(pg_nk_of(a, r)) || pg_nk_of(a, r) == PG_NK_OBJECT) {
 				/* exports.f = function (c) {...} / exports.api = { f } */
 				char *local = pg_xasprintf("module.exports.%.*s", (int)len, t);
 				pg_export *e = add_export(m, t, len);
 				e->local = local;
-				if (pg_nk_of(a, r) == NK_OBJECT)
+				if (pg_nk_of(a, r) == PG_NK_OBJECT)
 					collect_object(m, local, r);
 				else
 					add_fn(m, local, strlen(local), r);
@@ -576,7 +578,7 @@ typedef struct {
 
 static int is_wrapper_kind(pg_nk k)
 {
-	return k == NK_PARENTHESIZED || k == NK_AS || k == NK_SATISFIES || k == NK_NON_NULL || k == NK_TYPE_ASSERTION;
+	return k == PG_NK_PARENTHESIZED || k == PG_NK_AS || k == PG_NK_SATISFIES || k == PG_NK_NON_NULL || k == PG_NK_TYPE_ASSERTION;
 }
 
 /* The first ancestor of anc[k] that is not a parenthesis or type cast (0 when none). */
@@ -606,21 +608,21 @@ static char *object_name(const ancestry *p, uint32_t k)
 		if (at == k)
 			return name;
 		switch (pg_nk_of(a, n)) {
-		case NK_VARIABLE_DECLARATOR:
-			return qualify(pg_text_dup(a, pg_field_of(a, n, F_NAME), 64), name);
-		case NK_ASSIGNMENT: {
-			TSNode left = pg_field_of(a, n, F_LEFT);
-			if (pg_nk_of(a, left) == NK_MEMBER)
-				left = pg_field_of(a, left, F_PROPERTY);
+		case PG_NK_VARIABLE_DECLARATOR:
+			return qualify(pg_text_dup(a, pg_field_of(a, n, PG_F_NAME), 64), name);
+		case PG_NK_ASSIGNMENT: {
+			TSNode left = pg_field_of(a, n, PG_F_LEFT);
+			if (pg_nk_of(a, left) == PG_NK_MEMBER)
+				left = pg_field_of(a, left, PG_F_PROPERTY);
 			return qualify(pg_text_dup(a, left, 64), name);
 		}
-		case NK_PAIR:
-			name = qualify(pg_text_dup(a, pg_field_of(a, n, F_KEY), 64), name);
-			if (at == 0 || pg_nk_of(a, p->anc[at - 1]) != NK_OBJECT)
+		case PG_NK_PAIR:
+			name = qualify(pg_text_dup(a, pg_field_of(a, n, PG_F_KEY), 64), name);
+			if (at == 0 || pg_nk_of(a, p->anc[at - 1]) != PG_NK_OBJECT)
 				return name;
 			k = at - 1; /* the object holding this pair: its own name comes first */
 			break;
-		case NK_EXPORT:
+		case PG_NK_EXPORT:
 			return qualify(pg_xstrdup("default"), name);
 		default:
 			return name;
@@ -631,7 +633,7 @@ static char *object_name(const ancestry *p, uint32_t k)
 
 static char *class_name(const ancestry *p, uint32_t k)
 {
-	TSNode name = pg_field_of(p->a, p->anc[k], F_NAME);
+	TSNode name = pg_field_of(p->a, p->anc[k], PG_F_NAME);
 	if (!ts_node_is_null(name))
 		return pg_text_dup(p->a, name, 64);
 	return object_name(p, k);
@@ -674,8 +676,8 @@ static char *call_site_name(const ancestry *p, uint32_t at)
 {
 	const pg_ast *a = p->a;
 	TSNode call = p->anc[at - 1], args = p->anc[at];
-	int is_new = pg_nk_of(a, call) == NK_NEW;
-	TSNode callee = pg_field_of(a, call, is_new ? F_CONSTRUCTOR : F_FUNCTION);
+	int is_new = pg_nk_of(a, call) == PG_NK_NEW;
+	TSNode callee = pg_field_of(a, call, is_new ? PG_F_CONSTRUCTOR : PG_F_FUNCTION);
 	pg_buf b = PG_BUF_INIT;
 	uint32_t nc = ts_node_named_child_count(args);
 	int first = 1;
@@ -687,8 +689,8 @@ static char *call_site_name(const ancestry *p, uint32_t at)
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode arg = ts_node_named_child(args, i);
 		pg_nk k = pg_nk_of(a, arg);
-		char *v = k == NK_STRING || k == NK_TEMPLATE_STRING ? pg_string_value(a, arg) : NULL;
-		if (!v && k != NK_NUMBER && k != NK_TRUE && k != NK_FALSE && k != NK_NULL)
+		char *v = k == PG_NK_STRING || k == PG_NK_TEMPLATE_STRING ? pg_string_value(a, arg) : NULL;
+		if (!v && k != PG_NK_NUMBER && k != PG_NK_TRUE && k != PG_NK_FALSE && k != PG_NK_NULL)
 			continue;
 		pg_buf_puts(&b, first ? "" : ", ");
 		first = 0;
@@ -708,46 +710,46 @@ static char *unit_own_name(const ancestry *p, uint32_t k)
 	const pg_ast *a = p->a;
 	TSNode fn = p->anc[k];
 	pg_nk kind = pg_nk_of(a, fn);
-	TSNode name = pg_field_of(a, fn, F_NAME);
+	TSNode name = pg_field_of(a, fn, PG_F_NAME);
 	uint32_t at;
 	TSNode parent;
 
-	if (kind == NK_FIELD && ts_node_is_null(name))
-		name = pg_field_of(a, fn, F_PROPERTY);
-	if (kind == NK_METHOD || kind == NK_FIELD) {
+	if (kind == PG_NK_FIELD && ts_node_is_null(name))
+		name = pg_field_of(a, fn, PG_F_PROPERTY);
+	if (kind == PG_NK_METHOD || kind == PG_NK_FIELD) {
 		char *own = ts_node_is_null(name) ? pg_xstrdup("<anonymous>") : pg_text_dup(a, name, 64);
-		pg_nk holder = k > 0 ? pg_nk_of(a, p->anc[k - 1]) : NK_OTHER;
-		if (holder == NK_CLASS_BODY && k > 1)
+		pg_nk holder = k > 0 ? pg_nk_of(a, p->anc[k - 1]) : PG_NK_OTHER;
+		if (holder == PG_NK_CLASS_BODY && k > 1)
 			return qualify(class_name(p, k - 2), own);
-		if (holder == NK_OBJECT)
+		if (holder == PG_NK_OBJECT)
 			return qualify(object_name(p, k - 1), own);
 		return own;
 	}
-	if (!ts_node_is_null(name) && kind != NK_ARROW)
+	if (!ts_node_is_null(name) && kind != PG_NK_ARROW)
 		return pg_text_dup(a, name, 64);
 	at = up(p, k);
 	parent = p->anc[at];
 	if (at == k)
 		return pg_xstrdup("<anonymous>");
 	switch (pg_nk_of(a, parent)) {
-	case NK_VARIABLE_DECLARATOR:
-		return pg_text_dup(a, pg_field_of(a, parent, F_NAME), 64);
-	case NK_ASSIGNMENT: {
-		TSNode left = pg_field_of(a, parent, F_LEFT);
-		if (pg_nk_of(a, left) == NK_MEMBER && !pg_text_is(a, left, "module.exports"))
-			return pg_text_dup(a, pg_field_of(a, left, F_PROPERTY), 64);
+	case PG_NK_VARIABLE_DECLARATOR:
+		return pg_text_dup(a, pg_field_of(a, parent, PG_F_NAME), 64);
+	case PG_NK_ASSIGNMENT: {
+		TSNode left = pg_field_of(a, parent, PG_F_LEFT);
+		if (pg_nk_of(a, left) == PG_NK_MEMBER && !pg_text_is(a, left, "module.exports"))
+			return pg_text_dup(a, pg_field_of(a, left, PG_F_PROPERTY), 64);
 		return pg_text_dup(a, left, 64);
 	}
-	case NK_PAIR:
-		return qualify(at > 0 ? object_name(p, at - 1) : NULL, pg_text_dup(a, pg_field_of(a, parent, F_KEY), 64));
-	case NK_EXPORT:
+	case PG_NK_PAIR:
+		return qualify(at > 0 ? object_name(p, at - 1) : NULL, pg_text_dup(a, pg_field_of(a, parent, PG_F_KEY), 64));
+	case PG_NK_EXPORT:
 		return pg_xstrdup("default");
-	case NK_FIELD: /* handler = async () => ...: named as the field */
-		if (at > 0 && pg_nk_of(a, p->anc[at - 1]) == NK_CLASS_BODY)
+	case PG_NK_FIELD: /* handler = async () => ...: named as the field */
+		if (at > 0 && pg_nk_of(a, p->anc[at - 1]) == PG_NK_CLASS_BODY)
 			return unit_own_name(p, at); /* a field is not a function: this goes one level, no deeper */
 		return pg_xstrdup("<anonymous>");
-	case NK_ARGUMENTS:
-		if (at > 0 && (pg_nk_of(a, p->anc[at - 1]) == NK_CALL || pg_nk_of(a, p->anc[at - 1]) == NK_NEW))
+	case PG_NK_ARGUMENTS:
+		if (at > 0 && (pg_nk_of(a, p->anc[at - 1]) == PG_NK_CALL || pg_nk_of(a, p->anc[at - 1]) == PG_NK_NEW))
 			return call_site_name(p, at);
 		return pg_xstrdup("<anonymous>");
 	default:
@@ -804,11 +806,11 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 	uint32_t len;
 	const char *t;
 	switch (k) {
-	case NK_CALL: {
-		TSNode fn = pg_unwrap(a, pg_field_of(a, n, F_FUNCTION));
-		if (!m->maybe_acquires || pg_nk_of(a, fn) != NK_MEMBER)
+	case PG_NK_CALL: {
+		TSNode fn = pg_unwrap(a, pg_field_of(a, n, PG_F_FUNCTION));
+		if (!m->maybe_acquires || pg_nk_of(a, fn) != PG_NK_MEMBER)
 			break;
-		t = pg_text(a, pg_field_of(a, fn, F_PROPERTY), &len);
+		t = pg_text(a, pg_field_of(a, fn, PG_F_PROPERTY), &len);
 		if (pg_strlist_has_n(&cfg->acquire, t, len)) {
 			PG_GROW(m->sites, m->csites, m->nsites + 1);
 			m->sites[m->nsites].call = n;
@@ -817,27 +819,27 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		}
 		break;
 	}
-	case NK_IMPORT:
+	case PG_NK_IMPORT:
 		collect_import(m, n);
 		break;
-	case NK_EXPORT:
+	case PG_NK_EXPORT:
 		collect_export(m, n, news);
 		break;
-	case NK_VARIABLE_DECLARATOR: {
-		TSNode name = pg_field_of(a, n, F_NAME), value = pg_field_of(a, n, F_VALUE);
+	case PG_NK_VARIABLE_DECLARATOR: {
+		TSNode name = pg_field_of(a, n, PG_F_NAME), value = pg_field_of(a, n, PG_F_VALUE);
 		TSNode v = pg_unwrap(a, value);
 		if (ts_node_is_null(value))
 			break;
 		collect_require(m, name, value);
 		collect_alias(news, a, name, value);
-		if (pg_nk_of(a, name) != NK_IDENTIFIER)
+		if (pg_nk_of(a, name) != PG_NK_IDENTIFIER)
 			break;
 		t = pg_text(a, name, &len);
-		if (pg_nk_of(a, v) == NK_NEW) {
-			note_new(news, t, len, pg_field_of(a, v, F_CONSTRUCTOR));
+		if (pg_nk_of(a, v) == PG_NK_NEW) {
+			note_new(news, t, len, pg_field_of(a, v, PG_F_CONSTRUCTOR));
 		} else if (pg_nk_is_function(pg_nk_of(a, v))) {
 			add_fn(m, t, len, v);
-		} else if (pg_nk_of(a, v) == NK_OBJECT && unit == 0) {
+		} else if (pg_nk_of(a, v) == PG_NK_OBJECT && unit == 0) {
 			/* helpers reached through an object: those of the module's own top level */
 			char *prefix = pg_xstrndup(t, len);
 			collect_object(m, prefix, v);
@@ -845,33 +847,33 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 		}
 		break;
 	}
-	case NK_ASSIGNMENT: {
-		TSNode left = pg_field_of(a, n, F_LEFT), right = pg_field_of(a, n, F_RIGHT);
+	case PG_NK_ASSIGNMENT: {
+		TSNode left = pg_field_of(a, n, PG_F_LEFT), right = pg_field_of(a, n, PG_F_RIGHT);
 		TSNode v = pg_unwrap(a, right);
 		collect_cjs_export(m, left, right, news);
-		if (pg_nk_of(a, left) == NK_MEMBER && pg_nk_of(a, pg_field_of(a, left, F_OBJECT)) == NK_THIS &&
-		    pg_nk_of(a, v) == NK_IDENTIFIER)
-			add_field_cand(m, pg_field_of(a, left, F_PROPERTY), v, 0); /* this.pool = pool */
-		if (pg_nk_of(a, v) != NK_NEW)
+		if (pg_nk_of(a, left) == PG_NK_MEMBER && pg_nk_of(a, pg_field_of(a, left, PG_F_OBJECT)) == PG_NK_THIS &&
+		    pg_nk_of(a, v) == PG_NK_IDENTIFIER)
+			add_field_cand(m, pg_field_of(a, left, PG_F_PROPERTY), v, 0); /* this.pool = pool */
+		if (pg_nk_of(a, v) != PG_NK_NEW)
 			break;
-		if (pg_nk_of(a, left) == NK_IDENTIFIER) {
+		if (pg_nk_of(a, left) == PG_NK_IDENTIFIER) {
 			t = pg_text(a, left, &len);
-			note_new(news, t, len, pg_field_of(a, v, F_CONSTRUCTOR));
-		} else if (pg_nk_of(a, left) == NK_MEMBER &&
-		           pg_nk_of(a, pg_field_of(a, left, F_OBJECT)) == NK_THIS) {
-			TSNode prop = pg_field_of(a, left, F_PROPERTY);
+			note_new(news, t, len, pg_field_of(a, v, PG_F_CONSTRUCTOR));
+		} else if (pg_nk_of(a, left) == PG_NK_MEMBER &&
+		           pg_nk_of(a, pg_field_of(a, left, PG_F_OBJECT)) == PG_NK_THIS) {
+			TSNode prop = pg_field_of(a, left, PG_F_PROPERTY);
 			t = pg_text(a, prop, &len);
 			char *target = pg_xasprintf("this.%.*s", (int)len, t);
-			note_new(news, target, strlen(target), pg_field_of(a, v, F_CONSTRUCTOR));
+			note_new(news, target, strlen(target), pg_field_of(a, v, PG_F_CONSTRUCTOR));
 			free(target);
 		}
 		break;
 	}
-	case NK_FIELD: {
+	case PG_NK_FIELD: {
 		/* JavaScript calls the field's name `property`, TypeScript `name` */
-		TSNode name = pg_field_of(a, n, F_NAME), value = pg_unwrap(a, pg_field_of(a, n, F_VALUE));
+		TSNode name = pg_field_of(a, n, PG_F_NAME), value = pg_unwrap(a, pg_field_of(a, n, PG_F_VALUE));
 		if (ts_node_is_null(name))
-			name = pg_field_of(a, n, F_PROPERTY);
+			name = pg_field_of(a, n, PG_F_PROPERTY);
 		if (!ts_node_is_null(name))
 			add_field_cand(m, name, ts_node_child_by_field_name(n, "type", 4), 1); /* pool: Pool */
 		if (!ts_node_is_null(name) && pg_nk_is_function(pg_nk_of(a, value))) {
@@ -880,27 +882,27 @@ static void visit(pg_module *m, TSNode n, pg_nk k, pending_list *news, const pg_
 			add_fn(m, key, strlen(key), value);
 			free(key);
 		}
-		if (!ts_node_is_null(name) && pg_nk_of(a, value) == NK_NEW) {
+		if (!ts_node_is_null(name) && pg_nk_of(a, value) == PG_NK_NEW) {
 			t = pg_text(a, name, &len);
 			char *target = pg_xasprintf("this.%.*s", (int)len, t);
-			note_new(news, target, strlen(target), pg_field_of(a, value, F_CONSTRUCTOR));
+			note_new(news, target, strlen(target), pg_field_of(a, value, PG_F_CONSTRUCTOR));
 			free(target);
 		}
 		break;
 	}
-	case NK_FUNCTION_DECLARATION:
-	case NK_GENERATOR_DECLARATION: {
-		TSNode name = pg_field_of(a, n, F_NAME);
+	case PG_NK_FUNCTION_DECLARATION:
+	case PG_NK_GENERATOR_DECLARATION: {
+		TSNode name = pg_field_of(a, n, PG_F_NAME);
 		if (!ts_node_is_null(name)) {
 			t = pg_text(a, name, &len);
 			add_fn(m, t, len, n);
 		}
 		break;
 	}
-	case NK_METHOD: {
+	case PG_NK_METHOD: {
 		/* methods are helpers too, called as this.name(...): kept as "this.name" */
-		TSNode name = pg_field_of(a, n, F_NAME);
-		if (!ts_node_is_null(name) && pg_nk_of(a, ts_node_parent(n)) == NK_CLASS_BODY) {
+		TSNode name = pg_field_of(a, n, PG_F_NAME);
+		if (!ts_node_is_null(name) && pg_nk_of(a, ts_node_parent(n)) == PG_NK_CLASS_BODY) {
 			if (m->lang != PG_LANG_JS)
 				collect_param_properties(m, n);
 			t = pg_text(a, name, &len);
@@ -922,16 +924,16 @@ static int ctor_is_pg_pool(const pg_module *m, TSNode ctor)
 	uint32_t len;
 	const char *t;
 	ctor = pg_unwrap(a, ctor);
-	if (pg_nk_of(a, ctor) == NK_IDENTIFIER) {
+	if (pg_nk_of(a, ctor) == PG_NK_IDENTIFIER) {
 		t = pg_text(a, ctor, &len);
 		return pg_strlist_has_n(&m->pg_ctors, t, len);
 	}
-	if (pg_nk_of(a, ctor) == NK_MEMBER) {
-		TSNode obj = pg_unwrap(a, pg_field_of(a, ctor, F_OBJECT));
-		if (!pg_text_is(a, pg_field_of(a, ctor, F_PROPERTY), "Pool"))
+	if (pg_nk_of(a, ctor) == PG_NK_MEMBER) {
+		TSNode obj = pg_unwrap(a, pg_field_of(a, ctor, PG_F_OBJECT));
+		if (!pg_text_is(a, pg_field_of(a, ctor, PG_F_PROPERTY), "Pool"))
 			return 0;
 		t = pg_text(a, obj, &len);
-		if (pg_nk_of(a, obj) == NK_IDENTIFIER)
+		if (pg_nk_of(a, obj) == PG_NK_IDENTIFIER)
 			return pg_strlist_has_n(&m->pg_namespaces, t, len);
 		/* require('pg').Pool */
 		TSNode member;
@@ -984,12 +986,12 @@ static void resolve_pools(pg_module *m, pending_list *news)
 static int is_unit_node(const pg_ast *a, TSNode n, pg_nk k, TSNode *body)
 {
 	if (pg_nk_is_function(k)) {
-		*body = pg_field_of(a, n, F_BODY);
+		*body = pg_field_of(a, n, PG_F_BODY);
 		return !ts_node_is_null(*body);
 	}
-	if (k == NK_FIELD) {
+	if (k == PG_NK_FIELD) {
 		/* a class field initialiser that is not itself a function */
-		TSNode v = pg_field_of(a, n, F_VALUE);
+		TSNode v = pg_field_of(a, n, PG_F_VALUE);
 		if (ts_node_is_null(v) || pg_nk_is_function(pg_nk_of(a, pg_unwrap(a, v))))
 			return 0;
 		*body = v;
@@ -1307,7 +1309,9 @@ static pg_module *resolve_base(pg_modules *ms, const char *base)
 	return p.found;
 }
 
-pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
+/* Resolves a specifier from `from_path`, relative or a tsconfig/jsconfig alias (alias.h),
+ * trying extensions and index files; NULL if absent. */
+static pg_module *modules_resolve(pg_modules *ms, const char *from_path, const char *spec)
 {
 	pg_strlist bases = {0};
 	pg_module *found = NULL;
@@ -1361,9 +1365,9 @@ static pg_module *star_source(pg_modules *ms, pg_module *m, const char *name, si
 		for (size_t i = 0; i < at->nexports; i++) {
 			pg_module *next;
 			if (!passes_all_on(&at->exports[i]) ||
-			    !(next = pg_modules_resolve(ms, at->path, at->exports[i].spec)))
+			    !(next = modules_resolve(ms, at->path, at->exports[i].spec)))
 				continue;
-			if (export_named(next, name, h) || (fns && pg_module_fn(next, name, h)))
+			if (export_named(next, name, h) || (fns && module_fn(next, name, h)))
 				return next;
 			if (tail < PG_MAX_STAR_MODULES)
 				queue[tail++] = next;
@@ -1411,7 +1415,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		if (hit->is_pool)
 			return 1;
 		if (hit->spec) {
-			pg_module *next = pg_modules_resolve(ms, m->path, hit->spec);
+			pg_module *next = modules_resolve(ms, m->path, hit->spec);
 			name = hit->imported;
 			m = next;
 			continue;
@@ -1424,7 +1428,7 @@ static int exports_pool(pg_modules *ms, pg_module *m, const char *name)
 		if (!imp)
 			return 0;
 		name = imp->imported;
-		m = pg_modules_resolve(ms, m->path, imp->spec);
+		m = modules_resolve(ms, m->path, imp->spec);
 	}
 	return 0;
 }
@@ -1433,7 +1437,7 @@ int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_im
                               const char *member)
 {
 	/* relative or aliased; a package is not of this repository */
-	pg_module *m = pg_modules_resolve(ms, from->path, imp->spec);
+	pg_module *m = modules_resolve(ms, from->path, imp->spec);
 	if (!m)
 		return 0;
 	if (!strcmp(imp->imported, "*") || (member && !strcmp(imp->imported, "=")))
@@ -1455,6 +1459,35 @@ static char *through_alias(const pg_module *m, const char *path)
 			return pg_xasprintf("%s%s", m->aliases[i].target, path + l);
 	}
 	return NULL;
+}
+
+/*
+ * The function a name or dotted path names in m's own code, following m's
+ * object-member aliases (`const api = { f: g }`: "api.f" is "g"), or NULL;
+ * *rest (when not NULL) gets the path it ended on (allocated), which may
+ * name an import.  The first step of find_fn, and all of
+ * pg_module_local_path_fn.
+ */
+static const pg_named_fn *local_fn(const pg_module *m, const char *path, char **rest)
+{
+	char *p = pg_xstrdup(path), *next;
+	const pg_named_fn *fn = NULL;
+	for (int hop = 0; hop < PG_MAX_PATH_HOPS; hop++) {
+		if ((fn = module_fn(m, p, strlen(p))) != NULL || (next = through_alias(m, p)) == NULL)
+			break;
+		free(p);
+		p = next;
+	}
+	if (rest && !fn)
+		*rest = p;
+	else
+		free(p);
+	return fn;
+}
+
+const pg_named_fn *pg_module_local_path_fn(const pg_module *m, const char *path)
+{
+	return local_fn(m, path, NULL);
 }
 
 /*
@@ -1480,7 +1513,7 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 					whole = &m->exports[i];
 			if (hit && hit->spec) {
 				next = pg_xasprintf("%s%s", hit->imported, path + h);
-				m = pg_modules_resolve(ms, m->path, hit->spec);
+				m = modules_resolve(ms, m->path, hit->spec);
 			} else if (hit && hit->local) {
 				next = pg_xasprintf("%s%s", hit->local, path + h);
 				exported = 0;
@@ -1491,7 +1524,7 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 				exported = 0;
 			} else if (!hit && whole && whole->spec) {
 				next = pg_xstrdup(path); /* module.exports = require('./other') */
-				m = pg_modules_resolve(ms, m->path, whole->spec);
+				m = modules_resolve(ms, m->path, whole->spec);
 			} else if (!hit && (star = star_source(ms, m, path, h, 1)) != NULL) {
 				next = pg_xstrdup(path); /* export * from './x', x having it */
 				m = star;
@@ -1499,19 +1532,25 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 				next = pg_xstrdup(path); /* CommonJS often exports functions under their own name */
 				exported = 0;
 			}
-		} else if ((fn = pg_module_fn(m, path, strlen(path))) != NULL) {
-			*where = m;
-		} else if ((next = through_alias(m, path)) == NULL) {
-			const pg_import *imp = pg_module_import(m, path, h);
-			if (imp) { /* relative or aliased: pg_modules_resolve says which */
-				int ns = !strcmp(imp->imported, "*") || !strcmp(imp->imported, "=");
-				if (ns && path[h])
-					next = pg_xstrdup(path + h + 1);   /* helpers.f: f among the exports */
-				else if (!ns || !strcmp(imp->imported, "="))
-					next = pg_xasprintf("%s%s", imp->imported, path + h);
-				m = pg_modules_resolve(ms, m->path, imp->spec);
-				exported = 1;
+		} else {
+			char *rest = NULL;
+			if ((fn = local_fn(m, path, &rest)) != NULL) {
+				*where = m;
+			} else {
+				const pg_import *imp;
+				h = strcspn(rest, ".");
+				imp = pg_module_import(m, rest, h);
+				if (imp) { /* relative or aliased: modules_resolve says which */
+					int ns = !strcmp(imp->imported, "*") || !strcmp(imp->imported, "=");
+					if (ns && rest[h])
+						next = pg_xstrdup(rest + h + 1);   /* helpers.f: f among the exports */
+					else if (!ns || !strcmp(imp->imported, "="))
+						next = pg_xasprintf("%s%s", imp->imported, rest + h);
+					m = modules_resolve(ms, m->path, imp->spec);
+					exported = 1;
+				}
 			}
+			free(rest);
 		}
 		free(path);
 		path = next;
@@ -1523,7 +1562,7 @@ static const pg_named_fn *find_fn(pg_modules *ms, pg_module *m, char *path, int 
 const pg_named_fn *pg_modules_import_fn(pg_modules *ms, const pg_module *from, const pg_import *imp,
                                         pg_module **where)
 {
-	return find_fn(ms, pg_modules_resolve(ms, from->path, imp->spec), pg_xstrdup(imp->imported), 1, where);
+	return find_fn(ms, modules_resolve(ms, from->path, imp->spec), pg_xstrdup(imp->imported), 1, where);
 }
 
 const pg_named_fn *pg_modules_path_fn(pg_modules *ms, pg_module *m, const char *path, pg_module **where)

@@ -121,7 +121,12 @@ const pg_import *pg_module_import(const pg_module *m, const char *local, size_t 
 const pg_import *pg_module_import_of(const pg_module *m, TSNode id);
 /* Is identifier `id` bound to one of the module's pools (`new Pool(...)` assigned to it)? */
 int pg_module_is_pool_var(const pg_module *m, TSNode id);
-const pg_named_fn *pg_module_fn(const pg_module *m, const char *name, size_t n);
+/*
+ * The function a name or dotted path ("f", "this.f", "api.db.f") names in
+ * m's own code, through m's object members and their aliases, never
+ * leaving m; NULL when it names none there (or only an import).
+ */
+const pg_named_fn *pg_module_local_path_fn(const pg_module *m, const char *path);
 /*
  * Appends to *out (once each) the specifiers whose names m exports as its
  * own: `export { x } from`, `export * from`, `module.exports = require()`,
@@ -135,9 +140,6 @@ void pg_module_reexports(const pg_module *m, pg_strlist *out);
 typedef struct pg_modules pg_modules;
 pg_modules *pg_modules_new(const pg_source *src, const pg_config *cfg);
 void pg_modules_free(pg_modules *ms);
-/* Resolves a specifier from `from_path`, relative or a tsconfig/jsconfig alias (alias.h),
- * trying extensions and index files; NULL if absent. */
-pg_module *pg_modules_resolve(pg_modules *ms, const char *from_path, const char *spec);
 
 /* Is `name`, imported from `spec` into the module at from_path, a pg pool? */
 int pg_modules_import_is_pool(pg_modules *ms, const pg_module *from, const pg_import *imp,

@@ -87,30 +87,30 @@ static void add_pattern(walker *w, TSNode pat, TSNode scope, TSNode owner, pg_bi
 			continue;
 		k = pg_nk_of(a, p);
 		switch (k) {
-		case NK_IDENTIFIER:
-		case NK_SHORTHAND_PATTERN:
+		case PG_NK_IDENTIFIER:
+		case PG_NK_SHORTHAND_PATTERN:
 			add(w, p, scope, owner, kind);
 			continue;
-		case NK_OBJECT_PATTERN:
-		case NK_ARRAY_PATTERN: {
+		case PG_NK_OBJECT_PATTERN:
+		case PG_NK_ARRAY_PATTERN: {
 			uint32_t nc = ts_node_named_child_count(p);
 			PG_GROW(w->stack, w->cstack, n + nc);
 			for (uint32_t i = nc; i-- > 0;)
 				w->stack[n++] = ts_node_named_child(p, i);
 			continue;
 		}
-		case NK_PAIR_PATTERN:
-			next[0] = pg_field_of(a, p, F_VALUE);
+		case PG_NK_PAIR_PATTERN:
+			next[0] = pg_field_of(a, p, PG_F_VALUE);
 			break;
-		case NK_ASSIGNMENT_PATTERN:
-		case NK_OBJECT_ASSIGNMENT_PATTERN:
-			next[0] = pg_field_of(a, p, F_LEFT);
+		case PG_NK_ASSIGNMENT_PATTERN:
+		case PG_NK_OBJECT_ASSIGNMENT_PATTERN:
+			next[0] = pg_field_of(a, p, PG_F_LEFT);
 			break;
-		case NK_REQUIRED_PARAMETER:
-		case NK_OPTIONAL_PARAMETER:
-			next[0] = pg_field_of(a, p, F_PATTERN);
+		case PG_NK_REQUIRED_PARAMETER:
+		case PG_NK_OPTIONAL_PARAMETER:
+			next[0] = pg_field_of(a, p, PG_F_PATTERN);
 			break;
-		case NK_REST_PATTERN:
+		case PG_NK_REST_PATTERN:
 			next[0] = ts_node_named_child_count(p) ? ts_node_named_child(p, 0) : (TSNode){0};
 			break;
 		default:
@@ -124,9 +124,9 @@ static void add_pattern(walker *w, TSNode pat, TSNode scope, TSNode owner, pg_bi
 static void add_params(walker *w, TSNode fn)
 {
 	const pg_ast *a = &w->m->ast;
-	TSNode ps = pg_field_of(a, fn, F_PARAMETERS);
+	TSNode ps = pg_field_of(a, fn, PG_F_PARAMETERS);
 	if (ts_node_is_null(ps)) {
-		add_pattern(w, pg_field_of(a, fn, F_PARAMETER), fn, fn, PG_BIND_PARAM);
+		add_pattern(w, pg_field_of(a, fn, PG_F_PARAMETER), fn, fn, PG_BIND_PARAM);
 		return;
 	}
 	uint32_t nc = ts_node_named_child_count(ps);
@@ -141,8 +141,8 @@ static void add_declarators(walker *w, TSNode decl, const frame *f, pg_bind_kind
 	const frame *owner = fn_frame(w);
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode d = ts_node_named_child(decl, i);
-		if (pg_nk_of(a, d) == NK_VARIABLE_DECLARATOR)
-			add_pattern(w, pg_field_of(a, d, F_NAME), f->node, owner->node, kind);
+		if (pg_nk_of(a, d) == PG_NK_VARIABLE_DECLARATOR)
+			add_pattern(w, pg_field_of(a, d, PG_F_NAME), f->node, owner->node, kind);
 	}
 }
 
@@ -152,7 +152,7 @@ static void import_binding(void *ctx, TSNode local, const char *imported, uint32
 	TSNode prog = w->fr[0].node;
 	(void)imported;
 	(void)len;
-	if (pg_nk_of(&w->m->ast, local) == NK_IDENTIFIER)
+	if (pg_nk_of(&w->m->ast, local) == PG_NK_IDENTIFIER)
 		add(w, local, prog, prog, PG_BIND_IMPORT);
 }
 
@@ -174,66 +174,66 @@ static void visit(walker *w, TSNode n, uint32_t depth)
 	pg_nk k = pg_nk_of(a, n);
 	const frame *top = &w->fr[w->nfr - 1];
 	switch (k) {
-	case NK_FUNCTION_DECLARATION:
-	case NK_GENERATOR_DECLARATION:
-	case NK_FUNCTION_EXPRESSION:
-	case NK_GENERATOR_FUNCTION:
-	case NK_ARROW:
-	case NK_METHOD: {
-		TSNode name = pg_field_of(a, n, F_NAME);
-		int decl = k == NK_FUNCTION_DECLARATION || k == NK_GENERATOR_DECLARATION;
-		if (decl && pg_nk_of(a, name) == NK_IDENTIFIER)
+	case PG_NK_FUNCTION_DECLARATION:
+	case PG_NK_GENERATOR_DECLARATION:
+	case PG_NK_FUNCTION_EXPRESSION:
+	case PG_NK_GENERATOR_FUNCTION:
+	case PG_NK_ARROW:
+	case PG_NK_METHOD: {
+		TSNode name = pg_field_of(a, n, PG_F_NAME);
+		int decl = k == PG_NK_FUNCTION_DECLARATION || k == PG_NK_GENERATOR_DECLARATION;
+		if (decl && pg_nk_of(a, name) == PG_NK_IDENTIFIER)
 			add(w, name, top->node, fn_frame(w)->node, PG_BIND_FUNCTION);
-		if (!decl && k != NK_METHOD && pg_nk_of(a, name) == NK_IDENTIFIER)
+		if (!decl && k != PG_NK_METHOD && pg_nk_of(a, name) == PG_NK_IDENTIFIER)
 			add(w, name, n, n, PG_BIND_FUNCTION);
 		push_frame(w, n, depth, 1);
 		add_params(w, n);
 		break;
 	}
-	case NK_CLASS_DECLARATION:
-	case NK_ABSTRACT_CLASS: {
-		TSNode name = pg_field_of(a, n, F_NAME);
+	case PG_NK_CLASS_DECLARATION:
+	case PG_NK_ABSTRACT_CLASS: {
+		TSNode name = pg_field_of(a, n, PG_F_NAME);
 		/* TypeScript names a class with a type_identifier */
-		if (pg_nk_of(a, name) == NK_IDENTIFIER || pg_nk_of(a, name) == NK_TYPE_IDENTIFIER)
+		if (pg_nk_of(a, name) == PG_NK_IDENTIFIER || pg_nk_of(a, name) == PG_NK_TYPE_IDENTIFIER)
 			add(w, name, top->node, fn_frame(w)->node, PG_BIND_CLASS);
 		break;
 	}
-	case NK_CLASS: {
-		TSNode name = pg_field_of(a, n, F_NAME);
-		if (pg_nk_of(a, name) == NK_IDENTIFIER)
+	case PG_NK_CLASS: {
+		TSNode name = pg_field_of(a, n, PG_F_NAME);
+		if (pg_nk_of(a, name) == PG_NK_IDENTIFIER)
 			add(w, name, n, fn_frame(w)->node, PG_BIND_CLASS);
 		break;
 	}
-	case NK_STATEMENT_BLOCK:
-	case NK_SWITCH_BODY:
-	case NK_FOR:
+	case PG_NK_STATEMENT_BLOCK:
+	case PG_NK_SWITCH_BODY:
+	case PG_NK_FOR:
 		push_frame(w, n, depth, 0);
 		break;
-	case NK_STATIC_BLOCK:
+	case PG_NK_STATIC_BLOCK:
 		push_frame(w, n, depth, 1);
 		break;
-	case NK_FOR_IN: {
-		TSNode kind = pg_field_of(a, n, F_KIND);
+	case PG_NK_FOR_IN: {
+		TSNode kind = pg_field_of(a, n, PG_F_KIND);
 		push_frame(w, n, depth, 0);
 		if (ts_node_is_null(kind))
 			break;
 		if (pg_text_is(a, kind, "var"))
-			add_pattern(w, pg_field_of(a, n, F_LEFT), fn_frame(w)->node, fn_frame(w)->node, PG_BIND_VAR);
+			add_pattern(w, pg_field_of(a, n, PG_F_LEFT), fn_frame(w)->node, fn_frame(w)->node, PG_BIND_VAR);
 		else
-			add_pattern(w, pg_field_of(a, n, F_LEFT), n, fn_frame(w)->node, PG_BIND_LEXICAL);
+			add_pattern(w, pg_field_of(a, n, PG_F_LEFT), n, fn_frame(w)->node, PG_BIND_LEXICAL);
 		break;
 	}
-	case NK_CATCH:
+	case PG_NK_CATCH:
 		push_frame(w, n, depth, 0);
-		add_pattern(w, pg_field_of(a, n, F_PARAMETER), n, fn_frame(w)->node, PG_BIND_CATCH);
+		add_pattern(w, pg_field_of(a, n, PG_F_PARAMETER), n, fn_frame(w)->node, PG_BIND_CATCH);
 		break;
-	case NK_VARIABLE_DECLARATION:
+	case PG_NK_VARIABLE_DECLARATION:
 		add_declarators(w, n, fn_frame(w), PG_BIND_VAR);
 		break;
-	case NK_LEXICAL_DECLARATION:
+	case PG_NK_LEXICAL_DECLARATION:
 		add_declarators(w, n, top, PG_BIND_LEXICAL);
 		break;
-	case NK_IMPORT:
+	case PG_NK_IMPORT:
 		add_imports(w, n);
 		break;
 	default:
@@ -370,7 +370,7 @@ TSNode pg_scope_decl(const pg_module *m, int32_t b)
 	return scope_of(m)->e[b].decl;
 }
 
-pg_bind_kind pg_scope_bind_kind(const pg_module *m, int32_t b)
+static pg_bind_kind bind_kind(const pg_module *m, int32_t b)
 {
 	return (pg_bind_kind)scope_of(m)->e[b].kind;
 }
@@ -389,13 +389,13 @@ TSNode pg_scope_function(const pg_module *m, TSNode id)
 		return null;
 	d = pg_scope_decl(m, b);
 	p = ts_node_parent(d);
-	switch (pg_scope_bind_kind(m, b)) {
+	switch (bind_kind(m, b)) {
 	case PG_BIND_FUNCTION:
 		return p;
 	case PG_BIND_VAR:
 	case PG_BIND_LEXICAL:
-		if (pg_nk_of(a, p) == NK_VARIABLE_DECLARATOR && ts_node_eq(pg_field_of(a, p, F_NAME), d)) {
-			TSNode v = pg_unwrap(a, pg_field_of(a, p, F_VALUE));
+		if (pg_nk_of(a, p) == PG_NK_VARIABLE_DECLARATOR && ts_node_eq(pg_field_of(a, p, PG_F_NAME), d)) {
+			TSNode v = pg_unwrap(a, pg_field_of(a, p, PG_F_VALUE));
 			if (pg_nk_is_function(pg_nk_of(a, v)))
 				return v;
 		}
@@ -403,6 +403,62 @@ TSNode pg_scope_function(const pg_module *m, TSNode id)
 	default:
 		return null;
 	}
+}
+
+
+/*
+ * The two below answer "which method does `this.f()` / `self.f()` name?"
+ * for the analysis (leak.c) and for the key of a unit's stored result
+ * (analyser.c) alike: a key that hashed other functions than the ones the
+ * analysis consults would let a stale result be reused.
+ */
+
+#define PG_MAX_UP 256 /* ancestors looked at for the class around a call */
+
+/* Is `id` bound (by scope) to a `const self = this` declaration? */
+int pg_scope_is_this_alias(const pg_module *m, TSNode id)
+{
+	const pg_ast *a = &m->ast;
+	int32_t bind = pg_scope_resolve(m, id);
+	TSNode decl, d;
+	if (bind == PG_NO_BINDING)
+		return 0;
+	decl = pg_scope_decl(m, bind);
+	d = ts_node_parent(decl);
+	return pg_nk_of(a, d) == PG_NK_VARIABLE_DECLARATOR && ts_node_eq(pg_field_of(a, d, PG_F_NAME), decl) &&
+	       pg_nk_of(a, pg_unwrap(a, pg_field_of(a, d, PG_F_VALUE))) == PG_NK_THIS;
+}
+
+/* The method (or function-valued field) `name` of the class around `n`. */
+TSNode pg_scope_class_member(const pg_ast *a, TSNode n, const char *name, uint32_t len)
+{
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
+	for (int up = 0; up < PG_MAX_UP && !ts_node_is_null(n); up++, n = ts_node_parent(n)) {
+		if (pg_nk_of(a, n) != PG_NK_CLASS_BODY)
+			continue;
+		for (uint32_t i = 0, nc = ts_node_named_child_count(n); i < nc; i++) {
+			TSNode c = ts_node_named_child(n, i), key, v = c;
+			uint32_t l;
+			const char *t;
+			if (pg_nk_of(a, c) == PG_NK_METHOD) {
+				key = pg_field_of(a, c, PG_F_NAME);
+			} else if (pg_nk_of(a, c) == PG_NK_FIELD) {
+				key = pg_field_of(a, c, PG_F_NAME);
+				if (ts_node_is_null(key))
+					key = pg_field_of(a, c, PG_F_PROPERTY);
+				v = pg_unwrap(a, pg_field_of(a, c, PG_F_VALUE));
+				if (!pg_nk_is_function(pg_nk_of(a, v)))
+					continue;
+			} else {
+				continue;
+			}
+			t = pg_text(a, key, &l);
+			if (l == len && !memcmp(t, name, len))
+				return v;
+		}
+		return null; /* the nearest class only */
+	}
+	return null;
 }
 
 static int set_find(const pg_scope_set *set, const char *t, uint32_t len, int32_t b)

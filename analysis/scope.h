@@ -38,12 +38,16 @@ int pg_scope_refers(const pg_module *m, TSNode id, uint32_t at);
 /* A binding's declaring identifier, its kind, and the function (or the
  * program) whose own code declares it; b must be a binding. */
 TSNode pg_scope_decl(const pg_module *m, int32_t b);
-pg_bind_kind pg_scope_bind_kind(const pg_module *m, int32_t b);
 TSNode pg_scope_owner(const pg_module *m, int32_t b);
 
 /* The function an identifier is bound to: a function declaration, or a
  * var/let/const whose initialiser is a function; a null node otherwise. */
 TSNode pg_scope_function(const pg_module *m, TSNode id);
+
+/* Is `id` bound (by scope) to a `const self = this` declaration? */
+int pg_scope_is_this_alias(const pg_module *m, TSNode id);
+/* The method (or function-valued field) `name` of the nearest class around `n`; a null node if none. */
+TSNode pg_scope_class_member(const pg_ast *a, TSNode n, const char *name, uint32_t len);
 
 /*
  * A set of bindings named by their identifiers (the tracked client and its

@@ -39,7 +39,7 @@ static void witness(const pg_cfg *g, const visit *v, uint32_t at, pg_search_resu
 	while (at != UINT32_MAX) {
 		if (v[at].edge) {
 			const pg_cedge *e = &g->edges[v[at].edge - 1];
-			if (e->via != VIA_NONE) {
+			if (e->via != PG_EDGE_VIA_NONE) {
 				out->via = (pg_edge_via)e->via;
 				out->raise = (pg_raise)e->raise;
 				out->exit_line = e->line;
@@ -48,7 +48,7 @@ static void witness(const pg_cfg *g, const visit *v, uint32_t at, pg_search_resu
 		}
 		at = v[at].parent;
 	}
-	out->via = VIA_END;
+	out->via = PG_EDGE_VIA_END;
 	out->exit_line = g->nodes[g->exit].line;
 }
 
@@ -83,35 +83,35 @@ int pg_cfg_search(const pg_cfg *g, pg_search_result *out)
 		int nouts = 1;
 		outs[0] = c;
 		switch ((pg_cn_kind)n->kind) {
-		case CN_NOP:
+		case PG_CN_NOP:
 			break;
-		case CN_ACQUIRE:
-		case CN_LOSE:
+		case PG_CN_ACQUIRE:
+		case PG_CN_LOSE:
 			if (acq(c) == ST_HELD && !out->leaks) {
 				out->leaks = 1;
 				out->lost = 1;
 				out->lost_line = n->line;
-				out->via = VIA_END;
+				out->via = PG_EDGE_VIA_END;
 				out->exit_line = n->line;
 			}
-			outs[0] = with_acq(c, n->kind == CN_ACQUIRE ? ST_HELD : ST_NONE);
+			outs[0] = with_acq(c, n->kind == PG_CN_ACQUIRE ? ST_HELD : ST_NONE);
 			break;
-		case CN_RELEASE:
-		case CN_HANDOVER:
+		case PG_CN_RELEASE:
+		case PG_CN_HANDOVER:
 			if (acq(c) == ST_HELD) {
 				out->released_some = 1;
 				outs[0] = with_acq(c, ST_DONE);
 			}
 			break;
-		case CN_ASSUME_CLIENT:
+		case PG_CN_ASSUME_CLIENT:
 			if ((n->val && acq(c) == ST_NONE) || (!n->val && acq(c) == ST_HELD))
 				nouts = 0;
 			break;
-		case CN_ASSUME_FLAG:
+		case PG_CN_ASSUME_FLAG:
 			if (flag(c, n->arg) != n->val)
 				nouts = 0;
 			break;
-		case CN_SET_FLAG:
+		case PG_CN_SET_FLAG:
 			if (n->val == 2) {
 				outs[0] = with_flag(c, n->arg, 0);
 				outs[1] = with_flag(c, n->arg, 1);
@@ -120,7 +120,7 @@ int pg_cfg_search(const pg_cfg *g, pg_search_result *out)
 				outs[0] = with_flag(c, n->arg, n->val);
 			}
 			break;
-		case CN_EXIT:
+		case PG_CN_EXIT:
 			if (acq(c) == ST_HELD && !out->leaks) {
 				out->leaks = 1;
 				witness(g, q, at, out);

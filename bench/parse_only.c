@@ -153,11 +153,11 @@ int main(int argc, char **argv)
 		bytes += b.len;
 		lang = pg_lang_from_path(line);
 		if (lang == PG_LANG_NONE || b.len > UINT32_MAX ||
-		    (word && !memmem(b.data ? b.data : "", b.len, word, strlen(word)))) {
+		    (word && !memmem(b.data, b.len, word, strlen(word)))) {
 			pg_buf_free(&b);
 			continue;
 		}
-		tree = ts_parser_parse_string(langs[lang].parser, NULL, b.data ? b.data : "", (uint32_t)b.len);
+		tree = ts_parser_parse_string(langs[lang].parser, NULL, b.data, (uint32_t)b.len);
 		if (tree) {
 			parsed++;
 			parsed_bytes += b.len;

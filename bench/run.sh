@@ -108,7 +108,8 @@ list_bytes() { xargs -d '\n' -a "$1" stat -c %s | awk '{s+=$1} END{print s+0}'; 
 
 # ---------------------------------------------------------------- build
 note "building the parse-only program against $LIB"
-cc -std=c11 -Wall -Wextra -Werror -O2 -g -D_POSIX_C_SOURCE=200809L -I"$top/analysis" \
+cc -std=c11 -Wall -Wextra -Werror -O2 -g -D_POSIX_C_SOURCE=200809L \
+	-I"$top/core" -I"$top/analysis" -I"$top/cache" -I"$top/reuse" \
 	-o "$W/bin/parse_only" "$here/parse_only.c" "$LIB" -lgit2 -lxxhash -ltree-sitter -lpthread ||
 	die "cannot build bench/parse_only.c"
 PARSE="$W/bin/parse_only"

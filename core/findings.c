@@ -73,7 +73,7 @@ void pg_findings_init(pg_findings *f)
 	memset(f, 0, sizeof(*f));
 }
 
-void pg_finding_free(pg_finding *f)
+static void finding_free(pg_finding *f)
 {
 	free(f->path);
 	free(f->function);
@@ -86,7 +86,7 @@ void pg_finding_free(pg_finding *f)
 void pg_findings_free(pg_findings *f)
 {
 	for (size_t i = 0; i < f->len; i++)
-		pg_finding_free(&f->items[i]);
+		finding_free(&f->items[i]);
 	free(f->items);
 	pg_findings_init(f);
 }

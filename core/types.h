@@ -78,7 +78,6 @@ void pg_findings_init(pg_findings *f);
 void pg_findings_free(pg_findings *f);
 /* Appends a deep copy of *src. */
 int pg_findings_push_copy(pg_findings *f, const pg_finding *src);
-void pg_finding_free(pg_finding *f);
 /* Sorts by path, line, column (the order every report uses). */
 void pg_findings_sort(pg_findings *f);
 

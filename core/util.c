@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void buf_vprintf(pg_buf *b, const char *fmt, va_list ap);
+
 static _Thread_local char last_error[1024];
 
 /* Formats into a scratch buffer first: callers often pass pg_error_last()
@@ -100,7 +102,7 @@ char *pg_xasprintf(const char *fmt, ...)
 	pg_buf b = PG_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	pg_buf_vprintf(&b, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	return pg_buf_detach(&b);
 }
@@ -167,7 +169,7 @@ void pg_buf_putc(pg_buf *b, char c)
 	pg_buf_put(b, &c, 1);
 }
 
-void pg_buf_vprintf(pg_buf *b, const char *fmt, va_list ap)
+static void buf_vprintf(pg_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
 	int n;
@@ -185,7 +187,7 @@ void pg_buf_printf(pg_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	pg_buf_vprintf(b, fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
 }
 

@@ -68,7 +68,6 @@ void pg_buf_put(pg_buf *b, const void *data, size_t len);
 void pg_buf_puts(pg_buf *b, const char *s);
 void pg_buf_putc(pg_buf *b, char c);
 void pg_buf_printf(pg_buf *b, const char *fmt, ...) PG_PRINTF(2, 3);
-void pg_buf_vprintf(pg_buf *b, const char *fmt, va_list ap);
 /* Takes the bytes out of the buffer (never NULL); the buffer is left empty. */
 char *pg_buf_detach(pg_buf *b);
 
@@ -124,7 +123,6 @@ void pg_lone_cr_to_lf(char *s, size_t len);
 
 /* Edit distance for "did you mean" (case-insensitive); (size_t)-1 past 64 bytes. */
 size_t pg_edit_distance(const char *a, const char *b);
-
 
 /*
  * A string -> size_t hash map (open addressing, linear probing), for the

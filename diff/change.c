@@ -49,10 +49,10 @@ const pg_git_change *pg_git_changes_find(const pg_git_changes *c, const char *pa
 	return NULL;
 }
 
-/* Whether PATH names a JS/TS source that the configuration does not ignore. */
+/* Whether PATH is one the sides list (pg_git_listed: JS/TS, not in node_modules) and the configuration does not ignore. */
 static int is_checked_source(const char *path, const pg_config *cfg)
 {
-	return path && pg_lang_from_path(path) != PG_LANG_NONE && !pg_config_ignores(cfg, path);
+	return path && pg_git_listed(path) && !pg_config_ignores(cfg, path);
 }
 
 /* Whether the old side was a source we checked, so that its findings are the baseline. */

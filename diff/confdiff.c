@@ -27,7 +27,7 @@ int pg_git_config_blob(pg_config *cfg, const pg_git_side *side, const git_oid *i
 		return PG_OK;
 	rc = pg_git_side_blob(side, id, &b);
 	if (rc == PG_OK)
-		rc = pg_config_parse(cfg, b.data ? b.data : "", b.len, ".pgleak.json");
+		rc = pg_config_parse(cfg, b.data, b.len, ".pgleak.json");
 	pg_buf_free(&b);
 	return rc;
 }

@@ -169,7 +169,7 @@ static int blob_record(pg_buf *rec, deps_ctx *d, const git_oid *id, const pg_cac
 	rc = pg_git_side_blob(d->side, id, &d->tmp);
 	if (rc < 0)
 		return rc;
-	make(rec, path, d->tmp.data ? d->tmp.data : "", d->tmp.len, d->cfg);
+	make(rec, path, d->tmp.data, d->tmp.len, d->cfg);
 	if (d->cache && pg_cache_put(d->cache, &k, rec->data, rec->len) < 0)
 		pg_error_clear(); /* too large to keep: made again next time */
 	return PG_OK;

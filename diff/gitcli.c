@@ -197,17 +197,49 @@ char *pg_git_cli_config_path(pg_git_cli *c, const char *key)
 	return v;
 }
 
+char *pg_git_cli_commit_id(pg_git_cli *c, const char *rev)
+{
+	char *spec, *v;
+	(void)c;
+	/* a revision is never an option: "-x" would be taken as one by rev-parse */
+	if (!*rev || rev[0] == '-') {
+		pg_error_set(PG_EINVALID, "'%s' is not a revision", rev);
+		return NULL;
+	}
+	spec = pg_xasprintf("%s^{commit}", rev);
+	{
+		const char *const args[] = {"rev-parse", "-q", "--verify", spec, NULL};
+		v = git_line(args);
+	}
+	free(spec);
+	if (!v || !*v) {
+		free(v);
+		pg_error_set(PG_ENOTFOUND, "%s: no such commit", rev);
+		return NULL;
+	}
+	return v;
+}
+
 int pg_git_cli_has_commit(pg_git_cli *c, const char *rev)
 {
-	char *spec = pg_xasprintf("%s^{commit}", rev);
-	const char *const args[] = {"rev-parse", "-q", "--verify", spec, NULL};
-	char *v;
-	(void)c;
-	v = git_line(args);
-	free(spec);
+	char *v = pg_git_cli_commit_id(c, rev);
 	pg_error_clear();
 	free(v);
 	return v != NULL;
+}
+
+char *pg_git_cli_merge_base(pg_git_cli *c, const char *a, const char *b)
+{
+	const char *const args[] = {"merge-base", a, b, NULL};
+	char *v;
+	(void)c;
+	v = git_line(args);
+	if (!v || !*v) {
+		free(v);
+		pg_error_set(PG_ERROR, "cannot find the merge base of %s and %s", a, b);
+		return NULL;
+	}
+	return v;
 }
 
 /* ---- the blob reader ---------------------------------------------------- */
@@ -435,8 +467,8 @@ static int add_delta(pg_git_changes *out, pg_git_cli *c, const git_diff_delta *d
 	if (rc == PG_OK && has_old)
 		rc = cli_blob(c, &d->old_file.id, &old);
 	pg_git_diff_options(&opts);
-	if (rc == PG_OK && git_patch_from_buffers(&patch, has_old ? (old.data ? old.data : "") : NULL, old.len,
-	                                          d->old_file.path, now.data ? now.data : "", now.len,
+	if (rc == PG_OK && git_patch_from_buffers(&patch, has_old ? old.data : NULL, old.len,
+	                                          d->old_file.path, now.data, now.len,
 	                                          d->new_file.path, &opts) < 0)
 		rc = pg_git_error("cannot compute a diff");
 	if (rc == PG_OK)
@@ -462,19 +494,19 @@ static int parse_raw(pg_git_changes *out, pg_git_cli *c, const pg_buf *b, const 
 		char *end;
 		size_t reclen = strnlen(rec, b->len - at);
 		if (rec[0] != ':' || at + reclen >= b->len)
-			return pg_error_set(PG_ERROR, "git diff-index printed a change not understood");
+			return pg_error_set(PG_ERROR, "git diff-index or diff-tree printed a change not understood");
 		memset(&d, 0, sizeof(d));
 		m1 = strtoul(rec + 1, &end, 8);
 		m2 = strtoul(end, &end, 8);
 		p = end + 1;
 		if (parse_id(&d.old_file.id, p, (size_t)(rec + reclen - p)) < 0)
-			return pg_error_set(PG_ERROR, "git diff-index printed an id not understood");
+			return pg_error_set(PG_ERROR, "git diff-index or diff-tree printed an id not understood");
 		p = strchr(p, ' ');
 		if (!p || parse_id(&d.new_file.id, p + 1, (size_t)(rec + reclen - p - 1)) < 0)
-			return pg_error_set(PG_ERROR, "git diff-index printed an id not understood");
+			return pg_error_set(PG_ERROR, "git diff-index or diff-tree printed an id not understood");
 		p = strchr(p + 1, ' ');
 		if (!p)
-			return pg_error_set(PG_ERROR, "git diff-index printed a status not understood");
+			return pg_error_set(PG_ERROR, "git diff-index or diff-tree printed a status not understood");
 		d.status = delta_status(p[1]);
 		d.old_file.mode = (uint16_t)m1;
 		d.new_file.mode = (uint16_t)m2;
@@ -483,7 +515,7 @@ static int parse_raw(pg_git_changes *out, pg_git_cli *c, const pg_buf *b, const 
 		at += strnlen(b->data + at, b->len - at) + 1;
 		if (d.status == GIT_DELTA_RENAMED || d.status == GIT_DELTA_COPIED) {
 			if (at >= b->len)
-				return pg_error_set(PG_ERROR, "git diff-index printed a rename not understood");
+				return pg_error_set(PG_ERROR, "git diff-index or diff-tree printed a rename not understood");
 			d.new_file.path = b->data + at;
 			at += strnlen(b->data + at, b->len - at) + 1;
 		}
@@ -502,13 +534,18 @@ int pg_git_cli_changes(pg_git_changes *out, const pg_git_side *old_side, const p
 	pg_buf b = PG_BUF_INIT;
 	int rc;
 
-	if (nl->rev || (ol && !ol->rev))
-		return pg_error_set(PG_ERROR, "reading through git compares a revision with the index only");
+	if (ol && !ol->rev)
+		return pg_error_set(PG_ERROR, "reading through git compares the index with a revision, not the reverse");
 	/* no old revision (the first commit): the empty tree, in the repository's own object format */
 	base = ol && *ol->rev ? pg_xstrdup(ol->rev) : git_line(empty_args);
 	if (!base)
 		return rc = pg_error_set(PG_ERROR, "cannot name the empty tree: %s", pg_error_last());
-	{
+	if (nl->rev) {
+		/* two revisions (`diff A..B`): the same raw records, from the two trees */
+		const char *const args[] = {"diff-tree", "-r", "-z", "-M", "--no-abbrev", "--no-ext-diff",
+		                            "--ignore-submodules", base, nl->rev, "--", NULL};
+		rc = git_run(&b, args);
+	} else {
 		const char *const args[] = {"diff-index", "--cached", "-z", "-M", "--no-abbrev", "--no-ext-diff",
 		                            "--ignore-submodules", base, "--", NULL};
 		rc = git_run(&b, args);

@@ -8,8 +8,9 @@
  * its files and blob ids come from `git ls-files -s -z` (the index being
  * committed; GIT_INDEX_FILE and GIT_DIR are honoured, git reads them
  * itself) or `git ls-tree -r -z` (a revision), blobs from one
- * `git cat-file --batch`, and the staged change from `git diff-index
- * --cached -z -M`, each file's hunks computed by libgit2 from the two
+ * `git cat-file --batch`, and the change from `git diff-index --cached -z
+ * -M` (or `git diff-tree -r -z -M` between two revisions, for `diff`),
+ * each file's hunks computed by libgit2 from the two
  * blobs with the options the libgit2 reader uses (staged.h), so that both
  * readers give the same changes.  An object id is kept as its first 20
  * bytes (a git_oid), which git accepts as an abbreviation of a SHA-256 id.
@@ -40,6 +41,10 @@ int pg_git_cli_is_bare(const pg_git_cli *c);
 char *pg_git_cli_config_path(pg_git_cli *c, const char *key);
 /* Does `rev` name a commit (HEAD on an unborn branch does not)? */
 int pg_git_cli_has_commit(pg_git_cli *c, const char *rev);
+/* The full id of the commit `rev` names (malloc'd); NULL with the error set (PG_ENOTFOUND: none). */
+char *pg_git_cli_commit_id(pg_git_cli *c, const char *rev);
+/* The full id of the merge base of two commits (malloc'd); NULL with the error set. */
+char *pg_git_cli_merge_base(pg_git_cli *c, const char *a, const char *b);
 
 /* The files of `rev` (a revision), of the index git is committing (rev NULL), or none (rev ""). */
 int pg_git_listing_new(pg_git_listing **out, pg_git_cli *c, const char *rev);
@@ -51,7 +56,11 @@ int pg_git_listing_lookup(git_oid *out, const pg_git_listing *l, const char *pat
 int pg_git_listing_blob(const pg_git_listing *l, const git_oid *id, pg_buf *out);
 int pg_git_listing_each(const pg_git_listing *l, pg_git_file_fn fn, void *payload);
 
-/* pg_git_changes_collect for a new side that is an index listing, the old one a revision's or none. */
+/*
+ * pg_git_changes_collect between two listings: the old one a revision's or
+ * none, the new one the index's (`git diff-index`) or a revision's
+ * (`git diff-tree`).
+ */
 int pg_git_cli_changes(pg_git_changes *out, const pg_git_side *old_side, const pg_git_side *new_side,
                        const pg_config *cfg);
 

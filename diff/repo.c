@@ -28,6 +28,8 @@
 
 #include "types.h"
 
+static void cache_tree_free(pg_git_cache_tree *ct);
+
 /* What the repository opened last is (set by pg_git_open): for the advice on missing objects. */
 static int repo_shallow, repo_partial;
 
@@ -124,7 +126,7 @@ void pg_git_close(pg_git *g)
 		return;
 	git_index_free(g->index);
 	pg_git_entries_free(&g->entries);
-	pg_git_cache_tree_free(&g->cache_tree);
+	cache_tree_free(&g->cache_tree);
 	git_repository_free(g->repo);
 	memset(g, 0, sizeof(*g));
 	git_libgit2_shutdown();
@@ -434,7 +436,7 @@ int pg_git_load_index(pg_git *g)
 		rc = attributes_index(g);
 	} else {
 		pg_error_clear();
-		pg_git_cache_tree_free(&g->cache_tree);
+		cache_tree_free(&g->cache_tree);
 		pg_git_entries_free(&g->entries);
 		if (env && *env) {
 			if (git_index_open(&g->index, file) < 0)
@@ -506,7 +508,7 @@ int pg_git_cache_tree_get(git_oid *out, const pg_git_cache_tree *ct, const char 
 	return PG_OK;
 }
 
-void pg_git_cache_tree_free(pg_git_cache_tree *ct)
+static void cache_tree_free(pg_git_cache_tree *ct)
 {
 	pg_buf_free(&ct->file);
 	free(ct->nodes);
@@ -556,6 +558,5 @@ int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
 
 int pg_git_listed(const char *path)
 {
-	return strncmp(path, "node_modules/", 13) && !strstr(path, "/node_modules/") &&
-	       pg_lang_from_path(path) != PG_LANG_NONE;
+	return !pg_path_in_node_modules(path) && pg_lang_from_path(path) != PG_LANG_NONE;
 }

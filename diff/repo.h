@@ -40,7 +40,6 @@ typedef struct {
 
 /* The tree id the index has for directory `dir` ("" the root); PG_ENOTFOUND when it has none. */
 int pg_git_cache_tree_get(git_oid *out, const pg_git_cache_tree *ct, const char *dir);
-void pg_git_cache_tree_free(pg_git_cache_tree *ct);
 
 /*
  * The entries of the index being committed, sorted by path (bytewise) then
@@ -89,14 +88,16 @@ int pg_git_open(pg_git *g);
 int pg_git_load_index(pg_git *g);
 void pg_git_close(pg_git *g);
 
-
 /* HEAD's tree; *out is NULL (and 0 returned) on an unborn branch. */
 int pg_git_head_tree(git_tree **out, git_repository *repo);
 /* The tree of a revision's object (a commit, a tag or a tree). */
 int pg_git_rev_tree(git_tree **out, const git_object *obj);
 
-/* A regular or executable file (not a submodule, symlink or tree). */
-/* Is `path` one that pg_git_side_each lists (JS/TS, not under node_modules)? */
+/*
+ * Is `path` one that pg_git_side_each lists: a source file
+ * (pg_lang_from_path) outside node_modules (pg_path_in_node_modules)?  A
+ * committed dot-folder is the project's code here, unlike for `check`.
+ */
 int pg_git_listed(const char *path);
 
 static inline int pg_git_is_file_mode(uint32_t mode)
@@ -109,6 +110,5 @@ int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);
 
 /* Records libgit2's last error as ours: "<what>: <libgit2 message>". */
 int pg_git_error(const char *what);
-
 
 #endif

@@ -494,7 +494,8 @@ typedef struct {
 	pg_source src;
 	pg_engine *e;
 	pg_findings fs;
-	int rc; /* pg_engine_new's */
+	pg_stats fixed; /* --fix: the counts of the fixed texts' checks (the engine also counts the tries) */
+	int rc;         /* pg_engine_new's */
 } worker;
 
 static size_t jobs_wanted(size_t nfiles)
@@ -542,7 +543,7 @@ static void *work(void *arg)
 		}
 		w->dc.current = &job->files->items[i];
 		path = job->files->items[i].path;
-		if ((job->fix ? pg_fixfile(w->e, job->cfg, path, job->dry_run, &w->fs)
+		if ((job->fix ? pg_fixfile(w->e, job->cfg, path, job->dry_run, &w->fs, &w->fixed)
 		              : pg_engine_check_file(w->e, path, &w->fs, NULL)) < 0)
 			r->error = pg_xstrdup(pg_error_last());
 		w->dc.current = NULL;
@@ -550,17 +551,6 @@ static void *work(void *arg)
 	}
 	pg_ast_thread_done(); /* the parsers are per thread: a worker's would outlive it */
 	return NULL;
-}
-
-static void stats_add(pg_stats *sum, const pg_stats *s)
-{
-	sum->files += s->files;
-	sum->parsed += s->parsed;
-	sum->functions += s->functions;
-	sum->analyzed += s->analyzed;
-	sum->cached += s->cached;
-	sum->skipped += s->skipped;
-	sum->bytes += s->bytes;
 }
 
 /* Runs the workers (the first in this thread); 0, or -1 when an engine cannot be made. */
@@ -625,7 +615,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	/* --fix rewrites files and --dry-run prints their patches in file order: one worker */
 	size_t nw = o->fix ? 1 : jobs_wanted(files->len), checked = 0, i;
 	worker *ws = pg_xcalloc(nw, sizeof(*ws));
-	pg_report_opts ro = {o->format, 0, 0, !o->fix, NULL, NULL};
+	pg_report_opts ro = {.format = o->format, .fix_hint = !o->fix, .fix_cfg = cfg};
 	pg_findings fs;
 	pg_stats stats = {0};
 	int errors = 0, rc;
@@ -653,7 +643,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	}
 	for (i = 0; i < nw; i++) {
 		if (ws[i].e)
-			stats_add(&stats, pg_engine_stats(ws[i].e));
+			pg_stats_add(&stats, o->fix ? &ws[i].fixed : pg_engine_stats(ws[i].e));
 		if (rc == 0)
 			ws[i].fs.len = 0; /* every finding was moved */
 		pg_findings_free(&ws[i].fs);

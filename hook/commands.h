@@ -13,7 +13,6 @@ int pg_cmd_run(int argc, char **argv);       /* hook/run.c */
 int pg_cmd_diff(int argc, char **argv);      /* hook/run.c */
 int pg_cmd_install(int argc, char **argv);   /* hook/install.c */
 int pg_cmd_uninstall(int argc, char **argv); /* hook/install.c */
-char *pg_install_hook_call(const char *bin); /* hook/install.c: the hook line every form runs */
 int pg_cmd_cache(int argc, char **argv);     /* hook/cachecmd.c */
 int pg_cmd_lsp(int argc, char **argv);       /* hook/lsp.c */
 

@@ -25,7 +25,8 @@
 
 #include "fix.h"
 
-int pg_fixfile_diff(const char *path, const char *old, size_t old_len, const char *new_text, size_t new_len,
+/* The unified diff (a git patch, paths a/PATH b/PATH) from old to new text; "" when equal. */
+static int patch_of(const char *path, const char *old, size_t old_len, const char *new_text, size_t new_len,
                     pg_buf *out)
 {
 	git_patch *patch = NULL;
@@ -89,28 +90,54 @@ static int write_atomically(const char *path, const char *data, size_t len)
 	return ok ? PG_OK : pg_error_set(PG_ERROR, "%s: cannot write the fix: %s", path, strerror(err));
 }
 
-static void say(const char *path, const pg_fix_result *r)
+static void say(const char *path, const pg_fix_result *r, int dry_run)
 {
 	if (r->reason)
 		fprintf(stderr, "%s:%u:%u: no automatic fix: %s (in %s)\n", path, (unsigned)r->line, (unsigned)r->column,
 		        r->reason, r->function);
 	else
-		fprintf(stderr, "%s:%u:%u: fixed: the release now runs in a finally block (in %s)\n", path,
-		        (unsigned)r->line, (unsigned)r->column, r->function);
+		fprintf(stderr, "%s:%u:%u: %s in a finally block (in %s)\n", path, (unsigned)r->line,
+		        (unsigned)r->column, dry_run ? "would fix: the release would run" : "fixed: the release now runs",
+		        r->function);
 }
 
-int pg_fixfile(pg_engine *e, const pg_config *cfg, const char *path, int dry_run, pg_findings *left)
+/*
+ * The engine as fix.c's checker, remembering what its last check counted:
+ * fix.c checks the text again after each try and last the fixed text (it is
+ * given `left`), and only that last one is the file's count.
+ */
+typedef struct {
+	pg_engine *e;
+	pg_stats last;
+} counting_checker;
+
+static int check_counting(void *ctx, const char *path, const char *data, size_t len, pg_findings *out)
+{
+	counting_checker *c = ctx;
+	pg_stats before = *pg_engine_stats(c->e);
+	int rc = pg_engine_check_text(c->e, path, data, len, out);
+	c->last = *pg_engine_stats(c->e);
+	pg_stats_sub(&c->last, &before);
+	return rc;
+}
+
+int pg_fixfile(pg_engine *e, const pg_config *cfg, const char *path, int dry_run, pg_findings *left,
+               pg_stats *counted)
 {
 	pg_buf src = PG_BUF_INIT, fixed = PG_BUF_INIT, diff = PG_BUF_INIT;
 	pg_fix_results res = {0};
+	counting_checker cc = {e, {0}};
 	int rc = pg_read_file(path, &src);
 	if (rc == PG_OK)
-		rc = pg_fix_buffer(&(pg_fix_checker){pg_engine_check_text, e}, cfg, path, src.data, src.len, 0, &fixed, &res, left);
+		rc = pg_fix_buffer(&(pg_fix_checker){check_counting, &cc}, cfg, path, src.data, src.len, 0, &fixed, &res,
+		                   left);
+	if (rc == PG_OK)
+		pg_stats_add(counted, &cc.last);
 	for (size_t i = 0; rc == PG_OK && i < res.len; i++)
-		say(path, &res.items[i]);
+		say(path, &res.items[i], dry_run);
 	if (rc == PG_OK && (fixed.len != src.len || (src.len && memcmp(fixed.data, src.data, src.len)))) {
 		if (dry_run) {
-			rc = pg_fixfile_diff(path, src.data, src.len, fixed.data, fixed.len, &diff);
+			rc = patch_of(path, src.data, src.len, fixed.data, fixed.len, &diff);
 			if (rc == PG_OK && diff.len && fwrite(diff.data, 1, diff.len, stdout) != diff.len)
 				rc = pg_error_set(PG_ERROR, "cannot write the diff: %s", strerror(errno));
 		} else {

@@ -13,13 +13,11 @@
  * leaking acquisition, "fixed" or "no automatic fix: <reason>"; writes the
  * file (temporary file and rename, mode kept), or with `dry_run` prints the
  * unified diff on stdout and writes nothing.  The findings that remain in
- * the (would-be) fixed text are appended to `left`.  0, or negative (message
- * set) when the file cannot be read, analysed or written.
+ * the (would-be) fixed text are appended to `left`, and what checking that
+ * text counted to `counted` (not the tries on the way).  0, or negative
+ * (message set) when the file cannot be read, analysed or written.
  */
-int pg_fixfile(pg_engine *e, const pg_config *cfg, const char *path, int dry_run, pg_findings *left);
-
-/* The unified diff (a git patch, paths a/PATH b/PATH) from old to new text; "" when equal. */
-int pg_fixfile_diff(const char *path, const char *old, size_t old_len, const char *new_text, size_t new_len,
-                    pg_buf *out);
+int pg_fixfile(pg_engine *e, const pg_config *cfg, const char *path, int dry_run, pg_findings *left,
+               pg_stats *counted);
 
 #endif

@@ -5,8 +5,8 @@
  * the work tree's root, as git reads it), else the hooks folder of the
  * common git directory, which linked worktrees share.  Two hooks are
  * written: pre-commit, and pre-merge-commit, which git runs instead for a
- * merge that needs no conflict resolution (the same `run`, which knows a
- * merge by MERGE_HEAD: see hook/run.c).  A hook already there is renamed
+ * merge that needs no conflict resolution (the same `run`: a merge, like
+ * any commit, is judged over HEAD, its first parent).  A hook already there is renamed
  * to NAME.pgleak-chained and run first by ours, its failure still
  * blocking; uninstall renames it back, so the two commands leave the
  * folder exactly as it was.  Ours is recognised by its marker line, which
@@ -14,10 +14,12 @@
  * revert, cherry-pick, rebase and commit --no-verify (README).
  *
  * With --husky (v9), two lines (a marker comment and the call) are added
- * to .husky/pre-commit once; husky owns core.hooksPath (.husky/_) and
- * rewrites it, so a plain install there is refused with that advice.
+ * once to .husky/pre-commit and to .husky/pre-merge-commit (made when
+ * missing: husky runs it for a merge, as git would run ours); husky owns
+ * core.hooksPath (.husky/_) and rewrites it, so a plain install there is
+ * refused with that advice.
  *
- * Every form runs the same line (pg_install_hook_call): PGLEAK_SKIP=1 skips
+ * Every form runs the same line (hook_call): PGLEAK_SKIP=1 skips
  * it, else it looks in the project's node_modules (the npm platform
  * package's binary, then .bin), then PATH, then the absolute path of the
  * installing binary.  When none is there at commit
@@ -145,7 +147,7 @@ static int binary_command(char **out)
  * Missing everywhere, it fails closed with one line saying what to run.
  * One line, so that husky's block stays the marker plus this line.
  */
-char *pg_install_hook_call(const char *bin)
+static char *hook_call(const char *bin)
 {
 	char *abs = bin[0] == '\'' ? pg_xasprintf("elif [ -x %s ]; then %s run; ", bin, bin) : pg_xstrdup("");
 	char *s = pg_xasprintf(
@@ -167,7 +169,7 @@ static const char *const pg_hook_names[] = {"pre-commit", "pre-merge-commit"};
 
 static char *hook_script(const char *bin, const char *name)
 {
-	char *call = pg_install_hook_call(bin), *s;
+	char *call = hook_call(bin), *s;
 	s = pg_xasprintf("#!/bin/sh\n"
 	                 MARKER "\n"
 	                 "# It blocks commits that introduce PostgreSQL pool-client leaks.  `pgleak-hook uninstall`\n"
@@ -334,7 +336,8 @@ static int install_git_hook(const repo_facts *repo, int force)
 	return rc;
 }
 
-static char *husky_file(const repo_facts *repo, int *has_dir)
+/* .husky/NAME in the work tree (NULL without one); *has_dir: .husky is a folder. */
+static char *husky_file(const repo_facts *repo, const char *name, int *has_dir)
 {
 	const char *wd = repo->workdir;
 	char *dir, *file;
@@ -345,7 +348,7 @@ static char *husky_file(const repo_facts *repo, int *has_dir)
 	}
 	dir = pg_path_join(wd, ".husky");
 	*has_dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-	file = pg_path_join(dir, "pre-commit");
+	file = pg_path_join(dir, name);
 	free(dir);
 	return file;
 }
@@ -353,7 +356,7 @@ static char *husky_file(const repo_facts *repo, int *has_dir)
 /* The two lines --husky adds, as one block (found again by uninstall). */
 static char *husky_block(const char *bin)
 {
-	char *call = pg_install_hook_call(bin);
+	char *call = hook_call(bin);
 	char *s = pg_xasprintf(HUSKY_MARKER "\n%s", call);
 	free(call);
 	return s;
@@ -372,20 +375,15 @@ static int husky_find(const char *text, size_t *at, size_t *len)
 	return 1;
 }
 
-static int install_husky(const repo_facts *repo, int force)
+/* Adds the block to one husky hook file (made when missing), or rewrites it with `force`. */
+static int install_husky_one(const char *file, const char *bin, int force)
 {
-	int has_dir, exists, rc;
-	char *file = husky_file(repo, &has_dir), *bin = NULL, *block = NULL;
+	int exists, rc;
+	char *block = NULL;
 	pg_buf cur = PG_BUF_INIT, next = PG_BUF_INIT;
 	size_t at, len;
 
-	if (!file || !has_dir) {
-		free(file);
-		return pg_error_set(PG_ERROR, "no .husky folder in the work tree: set husky up first (npx husky init)");
-	}
 	rc = read_text(file, &cur, &exists);
-	if (rc == PG_OK)
-		rc = binary_command(&bin);
 	if (rc == PG_OK) {
 		int found = exists && husky_find(cur.data, &at, &len);
 		if (found && !force) {
@@ -406,17 +404,33 @@ static int install_husky(const repo_facts *repo, int force)
 			rc = write_file(file, next.data, next.len, 0755);
 			if (rc == PG_OK)
 				printf("pgleak-hook: added the check to %s\n", file);
-			/* .husky/pre-commit is committed and shared: a path that only exists here is worth a word. */
-			if (rc == PG_OK && bin[0] == '\'')
-				fprintf(stderr, "pgleak-hook: note: pgleak-hook is not on PATH, so the line calls %s; "
-				                "teammates who share .husky/pre-commit need pgleak-hook there or on PATH\n", bin);
 		}
 	}
 	pg_buf_free(&cur);
 	pg_buf_free(&next);
 	free(block);
+	return rc;
+}
+
+static int install_husky(const repo_facts *repo, int force)
+{
+	int has_dir, rc;
+	char *bin = NULL, *probe = husky_file(repo, pg_hook_names[0], &has_dir);
+
+	free(probe);
+	if (!has_dir)
+		return pg_error_set(PG_ERROR, "no .husky folder in the work tree: set husky up first (npx husky init)");
+	rc = binary_command(&bin);
+	for (size_t i = 0; rc == PG_OK && i < PG_NHOOKS; i++) {
+		char *file = husky_file(repo, pg_hook_names[i], &has_dir);
+		rc = install_husky_one(file, bin, force);
+		free(file);
+	}
+	/* .husky/ is committed and shared: a path that only exists here is worth a word. */
+	if (rc == PG_OK && bin[0] == '\'')
+		fprintf(stderr, "pgleak-hook: note: pgleak-hook is not on PATH, so the lines call %s; "
+		                "teammates who share .husky/ need pgleak-hook there or on PATH\n", bin);
 	free(bin);
-	free(file);
 	return rc;
 }
 
@@ -429,7 +443,7 @@ static int parse(int argc, char **argv, int *husky, int *force, int is_install)
 				puts("usage: pgleak-hook install [--husky] [--force]\n"
 				     "  Installs the pre-commit and pre-merge-commit hooks where git runs them (core.hooksPath\n"
 				     "  honoured), chaining a hook that is already there.  --husky: add the call to\n"
-				     "  .husky/pre-commit.\n"
+				     "  .husky/pre-commit and .husky/pre-merge-commit (commit both).\n"
 				     "  --force: rewrite an installed hook (e.g. after moving the binary).");
 			else
 				puts("usage: pgleak-hook uninstall\n"
@@ -498,16 +512,12 @@ static int uninstall_git_hook(const repo_facts *repo, int *done)
 	return rc;
 }
 
-static int uninstall_husky(const repo_facts *repo, int *done)
+/* Takes the block out of one husky hook file; a file left empty (install made it) goes. */
+static int uninstall_husky_one(const char *file, int *done)
 {
-	int has_dir, exists, rc;
-	char *file = husky_file(repo, &has_dir);
+	int exists, rc;
 	pg_buf cur = PG_BUF_INIT, next = PG_BUF_INIT;
 	size_t at, len;
-	if (!file || !has_dir) {
-		free(file);
-		return PG_OK;
-	}
 	rc = read_text(file, &cur, &exists);
 	if (rc == PG_OK && exists && husky_find(cur.data, &at, &len)) {
 		pg_buf_put(&next, cur.data, at);
@@ -523,7 +533,18 @@ static int uninstall_husky(const repo_facts *repo, int *done)
 	}
 	pg_buf_free(&cur);
 	pg_buf_free(&next);
-	free(file);
+	return rc;
+}
+
+static int uninstall_husky(const repo_facts *repo, int *done)
+{
+	int has_dir, rc = PG_OK;
+	for (size_t i = 0; rc == PG_OK && i < PG_NHOOKS; i++) {
+		char *file = husky_file(repo, pg_hook_names[i], &has_dir);
+		if (file && has_dir)
+			rc = uninstall_husky_one(file, done);
+		free(file);
+	}
 	return rc;
 }
 

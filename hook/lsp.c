@@ -177,9 +177,11 @@ static lsp_doc *lsp_doc_find(lsp_server *s, const char *uri)
 	return NULL;
 }
 
-static lsp_doc *lsp_doc_open(lsp_server *s, const char *uri)
+/* The document of `uri`, made (empty) when the server had none; *made says which. */
+static lsp_doc *lsp_doc_open(lsp_server *s, const char *uri, int *made)
 {
 	lsp_doc *d = lsp_doc_find(s, uri);
+	*made = d == NULL;
 	if (d)
 		return d;
 	PG_GROW(s->docs, s->cap, s->ndocs + 1);
@@ -449,7 +451,7 @@ static void lsp_publish(lsp_server *s, const char *uri, lsp_doc *doc)
 	if (path && text && pg_lang_from_path(path) != PG_LANG_NONE) {
 		lsp_ctx *c = lsp_ctx_for(s, path);
 		if (c->e && !ctx_ignores(c, path)) {
-			if (pg_engine_check_buffer(c->e, path, text->data ? text->data : "", text->len, &fs, NULL) < 0)
+			if (pg_engine_check_buffer(c->e, path, text->data, text->len, &fs, NULL) < 0)
 				fprintf(stderr, "pgleak-hook lsp: %s: %s\n", path, pg_error_last());
 			pg_findings_sort(&fs);
 		}
@@ -572,7 +574,7 @@ static void lsp_code_action(lsp_server *s, const pg_json_doc *d, const pg_json_n
 		if ((long)f->line - 1 < first || (long)f->line - 1 > last)
 			continue;
 		c = lsp_ctx_for(s, path);
-		if (!c->e || pg_fix_buffer(&(pg_fix_checker){pg_engine_check_text, c->e}, &c->cfg, path, doc->text.data ? doc->text.data : "", doc->text.len,
+		if (!c->e || pg_fix_buffer(&(pg_fix_checker){pg_engine_check_text, c->e}, &c->cfg, path, doc->text.data, doc->text.len,
 		                           f->line, &fixed, &res, NULL) < 0) {
 			pg_fix_results_free(&res);
 			continue;
@@ -630,6 +632,7 @@ static void lsp_document(lsp_server *s, const pg_json_doc *d, const pg_json_node
 	const char *uri = str_member(d, td, "uri"), *text = NULL;
 	size_t text_len = 0;
 	lsp_doc *doc;
+	int made;
 	if (!uri)
 		return;
 	if (is_config_uri(uri)) {
@@ -663,11 +666,12 @@ static void lsp_document(lsp_server *s, const pg_json_doc *d, const pg_json_node
 		if (t && t->type == PG_JSON_STRING)
 			text = t->str, text_len = t->str_len;
 	}
-	doc = lsp_doc_open(s, uri);
+	doc = lsp_doc_open(s, uri, &made);
 	if (text) {
 		pg_buf_clear(&doc->text);
 		pg_buf_put(&doc->text, text, text_len);
-	} else if (!doc->text.data) {
+	} else if (made) {
+		/* saved without its text, never opened here: the file is what the editor has */
 		char *path = lsp_uri_path(uri);
 		if (!path || pg_read_file(path, &doc->text) < 0)
 			pg_buf_put(&doc->text, "", 0);

@@ -420,8 +420,8 @@ static void shell_path(pg_buf *b, const char *path)
 /*
  * The fix line, only when `check --fix` would rewrite this acquisition (its
  * shape, as fix.c plans it, on the text the report reads, parsed once per
- * file; the default release names: a configured one only costs the line,
- * never a wrong one).
+ * file, with the configuration that judged it: the hook's is the one being
+ * committed, which `check --fix` reads from the work tree).
  */
 static void write_fix_line(pg_buf *b, const pg_report_opts *o, frame_cache *c, const pg_finding *f)
 {
@@ -429,9 +429,9 @@ static void write_fix_line(pg_buf *b, const pg_report_opts *o, frame_cache *c, c
 	pg_buf cmd = PG_BUF_INIT;
 	if (!o->fix_hint || lang == PG_LANG_NONE || !cache_get(c, f->path))
 		return;
-	if (!c->fix_cfg.release.len)
+	if (!o->fix_cfg && !c->fix_cfg.release.len)
 		pg_config_init(&c->fix_cfg); /* the defaults (the struct starts zeroed) */
-	if (!c->fix && pg_fix_probe_new(&c->fix, lang, &c->fix_cfg, c->data.data, c->data.len) < 0) {
+	if (!c->fix && pg_fix_probe_new(&c->fix, lang, o->fix_cfg ? o->fix_cfg : &c->fix_cfg, c->data.data, c->data.len) < 0) {
 		pg_error_clear();
 		return;
 	}

@@ -136,21 +136,25 @@ static const char *non_file(const pg_git_side *side, const char *path)
 	return what;
 }
 
-/* Changes, their importers, and the verdict between two sides. */
-static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings)
+/*
+ * Changes, their importers, and the verdict between two sides; *cfg
+ * (initialised by the caller, who frees it) is left holding the new side's
+ * configuration, which the report's fix lines use too.
+ */
+static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side, int want_warnings,
+                 pg_config *cfg)
 {
-	pg_config cfg, old_cfg;
+	pg_config old_cfg;
 	pg_git_changes changes = {0};
 	pg_strlist deps = {0};
 	pg_cache *cache = NULL;
 	git_oid cfg_id = {{0}}, old_cfg_id;
 	int rc, cfg_changed = 0;
 
-	pg_config_init(&cfg);
 	pg_config_init(&old_cfg);
 	rc = pg_git_side_lookup(&cfg_id, new_side, ".pgleak.json");
 	if (rc == PG_OK) {
-		rc = pg_git_config_blob(&cfg, new_side, &cfg_id);
+		rc = pg_git_config_blob(cfg, new_side, &cfg_id);
 	} else if (rc == PG_ENOTFOUND) {
 		/* A configuration that cannot be read is an error, not the defaults: they may let leaks through. */
 		const char *what = non_file(new_side, ".pgleak.json");
@@ -166,9 +170,9 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		pg_config_init(&old_cfg);
 	}
 	if (rc == PG_OK)
-		rc = pg_git_changes_collect(&changes, old_side, new_side, &cfg);
+		rc = pg_git_changes_collect(&changes, old_side, new_side, cfg);
 	if (rc == PG_OK) {
-		rc = pg_git_config_changes(&changes, old_side, new_side, &cfg, &cfg_id, &old_cfg, &old_cfg_id);
+		rc = pg_git_config_changes(&changes, old_side, new_side, cfg, &cfg_id, &old_cfg, &old_cfg_id);
 		cfg_changed = rc == 1;
 		rc = rc < 0 ? rc : PG_OK;
 	}
@@ -181,19 +185,18 @@ static int judge(pg_git_verdict *v, pg_git_side *old_side, pg_git_side *new_side
 		cache = pg_cachedir_open_at(pg_git_side_commondir(new_side), pg_git_side_workdir(new_side), "pgleak-hook", 0);
 	/* a configuration change compares every file already: no importer is left to find */
 	if (rc == PG_OK && !cfg_changed)
-		rc = pg_git_deps_collect(&deps, new_side, &changes, &cfg, cache);
+		rc = pg_git_deps_collect(&deps, new_side, &changes, cfg, cache);
 	if (rc == PG_OK)
-		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, &cfg, &old_cfg, want_warnings, cache);
+		rc = pg_git_compare(v, old_side, new_side, &changes, &deps, cfg, &old_cfg, want_warnings, cache);
 	if (cache)
 		pg_cache_close_shielded(cache);
 	pg_strlist_free(&deps);
 	pg_git_changes_free(&changes);
-	pg_config_free(&cfg);
 	pg_config_free(&old_cfg);
 	return rc;
 }
 
-static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_side)
+static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_side, const pg_config *cfg)
 {
 	pg_source src = pg_git_source(new_side);
 	pg_report_opts ro = {0};
@@ -203,6 +206,7 @@ static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_s
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
 	ro.with_introduced = 1;
 	ro.fix_hint = 1;
+	ro.fix_cfg = cfg;
 	/* A clean check prints nothing in text; json and sarif are always a whole document. */
 	if (o->format == PG_FORMAT_TEXT && v->shown.len == 0)
 		return PG_OK;
@@ -230,64 +234,6 @@ static void summary(const pg_git_verdict *v, double ms, int blocked, const char 
 		fprintf(stderr, "pgleak-hook: %zu leak%s already there in the functions you changed, not blocking (%s)\n",
 		        v->warnings, v->warnings == 1 ? " was" : "s were", figures);
 	}
-}
-
-static int same_finding(const pg_finding *a, const pg_finding *b)
-{
-	return a->line == b->line && a->column == b->column && a->order == b->order &&
-	       !strcmp(a->path, b->path) && !strcmp(a->function, b->function);
-}
-
-/*
- * Concluding a merge: a leak that the other parent (MERGE_HEAD) already has
- * is not introduced by the merge, only one new to both parents is.
- */
-static int merge_filter(pg_git_verdict *v, pg_git *g, pg_git_cli *cli, pg_git_side *new_side)
-{
-	git_object *obj = NULL;
-	git_tree *theirs = NULL;
-	pg_git_side their_side = {0};
-	pg_git_verdict tv = {0};
-	size_t i, j, kept = 0;
-	int rc;
-
-	if (v->introduced == 0)
-		return PG_OK;
-	if (cli) {
-		if (!pg_git_cli_has_commit(cli, "MERGE_HEAD"))
-			return PG_OK;
-		rc = pg_git_listing_new(&their_side.listing, cli, "MERGE_HEAD");
-	} else {
-		if (git_repository_state(g->repo) != GIT_REPOSITORY_STATE_MERGE)
-			return PG_OK;
-		if (git_revparse_single(&obj, g->repo, "MERGE_HEAD") < 0)
-			return pg_git_error("cannot read MERGE_HEAD");
-		rc = pg_git_rev_tree(&theirs, obj);
-		git_object_free(obj);
-		their_side.repo = g->repo;
-		their_side.tree = theirs;
-	}
-	if (rc < 0)
-		return rc;
-	rc = judge(&tv, &their_side, new_side, 0);
-	for (i = 0; rc == PG_OK && i < v->shown.len; i++) {
-		pg_finding *f = &v->shown.items[i];
-		int in_both = f->introduced != 1;
-		for (j = 0; j < tv.shown.len && !in_both; j++)
-			in_both = same_finding(f, &tv.shown.items[j]);
-		if (in_both) {
-			v->shown.items[kept++] = *f;
-		} else {
-			pg_finding_free(f);
-			v->introduced--;
-		}
-	}
-	if (rc == PG_OK)
-		v->shown.len = kept;
-	pg_git_verdict_free(&tv);
-	git_tree_free(theirs);
-	pg_git_listing_free(their_side.listing);
-	return rc;
 }
 
 /*
@@ -323,6 +269,7 @@ int pg_cmd_run(int argc, char **argv)
 	git_tree *head = NULL;
 	pg_git_cli *cli = NULL;
 	pg_git_verdict v;
+	pg_config cfg;
 	const char *skip = getenv("PGLEAK_SKIP");
 	double t0 = now_ms();
 	int rc, code;
@@ -336,6 +283,7 @@ int pg_cmd_run(int argc, char **argv)
 	pg_signals_catch("stopped; nothing is committed");
 	memset(&v, 0, sizeof(v));
 	memset(&g, 0, sizeof(g));
+	pg_config_init(&cfg);
 	rc = pg_git_cli_forced() ? PG_ERROR : pg_git_open(&g);
 	if (rc == PG_OK)
 		rc = pg_git_load_index(&g);
@@ -351,11 +299,9 @@ int pg_cmd_run(int argc, char **argv)
 		rc = cli_sides(&cli, &old_side, &new_side, pg_git_cli_forced() ? NULL : pg_error_last());
 	}
 	if (rc == PG_OK)
-		rc = judge(&v, &old_side, &new_side, 1);
+		rc = judge(&v, &old_side, &new_side, 1, &cfg);
 	if (rc == PG_OK)
-		rc = merge_filter(&v, &g, cli, &new_side);
-	if (rc == PG_OK)
-		rc = report(&o, &v, &new_side);
+		rc = report(&o, &v, &new_side, &cfg);
 	if (rc < 0) {
 		fprintf(stderr, "pgleak-hook: error: %s\n", pg_error_last());
 		fprintf(stderr, "pgleak-hook: the commit is blocked because the leak check could not run; "
@@ -367,12 +313,21 @@ int pg_cmd_run(int argc, char **argv)
 		code = blocked ? 1 : 0;
 	}
 	pg_git_verdict_free(&v);
+	pg_config_free(&cfg);
 	git_tree_free(head);
 	pg_git_listing_free(old_side.listing);
 	pg_git_listing_free(new_side.listing);
 	pg_git_cli_free(cli);
 	pg_git_close(&g);
 	return code;
+}
+
+static int no_commit_yet(const char *rev)
+{
+	return pg_error_set(PG_ERROR,
+	                    "%s: this repository has no commit yet, so there is nothing to compare with; "
+	                    "'pgleak-hook check .' checks the files themselves",
+	                    rev);
 }
 
 /* Resolves REV, REV..REV or REV...REV into the two sides of `diff`. */
@@ -386,10 +341,7 @@ static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree 
 	if (git_revparse(&spec, g->repo, rev) < 0) {
 		/* libgit2's "revspec 'HEAD' not found" reads like a typo; before the first commit it is not one. */
 		if (git_repository_head_unborn(g->repo) == 1)
-			return pg_error_set(PG_ERROR,
-			                    "%s: this repository has no commit yet, so there is nothing to compare with; "
-			                    "'pgleak-hook check .' checks the files themselves",
-			                    rev);
+			return no_commit_yet(rev);
 		return pg_git_error(rev);
 	}
 	if (spec.flags & GIT_REVSPEC_SINGLE) {
@@ -416,13 +368,75 @@ static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree 
 	return rc;
 }
 
+/*
+ * diff's sides read through git itself (see cli_sides): REV against the
+ * index, A..B, or A...B from their merge base, an empty end meaning HEAD,
+ * as git reads them.
+ */
+static int cli_diff_sides(pg_git_cli **cli, const char *rev, pg_git_side *old_side, pg_git_side *new_side,
+                          const char *why)
+{
+	char *libgit2 = why ? pg_xstrdup(why) : NULL;
+	const char *dots = strstr(rev, "...");
+	size_t ndots = dots ? 3 : 2;
+	char *from = NULL, *to = NULL, *old_id = NULL, *new_id = NULL;
+	int rc;
+
+	if (!dots)
+		dots = strstr(rev, "..");
+	pg_error_clear();
+	rc = pg_git_cli_open(cli);
+	if (rc == PG_OK) {
+		/* git reads the repository: what goes wrong from here on is git's to say */
+		free(libgit2);
+		libgit2 = NULL;
+	}
+	if (rc == PG_OK && dots) {
+		from = dots == rev ? pg_xstrdup("HEAD") : pg_xasprintf("%.*s", (int)(dots - rev), rev);
+		to = pg_xstrdup(dots[ndots] ? dots + ndots : "HEAD");
+		old_id = pg_git_cli_commit_id(*cli, from);
+		new_id = old_id ? pg_git_cli_commit_id(*cli, to) : NULL;
+		if (new_id && ndots == 3) {
+			char *base = pg_git_cli_merge_base(*cli, old_id, new_id);
+			free(old_id);
+			old_id = base;
+		}
+		rc = old_id && new_id ? PG_OK : PG_ERROR;
+	} else if (rc == PG_OK) {
+		old_id = pg_git_cli_commit_id(*cli, rev);
+		rc = old_id ? PG_OK : PG_ERROR;
+	}
+	if (rc < 0 && *cli) {
+		char *why_not = pg_xstrdup(pg_error_last()); /* asking git about HEAD clears it */
+		rc = pg_git_cli_has_commit(*cli, "HEAD") ? pg_error_set(rc, "%s", why_not) : no_commit_yet(rev);
+		free(why_not);
+	}
+	if (rc == PG_OK)
+		rc = pg_git_listing_new(&old_side->listing, *cli, old_id);
+	if (rc == PG_OK)
+		rc = pg_git_listing_new(&new_side->listing, *cli, new_id); /* NULL: the index */
+	if (rc < 0 && libgit2) {
+		char *git = pg_xstrdup(pg_error_last());
+		rc = pg_error_set(rc, "%s; %s", libgit2, git);
+		free(git);
+	}
+	free(libgit2);
+	free(from);
+	free(to);
+	free(old_id);
+	free(new_id);
+	return rc;
+}
+
 int pg_cmd_diff(int argc, char **argv)
 {
 	run_opts o;
 	pg_git g;
 	pg_git_side old_side = {0}, new_side = {0};
 	git_tree *old_tree = NULL, *new_tree = NULL;
+	pg_git_cli *cli = NULL;
 	pg_git_verdict v;
+	pg_config cfg;
 	double t0 = now_ms();
 	int rc, code, use_index = 0;
 
@@ -430,7 +444,9 @@ int pg_cmd_diff(int argc, char **argv)
 		return code;
 	pg_signals_catch("stopped; nothing is committed");
 	memset(&v, 0, sizeof(v));
-	rc = pg_git_open(&g);
+	memset(&g, 0, sizeof(g));
+	pg_config_init(&cfg);
+	rc = pg_git_cli_forced() ? PG_ERROR : pg_git_open(&g);
 	if (rc == PG_OK)
 		rc = diff_sides(&g, o.rev, &old_tree, &new_tree, &use_index);
 	if (rc == PG_OK && use_index)
@@ -441,10 +457,14 @@ int pg_cmd_diff(int argc, char **argv)
 		new_side.tree = new_tree;
 		new_side.index = use_index ? &g.entries : NULL;
 		new_side.cache_tree = use_index ? &g.cache_tree : NULL;
-		rc = judge(&v, &old_side, &new_side, 0);
+	} else if (pg_git_cli_forced() || !g.repo || use_index) {
+		/* libgit2 cannot open the repository (SHA-256) or its index (split, sparse): git itself reads them */
+		rc = cli_diff_sides(&cli, o.rev, &old_side, &new_side, pg_git_cli_forced() ? NULL : pg_error_last());
 	}
 	if (rc == PG_OK)
-		rc = report(&o, &v, &new_side);
+		rc = judge(&v, &old_side, &new_side, 0, &cfg);
+	if (rc == PG_OK)
+		rc = report(&o, &v, &new_side, &cfg);
 	if (rc < 0) {
 		fprintf(stderr, "pgleak-hook: error: %s\n", pg_error_last());
 		code = 2;
@@ -454,8 +474,12 @@ int pg_cmd_diff(int argc, char **argv)
 		code = v.introduced ? 1 : 0;
 	}
 	pg_git_verdict_free(&v);
+	pg_config_free(&cfg);
 	git_tree_free(old_tree);
 	git_tree_free(new_tree);
+	pg_git_listing_free(old_side.listing);
+	pg_git_listing_free(new_side.listing);
+	pg_git_cli_free(cli);
 	pg_git_close(&g);
 	return code;
 }

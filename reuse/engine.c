@@ -90,6 +90,28 @@ const pg_stats *pg_engine_stats(const pg_engine *e)
 	return &e->stats;
 }
 
+void pg_stats_add(pg_stats *sum, const pg_stats *s)
+{
+	sum->files += s->files;
+	sum->parsed += s->parsed;
+	sum->functions += s->functions;
+	sum->analyzed += s->analyzed;
+	sum->cached += s->cached;
+	sum->skipped += s->skipped;
+	sum->bytes += s->bytes;
+}
+
+void pg_stats_sub(pg_stats *sum, const pg_stats *s)
+{
+	sum->files -= s->files;
+	sum->parsed -= s->parsed;
+	sum->functions -= s->functions;
+	sum->analyzed -= s->analyzed;
+	sum->cached -= s->cached;
+	sum->skipped -= s->skipped;
+	sum->bytes -= s->bytes;
+}
+
 /* ---- dependency lists ------------------------------------------------------ */
 
 /* "PGD1", the unit's first line, then (path, hash) of every module looked at. */

@@ -231,12 +231,12 @@ test_damaged_cache_verify_and_repair() {
 	expect_exit 0 "$PGLEAK_BIN" cache verify >/dev/null
 }
 
-corpus_tree() { # a tree of real cases, several copies so that runs last a while
+corpus_tree() { # a tree of the analysis cases (tests/cases), several copies so that runs last a while
 	local i
 	mkdir -p src
 	for i in 1 2 3; do
 		mkdir -p "src/c$i"
-		cp -r "$SHARED"/corpus/cases/* "src/c$i/"
+		cp -r "$ROOT"/tests/cases/* "src/c$i/"
 	done
 }
 

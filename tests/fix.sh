@@ -64,11 +64,26 @@ test_fix_dry_run_prints_a_patch_and_writes_nothing() {
 	cmp -s db.js before.js || fail "--dry-run changed the file" || return 1
 	assert_contains "$out" "--- a/db.js" || return 1
 	assert_contains "$out" "+  } finally {" || return 1
-	assert_contains "$(cat err.txt)" "fixed:" || return 1
+	assert_contains "$(cat err.txt)" "db.js:5:29: would fix: the release would run in a finally block" || return 1
+	assert_not_contains "$(cat err.txt)" "fixed:" || return 1
 	# the patch is the fix: applied, it gives what --fix writes
 	printf '%s\n' "$out" >fix.patch && git apply fix.patch || fail "git apply refused the patch: $out" || return 1
 	cp db.js applied.js && cp before.js db.js && "$PGLEAK_BIN" check --fix --quiet db.js 2>/dev/null
 	cmp -s db.js applied.js || fail "the patch and --fix differ: $(diff -u applied.js db.js)"
+}
+
+# The summary counts the file's functions once, as `check` does, not once per
+# try of the rewrite (the fix checks the text again after each).
+test_fix_counts_the_functions_once() {
+	fixable_js db.js
+	local fixed plain
+	fixed=$("$PGLEAK_BIN" check --fix db.js 2>&1 >/dev/null | grep -o '([0-9]* functions')
+	plain=$("$PGLEAK_BIN" check db.js 2>&1 >/dev/null | grep -o '([0-9]* functions')
+	[ -n "$plain" ] || fail "no function count in check's summary" || return 1
+	assert_eq "$fixed" "$plain" || return 1
+	fixable_js db.js
+	assert_eq "$("$PGLEAK_BIN" check --fix --format json db.js | python3 -c 'import json,sys; print(json.load(sys.stdin)["stats"]["functions"])')" \
+		"$("$PGLEAK_BIN" check --format json db.js | python3 -c 'import json,sys; print(json.load(sys.stdin)["stats"]["functions"])')"
 }
 
 test_fix_dry_run_needs_fix() {
@@ -238,6 +253,21 @@ test_hook_offers_the_fix_and_it_works() {
 	[ -n "$cmd" ] || fail "no command in: $OUT" || return 1
 	eval "\"\$PGLEAK_BIN\" $cmd" 2>/dev/null || fail "the offered command failed: $cmd" || return 1
 	git add "src/order db.js" && commit_ok
+}
+
+# A release method named in .pgleak.json: the hook plans the fix line with the configuration
+# it judged the commit with, and `check --fix` (which reads it from the work tree) agrees.
+test_hook_offers_the_fix_with_configured_release_names() {
+	source "$ROOT/tests/hook_lib.sh"
+	new_repo || return 1
+	printf '{ "release": ["release", "giveBack"] }\n' >.pgleak.json
+	fixable_js db.js && sed -i 's/client.release();/client.giveBack();/' db.js
+	git add .pgleak.json db.js
+	commit_blocked || return 1
+	assert_contains "$OUT" "fix: \`pgleak-hook check --fix db.js\`" || return 1
+	"$PGLEAK_BIN" check --fix db.js 2>/dev/null || fail "check --fix left a leak" || return 1
+	assert_contains "$(cat db.js)" "    client.giveBack();" || return 1
+	git add db.js && commit_ok
 }
 
 test_hook_offers_no_fix_for_what_it_cannot_fix() {

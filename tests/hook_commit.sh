@@ -234,8 +234,10 @@ JS
 	assert_contains "$OUT" "jobs.js"
 }
 
-# Concluding a merge: a leak the merged branch already has is not introduced by the merge commit.
-test_merge_commit_does_not_reintroduce_their_leak() {
+# Concluding a merge that had conflicts (pre-commit): judged over the first parent, as
+# pre-merge-commit judges a merge without conflicts (hook_install.sh), so a leak that the
+# merged branch brings blocks it the same way; --no-verify is the bypass, as for any commit.
+test_conflicted_merge_judged_over_the_first_parent() {
 	new_repo || return 1
 	printf 'one\n' >notes.txt && git add notes.txt && git commit -q -m notes || return 1
 	git checkout -q -b other || return 1
@@ -244,8 +246,11 @@ test_merge_commit_does_not_reintroduce_their_leak() {
 	git checkout -q main && printf 'ours\n' >notes.txt && git commit -q -am ours || return 1
 	git merge -q other >/dev/null 2>&1 && { fail "expected a conflict in notes.txt"; return 1; }
 	printf 'both\n' >notes.txt && git add notes.txt
-	commit_ok --no-edit || return 1
-	assert_not_contains "$OUT" "theirLeak"
+	commit_blocked --no-edit || return 1
+	assert_contains "$OUT" "theirs.js:6:" || return 1
+	assert_contains "$OUT" "theirLeak" || return 1
+	git commit -q --no-verify --no-edit || { fail "the bypass did not conclude the merge"; return 1; }
+	assert_eq "$(git rev-list --parents -n 1 HEAD | wc -w)" 3
 }
 
 # Lines that end in a lone CR (old Mac style) are lines: findings, their code frame and the
@@ -264,6 +269,25 @@ test_lone_cr_line_ends() {
 	commit_ok || return 1
 	assert_contains "$OUT" "cr.js:15:" || return 1
 	assert_contains "$OUT" "warning"
+}
+
+# Which committed files the hook judges: a dependency committed under node_modules (at any
+# depth, the folder named exactly so) is not the project's code; a committed dot-folder is
+# (`check` skips dot-folders when it walks a tree, the hook judges what is committed).
+test_committed_node_modules_skipped_dot_folders_judged() {
+	new_repo || return 1
+	mkdir -p node_modules/dep web/node_modules/dep my_node_modules .github/scripts
+	{ js_pool_header; js_leaky_fn vendored; } >node_modules/dep/index.js
+	cp node_modules/dep/index.js web/node_modules/dep/index.js
+	git add -f node_modules web/node_modules || return 1
+	commit_ok || return 1
+	{ js_pool_header; js_leaky_fn notVendored; } >my_node_modules/index.js && git add my_node_modules
+	commit_blocked || return 1
+	assert_contains "$OUT" "my_node_modules/index.js:" || return 1
+	git reset -q my_node_modules
+	{ js_pool_header; js_leaky_fn script; } >.github/scripts/seed.js && git add .github
+	commit_blocked || return 1
+	assert_contains "$OUT" ".github/scripts/seed.js:"
 }
 
 run_tests

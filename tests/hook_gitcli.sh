@@ -97,6 +97,62 @@ PY
 	assert_eq "$a" 1
 }
 
+# `diff` too: in a SHA-256 repository (libgit2 cannot open it) REV..REV, REV...REV and REV
+# against the index are judged through git, and on a SHA-1 repository both readers agree on
+# the same revisions, findings and exit codes.
+diff_history() {
+	{ js_pool_header; js_safe_fn listUsers; } >users.js && git add users.js
+	git commit -q --no-verify -m base || return 1
+	git checkout -q -b topic || return 1
+	{ js_pool_header; js_safe_fn listUsers; js_leaky_fn addUser; } >users.js
+	git mv users.js accounts.js && git commit -q --no-verify -am "leak, renamed" || return 1
+	git checkout -q - && printf 'notes\n' >notes.txt && git add notes.txt && git commit -q -m notes || return 1
+	git checkout -q topic
+}
+
+diff_judged() {
+	local out rc
+	out=$("$PGLEAK_BIN" diff "$1" 2>&1); rc=$?
+	assert_eq "$rc" "$2" || { fail "diff $1: $out"; return 1; }
+	[ "$2" -ne 1 ] || assert_contains "$out" "accounts.js:15:"
+}
+
+test_diff_through_git_in_a_sha256_repository() {
+	printf 'leak:libpcre2-8.so\n' >lsan.supp
+	export LSAN_OPTIONS="suppressions=$PWD/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+	git init -q --object-format=sha256 -b main repo && cd repo || return 1
+	git config user.email t@example.com && git config user.name t
+	diff_history || return 1
+	diff_judged main..topic 1 || return 1
+	diff_judged main...topic 1 || return 1
+	diff_judged topic..main 0 || return 1
+	diff_judged main 1 || return 1      # main against the index (topic's files)
+	diff_judged HEAD 0 || return 1
+	git checkout -q main && diff_judged ...topic 1 || return 1
+	local out; out=$("$PGLEAK_BIN" diff no-such-rev 2>&1)
+	[ $? -eq 2 ] || { fail "an unknown revision did not exit 2: $out"; return 1; }
+	assert_contains "$out" "no-such-rev" || return 1
+	out=$("$PGLEAK_BIN" diff -- 2>&1)
+	[ $? -eq 2 ] || fail "'diff --' did not exit 2: $out"
+}
+
+test_diff_both_readers_agree() {
+	git init -q -b main repo && cd repo || return 1
+	git config user.email t@example.com && git config user.name t
+	diff_history || return 1
+	local r a b
+	for r in main..topic main...topic topic..main main HEAD; do
+		"$PGLEAK_BIN" diff --format json "$r" >../lib.json 2>/dev/null; a=$?
+		PGLEAK_GIT_CLI=1 "$PGLEAK_BIN" diff --format json "$r" >../cli.json 2>/dev/null; b=$?
+		assert_eq "$b" "$a" || { fail "diff $r: exit $a with libgit2, $b through git"; return 1; }
+		python3 - ../lib.json ../cli.json <<'PY' || { fail "diff $r: the readers differ"; return 1; }
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["findings"] == b["findings"], (a["findings"], b["findings"])
+PY
+	done
+}
+
 # An index neither libgit2 nor git can read: exit 2, both said, never advice to delete it.
 test_unreadable_index_named_without_rm_advice() {
 	new_repo || return 1

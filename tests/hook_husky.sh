@@ -35,6 +35,31 @@ test_husky_blocks_leak_and_uninstall_restores() {
 	commit_ok
 }
 
+# A merge without conflicts runs pre-merge-commit, which husky runs from
+# .husky/pre-merge-commit: install --husky writes it too, so a branch that
+# brings a leak is stopped at the merge; uninstall removes the file it made.
+test_husky_merge_of_a_leaking_branch_blocked() {
+	husky_repo || return 1
+	"$PGLEAK_BIN" install --husky >/dev/null || { fail "install --husky failed"; return 1; }
+	[ -f .husky/pre-merge-commit ] || { fail "no .husky/pre-merge-commit"; return 1; }
+	git add .husky && git commit -q -m base || { fail "the base commit was blocked"; return 1; }
+	local main; main=$(git symbolic-ref --short HEAD)
+	git checkout -q -b leaky || return 1
+	{ js_pool_header; js_leaky_fn theirLeak; } >theirs.js && git add theirs.js
+	git commit -q --no-verify -m "their leak" || return 1
+	git checkout -q "$main" && printf '// ours\n' >>users.js && git commit -q -am ours || return 1
+	local before out rc
+	before=$(git rev-parse HEAD)
+	out=$(git merge --no-edit leaky 2>&1); rc=$?
+	[ $rc -ne 0 ] || { fail "husky let the merge of a leaking branch through: $out"; return 1; }
+	assert_contains "$out" "theirs.js:" || return 1
+	assert_eq "$(git rev-parse HEAD)" "$before" || return 1
+	git merge --abort || return 1
+	"$PGLEAK_BIN" uninstall >/dev/null || return 1
+	[ ! -e .husky/pre-merge-commit ] || { fail "uninstall left .husky/pre-merge-commit"; return 1; }
+	git merge -q --no-edit leaky || fail "the merge was still checked after uninstall"
+}
+
 # A teammate who clones and runs `npm install` without the package: the
 # husky line blocks with one line saying what to run, PGLEAK_SKIP=1 lets the
 # commit through, and once node_modules/.bin has the binary it checks.

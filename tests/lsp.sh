@@ -69,6 +69,18 @@ test_a_change_that_fixes_the_leak_clears_the_diagnostics() {
 	assert_contains "$(tail -c 200 out.txt)" '"diagnostics":[]}}' || return 1
 }
 
+# A save notification without the text, for a file the server never saw opened: what the
+# editor has is the file on disk, so that is what is analysed (not an empty buffer).
+test_save_without_text_of_an_unopened_file_reads_the_disk() {
+	leaky_js disk.js
+	local uri="file://$PWD/disk.js"
+	{ init
+	  frame "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didSave\",\"params\":{\"textDocument\":{\"uri\":\"$uri\"}}}"
+	  bye; } | serve || return 1
+	assert_contains "$(cat out.txt)" "\"uri\":\"$uri\"" || return 1
+	assert_contains "$(cat out.txt)" '"code":"never-released"'
+}
+
 test_bad_json_and_unknown_methods_get_errors() {
 	{ init
 	  frame '{"jsonrpc":"2.0","id":2,"method":'

@@ -201,7 +201,7 @@ static void files_checksummed(input *in, pg_cache_key *keys, size_t *nkeys, size
 			r += pg_rec_size(len);
 		}
 	}
-	pg_buf_put(&seg, recs.data ? recs.data : "", recs.len);
+	pg_buf_put(&seg, recs.data, recs.len);
 	/* trailing fuzzed garbage after the records */
 	if (in->n && (*in->p & 0x80)) {
 		size_t g = *in->p % 64 < in->n ? *in->p % 64 : in->n;

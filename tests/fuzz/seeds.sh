@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/fuzz/seeds.sh OUT - writes each harness's seed inputs into OUT/<harness>/.
 #
-# The analysis harnesses (js ts tsx cached) start from the shared
-# corpus's cases (every file, folders included: the fuzzer learns imports
-# from them); the hunk
+# The analysis harnesses (js ts tsx cached) start from the project's own
+# analysis cases (tests/cases) and, when it is there, the shared corpus's
+# cases (every file, folders included: the fuzzer learns imports from
+# them); the hunk
 # harness from the same files behind a header of line ranges (its format
 # is at the top of fuzz_hunks.c); the configuration harness from small
 # configurations, valid and not; the cache harness from one input per mode
@@ -12,14 +13,19 @@
 set -eu
 out=${1:?usage: seeds.sh OUT}
 here=$(cd "$(dirname "$0")" && pwd)
-cases=${PGLEAK_CORPUS:-$here/../../../shared/corpus}/cases
-[ -d "$cases" ] || { echo "seeds.sh: no corpus at $cases (set PGLEAK_CORPUS)" >&2; exit 2; }
+corpus=${PGLEAK_CORPUS:-$here/../../../shared/corpus}/cases
+dirs=$here/../cases
+if [ -d "$corpus" ]; then
+	dirs="$dirs:$corpus"
+else
+	echo "seeds.sh: no corpus at $corpus (set PGLEAK_CORPUS): seeding from tests/cases alone" >&2
+fi
 mkdir -p "$out"/{js,ts,tsx,config,cache,hunks,cached,lsp}
 
-python3 - "$cases" "$out" <<'PY'
+python3 - "$dirs" "$out" <<'PY'
 import hashlib, json, os, struct, sys
 
-cases, out = sys.argv[1], sys.argv[2]
+dirs, out = sys.argv[1].split(":"), sys.argv[2]
 
 def put(harness, data):
     name = hashlib.sha1(data).hexdigest()
@@ -27,9 +33,11 @@ def put(harness, data):
         f.write(data)
 
 files = []
-for root, _, names in os.walk(cases):
-    for n in sorted(names):
-        files.append(os.path.join(root, n))
+for cases in dirs:
+    for root, _, names in os.walk(cases):
+        for n in sorted(names):
+            if n.rsplit(".", 1)[-1] in ("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"):
+                files.append(os.path.join(root, n))
 files.sort()
 for p in files:
     data = open(p, "rb").read()

@@ -3,10 +3,12 @@
  * a JavaScript or TypeScript source that states what the analysis must find
  * in it (the format is in tests/cases/README.md).
  *
- * Every case is analysed as `src/NAME` by the analyser itself (no engine, no
- * cache: analysis/analyser.h), through
- * a source that serves the other files of `src/` from tests/cases/modules/,
- * so relative imports ('./db.js') resolve to the shared sibling modules.
+ * Every case is analysed as `src/NAME` (or where its `// path:` line puts
+ * it) by the analyser itself (no engine, no cache: analysis/analyser.h),
+ * through a source that serves the other files of `src/` from
+ * tests/cases/modules/, so relative imports ('./db.js') resolve to the
+ * shared sibling modules, and any other path P from tests/cases/modules/P,
+ * so that a case can live in a tree with its own tsconfig/jsconfig chain.
  * The findings are compared with the `// expect:` lines: the same count, and
  * each finding, in line order, matching every field its line gives.  A case
  * without an expectation, or with a line the runner cannot read, fails: a
@@ -37,18 +39,21 @@ typedef struct {
 typedef struct {
 	want items[16];
 	size_t len;
-	int clean; /* `// expect: clean` */
+	int clean;      /* `// expect: clean` */
+	char path[256]; /* `// path: P`: analysed as P; "" for src/NAME */
 } wants;
 
 static const char *cases_dir;
 
-/* Serves src/X from the modules folder; anything else does not exist. */
+/* Serves src/X from the modules folder, and any other relative path P from modules/P. */
 static int read_module(void *ctx, const char *path, pg_buf *out)
 {
 	(void)ctx;
-	if (strncmp(path, "src/", 4) || strchr(path + 4, '/'))
+	if (path[0] == '/' || strstr(path, ".."))
 		return PG_ENOTFOUND;
-	char *full = pg_xasprintf("%s/modules/%s", cases_dir, path + 4);
+	if (!strncmp(path, "src/", 4) && !strchr(path + 4, '/'))
+		path += 4;
+	char *full = pg_xasprintf("%s/modules/%s", cases_dir, path);
 	int rc = pg_read_file(full, out);
 	free(full);
 	return rc;
@@ -105,8 +110,11 @@ static int read_wants(const char *name, const pg_buf *text, wants *ws)
 	for (uint32_t lineno = 1; p < end; lineno++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		static const char tag[] = "// expect:";
-		if (len > sizeof(tag) - 1 && !strncmp(p, tag, sizeof(tag) - 1)) {
+		static const char tag[] = "// expect:", where[] = "// path: ";
+		if (len > sizeof(where) - 1 && !strncmp(p, where, sizeof(where) - 1)) {
+			snprintf(ws->path, sizeof(ws->path), "%.*s", (int)(len - (sizeof(where) - 1)), p + sizeof(where) - 1);
+			ws->path[strcspn(ws->path, "\r")] = '\0';
+		} else if (len > sizeof(tag) - 1 && !strncmp(p, tag, sizeof(tag) - 1)) {
 			char line[256];
 			snprintf(line, sizeof(line), "%.*s", (int)(len - (sizeof(tag) - 1)), p + sizeof(tag) - 1);
 			line[strcspn(line, "\r")] = '\0';
@@ -145,10 +153,10 @@ static void print_findings(const pg_findings *f)
 		        f->items[i].function);
 }
 
-/* Analyses the bytes as src/NAME into *f; -1 (message printed) on an engine error. */
-static int analyse(const char *name, const char *data, size_t len, pg_findings *f)
+/* Analyses the bytes as `as` (NULL or "": src/NAME) into *f; -1 (message printed) on an engine error. */
+static int analyse(const char *name, const char *as, const char *data, size_t len, pg_findings *f)
 {
-	char *path = pg_xasprintf("src/%s", name);
+	char *path = as && *as ? pg_xstrdup(as) : pg_xasprintf("src/%s", name);
 	pg_config cfg;
 	pg_source source = {read_module, NULL, NULL};
 	pg_analyser *a = NULL;
@@ -177,7 +185,7 @@ static void run_empty(void)
 {
 	pg_findings f;
 	pg_findings_init(&f);
-	unit_case_failed = analyse("empty.js", "", 0, &f) || f.len;
+	unit_case_failed = analyse("empty.js", NULL, "", 0, &f) || f.len;
 	if (f.len)
 		print_findings(&f);
 	report("(no bytes)");
@@ -195,7 +203,7 @@ static void run_case(const char *name)
 	if (pg_read_file(file, &text)) {
 		fprintf(stderr, "    %s: %s\n", name, pg_error_last());
 		unit_case_failed = 1;
-	} else if (read_wants(name, &text, &ws) || analyse(name, text.data, text.len, &f)) {
+	} else if (read_wants(name, &text, &ws) || analyse(name, ws.path, text.data, text.len, &f)) {
 		unit_case_failed = 1;
 	} else {
 		int ok = f.len == ws.len;

@@ -1,0 +1,2 @@
+export function done(c) { c.release(); }
+export function keep(c) {}
