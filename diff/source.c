@@ -91,6 +91,7 @@ typedef struct {
 	void *payload;
 } each_ctx;
 
+/* pg_git_listed, in the two halves a tree walk sees: a node_modules folder is not entered at all. */
 static int each_tree_cb(const char *root, const git_tree_entry *entry, void *payload)
 {
 	const each_ctx *c = payload;

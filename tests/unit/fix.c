@@ -38,7 +38,7 @@ static int parses_clean(const char *path, const pg_buf *b)
 {
 	pg_ast a;
 	int ok;
-	if (pg_ast_parse(&a, pg_lang_from_path(path), b->data ? b->data : "", (uint32_t)b->len) < 0)
+	if (pg_ast_parse(&a, pg_lang_from_path(path), b->data, (uint32_t)b->len) < 0)
 		return 0;
 	ok = !ts_node_has_error(ts_tree_root_node(a.tree));
 	pg_ast_free(&a);
