@@ -267,7 +267,12 @@ char *pg_path_join(const char *dir, const char *rel)
 	char *joined, *norm;
 	if (rel[0] == '/' || !dir[0])
 		return pg_path_normalize(rel);
-	joined = pg_xasprintf("%s/%s", dir, rel);
+	/* by hand, not pg_xasprintf: the importer scan joins once per specifier of every file */
+	size_t dl = strlen(dir), rl = strlen(rel);
+	joined = pg_xmalloc(dl + rl + 2);
+	memcpy(joined, dir, dl);
+	joined[dl] = '/';
+	memcpy(joined + dl + 1, rel, rl + 1);
 	norm = pg_path_normalize(joined);
 	free(joined);
 	return norm;
