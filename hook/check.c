@@ -615,7 +615,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	/* --fix rewrites files and --dry-run prints their patches in file order: one worker */
 	size_t nw = o->fix ? 1 : jobs_wanted(files->len), checked = 0, i;
 	worker *ws = pg_xcalloc(nw, sizeof(*ws));
-	pg_report_opts ro = {.format = o->format, .fix_hint = !o->fix, .fix_cfg = cfg};
+	pg_report_opts ro = {.format = o->format, .fix_cfg = o->fix ? NULL : cfg};
 	pg_findings fs;
 	pg_stats stats = {0};
 	int errors = 0, rc;

@@ -183,7 +183,6 @@ typedef struct {
 	pg_buf data;
 	int ok;
 	pg_fix_probe *fix; /* the file's parse for the fix line, made on first use */
-	pg_config fix_cfg;
 } frame_cache;
 
 static int cache_get(frame_cache *c, const char *path)
@@ -197,7 +196,7 @@ static int cache_get(frame_cache *c, const char *path)
 	pg_fix_probe_free(c->fix);
 	c->fix = NULL;
 	pg_buf_clear(&c->data);
-	c->ok = c->src->read(c->src->ctx, path, &c->data) == PG_OK && c->data.data;
+	c->ok = c->src->read(c->src->ctx, path, &c->data) == PG_OK;
 	if (!c->ok)
 		pg_error_clear(); /* no frame is not an error of the report */
 	return c->ok;
@@ -206,7 +205,6 @@ static int cache_get(frame_cache *c, const char *path)
 static void cache_free(frame_cache *c)
 {
 	pg_fix_probe_free(c->fix);
-	pg_config_free(&c->fix_cfg);
 	free(c->path);
 	pg_buf_free(&c->data);
 }
@@ -427,11 +425,9 @@ static void write_fix_line(pg_buf *b, const pg_report_opts *o, frame_cache *c, c
 {
 	pg_lang lang = f->path ? pg_lang_from_path(f->path) : PG_LANG_NONE;
 	pg_buf cmd = PG_BUF_INIT;
-	if (!o->fix_hint || lang == PG_LANG_NONE || !cache_get(c, f->path))
+	if (!o->fix_cfg || lang == PG_LANG_NONE || !cache_get(c, f->path))
 		return;
-	if (!o->fix_cfg && !c->fix_cfg.release.len)
-		pg_config_init(&c->fix_cfg); /* the defaults (the struct starts zeroed) */
-	if (!c->fix && pg_fix_probe_new(&c->fix, lang, o->fix_cfg ? o->fix_cfg : &c->fix_cfg, c->data.data, c->data.len) < 0) {
+	if (!c->fix && pg_fix_probe_new(&c->fix, lang, o->fix_cfg, c->data.data, c->data.len) < 0) {
 		pg_error_clear();
 		return;
 	}

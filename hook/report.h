@@ -22,8 +22,9 @@ typedef struct {
 	pg_format format;
 	int color;           /* text only: ANSI colour */
 	int with_introduced; /* json: emit "introduced"; text: introduced==0 is a "warning", not an "error" */
-	int fix_hint;        /* text: a "fix: pgleak-hook check --fix FILE" line under the findings it can fix */
-	const pg_config *fix_cfg; /* the release names the fix line plans with (NULL: the defaults) */
+	/* text: a "fix: pgleak-hook check --fix FILE" line under the findings it can fix, planned with
+	 * this configuration (the one that judged them); NULL: no fix line */
+	const pg_config *fix_cfg;
 	/*
 	 * sarif: the repository's root (absolute; NULL: unknown), named in
 	 * originalUriBaseIds as %SRCROOT%, and for each finding (in order; NULL

@@ -205,7 +205,6 @@ static int report(const run_opts *o, const pg_git_verdict *v, pg_git_side *new_s
 	ro.root = pg_git_side_workdir(new_side);
 	ro.color = o->format == PG_FORMAT_TEXT && pg_report_color_wanted(stdout);
 	ro.with_introduced = 1;
-	ro.fix_hint = 1;
 	ro.fix_cfg = cfg;
 	/* A clean check prints nothing in text; json and sarif are always a whole document. */
 	if (o->format == PG_FORMAT_TEXT && v->shown.len == 0)
