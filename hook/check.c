@@ -643,7 +643,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	}
 	for (i = 0; i < nw; i++) {
 		if (ws[i].e)
-			pg_stats_add(&stats, o->fix ? &ws[i].fixed : pg_engine_stats(ws[i].e));
+			pg_stats_add(&stats, o->fix ? &ws[i].fixed : pg_engine_stats(ws[i].e), NULL);
 		if (rc == 0)
 			ws[i].fs.len = 0; /* every finding was moved */
 		pg_findings_free(&ws[i].fs);

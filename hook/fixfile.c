@@ -108,16 +108,16 @@ static void say(const char *path, const pg_fix_result *r, int dry_run)
  */
 typedef struct {
 	pg_engine *e;
-	pg_stats last;
+	pg_stats before, after; /* the engine's counts around the last check */
 } counting_checker;
 
 static int check_counting(void *ctx, const char *path, const char *data, size_t len, pg_findings *out)
 {
 	counting_checker *c = ctx;
-	pg_stats before = *pg_engine_stats(c->e);
-	int rc = pg_engine_check_text(c->e, path, data, len, out);
-	c->last = *pg_engine_stats(c->e);
-	pg_stats_sub(&c->last, &before);
+	int rc;
+	c->before = *pg_engine_stats(c->e);
+	rc = pg_engine_check_text(c->e, path, data, len, out);
+	c->after = *pg_engine_stats(c->e);
 	return rc;
 }
 
@@ -126,13 +126,13 @@ int pg_fixfile(pg_engine *e, const pg_config *cfg, const char *path, int dry_run
 {
 	pg_buf src = PG_BUF_INIT, fixed = PG_BUF_INIT, diff = PG_BUF_INIT;
 	pg_fix_results res = {0};
-	counting_checker cc = {e, {0}};
+	counting_checker cc = {e, {0}, {0}};
 	int rc = pg_read_file(path, &src);
 	if (rc == PG_OK)
 		rc = pg_fix_buffer(&(pg_fix_checker){check_counting, &cc}, cfg, path, src.data, src.len, 0, &fixed, &res,
 		                   left);
 	if (rc == PG_OK)
-		pg_stats_add(counted, &cc.last);
+		pg_stats_add(counted, &cc.after, &cc.before);
 	for (size_t i = 0; rc == PG_OK && i < res.len; i++)
 		say(path, &res.items[i], dry_run);
 	if (rc == PG_OK && (fixed.len != src.len || (src.len && memcmp(fixed.data, src.data, src.len)))) {

@@ -90,26 +90,18 @@ const pg_stats *pg_engine_stats(const pg_engine *e)
 	return &e->stats;
 }
 
-void pg_stats_add(pg_stats *sum, const pg_stats *s)
+void pg_stats_add(pg_stats *sum, const pg_stats *after, const pg_stats *before)
 {
-	sum->files += s->files;
-	sum->parsed += s->parsed;
-	sum->functions += s->functions;
-	sum->analyzed += s->analyzed;
-	sum->cached += s->cached;
-	sum->skipped += s->skipped;
-	sum->bytes += s->bytes;
-}
-
-void pg_stats_sub(pg_stats *sum, const pg_stats *s)
-{
-	sum->files -= s->files;
-	sum->parsed -= s->parsed;
-	sum->functions -= s->functions;
-	sum->analyzed -= s->analyzed;
-	sum->cached -= s->cached;
-	sum->skipped -= s->skipped;
-	sum->bytes -= s->bytes;
+	static const pg_stats none;
+	if (!before)
+		before = &none;
+	sum->files += after->files - before->files;
+	sum->parsed += after->parsed - before->parsed;
+	sum->functions += after->functions - before->functions;
+	sum->analyzed += after->analyzed - before->analyzed;
+	sum->cached += after->cached - before->cached;
+	sum->skipped += after->skipped - before->skipped;
+	sum->bytes += after->bytes - before->bytes;
 }
 
 /* ---- dependency lists ------------------------------------------------------ */

@@ -52,9 +52,8 @@ int pg_engine_check_buffer(pg_engine *e, const char *path, const char *data, siz
 
 const pg_stats *pg_engine_stats(const pg_engine *e);
 
-/* sum += s, and sum -= s (counts of a span of work: after minus before). */
-void pg_stats_add(pg_stats *sum, const pg_stats *s);
-void pg_stats_sub(pg_stats *sum, const pg_stats *s);
+/* sum += after - before: the counts of a span of work (before NULL: from nothing). */
+void pg_stats_add(pg_stats *sum, const pg_stats *after, const pg_stats *before);
 
 /* pg_engine_check_buffer without units, shaped as pg_fix_checker's check (ctx: the engine). */
 int pg_engine_check_text(void *engine, const char *path, const char *data, size_t len, pg_findings *out);
