@@ -668,28 +668,44 @@ static int client_arg(builder *b, TSNode call)
 	return -1;
 }
 
+/*
+ * A dotted callee (fn unwrapped) that may name a function: a simple path
+ * whose root is `this`, an import (*imported set), or a declaration of the
+ * module's own top level (a local or parameter of the same name is another
+ * value).  0 for anything else.
+ */
+static int followable_path(const pg_module *m, TSNode fn, int *imported)
+{
+	const pg_ast *a = &m->ast;
+	TSNode root;
+	int32_t bind;
+	*imported = 0;
+	if (!pg_is_simple_path(a, fn))
+		return 0;
+	for (root = fn; pg_nk_of(a, root) == PG_NK_MEMBER;)
+		root = pg_unwrap(a, pg_field_of(a, root, PG_F_OBJECT));
+	if (pg_nk_of(a, root) != PG_NK_IDENTIFIER)
+		return 1; /* this */
+	if (pg_module_import_of(m, root))
+		return *imported = 1;
+	bind = pg_scope_resolve(m, root);
+	return bind != PG_NO_BINDING && pg_nk_of(a, pg_scope_owner(m, bind)) == PG_NK_PROGRAM;
+}
+
 TSNode pg_build_local_callee(const pg_module *m, TSNode fn)
 {
 	const pg_ast *a = &m->ast;
-	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root;
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL};
 	const pg_named_fn *nf;
+	int imported;
 	char *path;
 	fn = pg_unwrap(a, fn);
 	if (pg_nk_of(a, fn) == PG_NK_IDENTIFIER)
 		return pg_scope_function(m, fn);
-	if (!pg_is_simple_path(a, fn))
+	if (!followable_path(m, fn, &imported) || imported)
 		return null;
-	for (root = fn; pg_nk_of(a, root) == PG_NK_MEMBER;)
-		root = pg_unwrap(a, pg_field_of(a, root, PG_F_OBJECT));
-	/* a local or parameter of the same name as a top-level object is another value */
-	if (pg_nk_of(a, root) == PG_NK_IDENTIFIER) {
-		int32_t bind = pg_scope_resolve(m, root);
-		if (pg_module_import_of(m, root) || bind == PG_NO_BINDING ||
-		    pg_nk_of(a, pg_scope_owner(m, bind)) != PG_NK_PROGRAM)
-			return null;
-	}
 	path = pg_path_text(a, fn);
-	nf = path ? pg_module_local_path_fn(m, path) : NULL;
+	nf = pg_module_local_path_fn(m, path);
 	free(path);
 	return nf ? nf->node : null;
 }
@@ -708,9 +724,10 @@ TSNode pg_build_local_callee(const pg_module *m, TSNode fn)
 static TSNode resolve_callee(builder *b, TSNode fn, pg_module **where)
 {
 	const pg_ast *a = b->a;
-	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, root, target = pg_build_local_callee(b->m, fn);
+	TSNode null = {{0, 0, 0, 0}, NULL, NULL}, target = pg_build_local_callee(b->m, fn);
 	const pg_named_fn *nf = NULL;
 	const pg_import *imp;
+	int imported;
 	char *path;
 	if (!ts_node_is_null(target)) {
 		*where = b->m;
@@ -723,17 +740,10 @@ static TSNode resolve_callee(builder *b, TSNode fn, pg_module **where)
 		nf = imp ? pg_modules_import_fn(b->an->ms, b->m, imp, where) : NULL;
 		return nf && *where ? nf->node : null;
 	}
-	if (!pg_is_simple_path(a, fn))
+	if (!followable_path(b->m, fn, &imported))
 		return null;
-	for (root = fn; pg_nk_of(a, root) == PG_NK_MEMBER;)
-		root = pg_unwrap(a, pg_field_of(a, root, PG_F_OBJECT));
-	if (pg_nk_of(a, root) == PG_NK_IDENTIFIER && !pg_module_import_of(b->m, root)) {
-		int32_t bind = pg_scope_resolve(b->m, root);
-		if (bind == PG_NO_BINDING || pg_nk_of(a, pg_scope_owner(b->m, bind)) != PG_NK_PROGRAM)
-			return null;
-	}
 	path = pg_path_text(a, fn);
-	nf = path ? pg_modules_path_fn(b->an->ms, b->m, path, where) : NULL;
+	nf = pg_modules_path_fn(b->an->ms, b->m, path, where);
 	free(path);
 	return nf && *where ? nf->node : null;
 }
