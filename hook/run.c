@@ -236,14 +236,29 @@ static void summary(const pg_git_verdict *v, double ms, int blocked, const char 
 }
 
 /*
+ * When git, asked after libgit2 failed, cannot read the repository either,
+ * both complaints are said: libgit2's (`libgit2`, NULL when the test switch
+ * sent us to git) and then git's.
+ */
+static int both_complaints(int rc, const char *libgit2)
+{
+	if (rc < 0 && libgit2) {
+		char *git = pg_xstrdup(pg_error_last());
+		rc = pg_error_set(rc, "%s; %s", libgit2, git);
+		free(git);
+	}
+	return rc;
+}
+
+/*
  * The sides read through git itself (gitcli.h): where libgit2 could not
  * open the repository or its index (`why`: what it said; NULL when the
  * test switch asked), HEAD's files (none on an unborn branch) and the
- * index's.  When git cannot either, both complaints are said.
+ * index's.
  */
 static int cli_sides(pg_git_cli **cli, pg_git_side *old_side, pg_git_side *new_side, const char *why)
 {
-	char *libgit2 = why ? pg_xstrdup(why) : NULL;
+	char *libgit2 = why ? pg_xstrdup(why) : NULL; /* the calls below overwrite the last error */
 	int rc;
 	pg_error_clear();
 	rc = pg_git_cli_open(cli);
@@ -251,11 +266,7 @@ static int cli_sides(pg_git_cli **cli, pg_git_side *old_side, pg_git_side *new_s
 		rc = pg_git_listing_new(&new_side->listing, *cli, NULL);
 	if (rc == PG_OK)
 		rc = pg_git_listing_new(&old_side->listing, *cli, pg_git_cli_has_commit(*cli, "HEAD") ? "HEAD" : "");
-	if (rc < 0 && libgit2) {
-		char *git = pg_xstrdup(pg_error_last());
-		rc = pg_error_set(rc, "%s; %s", libgit2, git);
-		free(git);
-	}
+	rc = both_complaints(rc, libgit2);
 	free(libgit2);
 	return rc;
 }
@@ -368,60 +379,66 @@ static int diff_sides(pg_git *g, const char *rev, git_tree **old_tree, git_tree 
 }
 
 /*
- * diff's sides read through git itself (see cli_sides): REV against the
- * index, A..B, or A...B from their merge base, an empty end meaning HEAD,
- * as git reads them.
+ * diff's commits as git resolves them: REV (against the index: *new_id
+ * NULL), A..B, or A...B from their merge base, an empty end meaning HEAD.
+ */
+static int cli_diff_ids(pg_git_cli *cli, const char *rev, char **old_id, char **new_id)
+{
+	const char *dots = strstr(rev, "...");
+	size_t ndots = dots ? 3 : 2;
+
+	*old_id = *new_id = NULL;
+	if (!dots)
+		dots = strstr(rev, "..");
+	if (dots) {
+		char *from = dots == rev ? pg_xstrdup("HEAD") : pg_xasprintf("%.*s", (int)(dots - rev), rev);
+		char *to = pg_xstrdup(dots[ndots] ? dots + ndots : "HEAD");
+		*old_id = pg_git_cli_commit_id(cli, from);
+		*new_id = *old_id ? pg_git_cli_commit_id(cli, to) : NULL;
+		if (*new_id && ndots == 3) {
+			char *base = pg_git_cli_merge_base(cli, *old_id, *new_id);
+			free(*old_id);
+			*old_id = base;
+		}
+		free(from);
+		free(to);
+		if (*old_id && *new_id)
+			return PG_OK;
+	} else if ((*old_id = pg_git_cli_commit_id(cli, rev))) {
+		return PG_OK;
+	}
+	free(*old_id);
+	free(*new_id);
+	*old_id = *new_id = NULL;
+	char *why_not = pg_xstrdup(pg_error_last()); /* asking git about HEAD clears it */
+	int rc = pg_git_cli_has_commit(cli, "HEAD") ? pg_error_set(PG_ERROR, "%s", why_not) : no_commit_yet(rev);
+	free(why_not);
+	return rc;
+}
+
+/*
+ * diff's sides read through git itself (see cli_sides).  A revision git
+ * cannot resolve is the user's to mend, so libgit2's complaint is said only
+ * when git cannot open the repository or list a side.
  */
 static int cli_diff_sides(pg_git_cli **cli, const char *rev, pg_git_side *old_side, pg_git_side *new_side,
                           const char *why)
 {
 	char *libgit2 = why ? pg_xstrdup(why) : NULL;
-	const char *dots = strstr(rev, "...");
-	size_t ndots = dots ? 3 : 2;
-	char *from = NULL, *to = NULL, *old_id = NULL, *new_id = NULL;
+	char *old_id = NULL, *new_id = NULL;
 	int rc;
 
-	if (!dots)
-		dots = strstr(rev, "..");
 	pg_error_clear();
-	rc = pg_git_cli_open(cli);
-	if (rc == PG_OK) {
-		/* git reads the repository: what goes wrong from here on is git's to say */
-		free(libgit2);
-		libgit2 = NULL;
-	}
-	if (rc == PG_OK && dots) {
-		from = dots == rev ? pg_xstrdup("HEAD") : pg_xasprintf("%.*s", (int)(dots - rev), rev);
-		to = pg_xstrdup(dots[ndots] ? dots + ndots : "HEAD");
-		old_id = pg_git_cli_commit_id(*cli, from);
-		new_id = old_id ? pg_git_cli_commit_id(*cli, to) : NULL;
-		if (new_id && ndots == 3) {
-			char *base = pg_git_cli_merge_base(*cli, old_id, new_id);
-			free(old_id);
-			old_id = base;
-		}
-		rc = old_id && new_id ? PG_OK : PG_ERROR;
-	} else if (rc == PG_OK) {
-		old_id = pg_git_cli_commit_id(*cli, rev);
-		rc = old_id ? PG_OK : PG_ERROR;
-	}
-	if (rc < 0 && *cli) {
-		char *why_not = pg_xstrdup(pg_error_last()); /* asking git about HEAD clears it */
-		rc = pg_git_cli_has_commit(*cli, "HEAD") ? pg_error_set(rc, "%s", why_not) : no_commit_yet(rev);
-		free(why_not);
-	}
+	rc = both_complaints(pg_git_cli_open(cli), libgit2);
+	if (rc == PG_OK)
+		rc = cli_diff_ids(*cli, rev, &old_id, &new_id);
 	if (rc == PG_OK)
 		rc = pg_git_listing_new(&old_side->listing, *cli, old_id);
 	if (rc == PG_OK)
 		rc = pg_git_listing_new(&new_side->listing, *cli, new_id); /* NULL: the index */
-	if (rc < 0 && libgit2) {
-		char *git = pg_xstrdup(pg_error_last());
-		rc = pg_error_set(rc, "%s; %s", libgit2, git);
-		free(git);
-	}
+	if (old_id)
+		rc = both_complaints(rc, libgit2);
 	free(libgit2);
-	free(from);
-	free(to);
 	free(old_id);
 	free(new_id);
 	return rc;
