@@ -336,21 +336,18 @@ static int install_git_hook(const repo_facts *repo, int force)
 	return rc;
 }
 
-/* .husky/NAME in the work tree (NULL without one); *has_dir: .husky is a folder. */
-static char *husky_file(const repo_facts *repo, const char *name, int *has_dir)
+/* The work tree's .husky folder; NULL when there is no such folder. */
+static char *husky_dir(const repo_facts *repo)
 {
-	const char *wd = repo->workdir;
-	char *dir, *file;
 	struct stat st;
-	if (!wd) {
-		*has_dir = 0;
+	char *dir;
+	if (!repo->workdir)
 		return NULL;
-	}
-	dir = pg_path_join(wd, ".husky");
-	*has_dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-	file = pg_path_join(dir, name);
+	dir = pg_path_join(repo->workdir, ".husky");
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return dir;
 	free(dir);
-	return file;
+	return NULL;
 }
 
 /* The two lines --husky adds, as one block (found again by uninstall). */
@@ -414,15 +411,14 @@ static int install_husky_one(const char *file, const char *bin, int force)
 
 static int install_husky(const repo_facts *repo, int force)
 {
-	int has_dir, rc;
-	char *bin = NULL, *probe = husky_file(repo, pg_hook_names[0], &has_dir);
+	int rc;
+	char *bin = NULL, *dir = husky_dir(repo);
 
-	free(probe);
-	if (!has_dir)
+	if (!dir)
 		return pg_error_set(PG_ERROR, "no .husky folder in the work tree: set husky up first (npx husky init)");
 	rc = binary_command(&bin);
 	for (size_t i = 0; rc == PG_OK && i < PG_NHOOKS; i++) {
-		char *file = husky_file(repo, pg_hook_names[i], &has_dir);
+		char *file = pg_path_join(dir, pg_hook_names[i]);
 		rc = install_husky_one(file, bin, force);
 		free(file);
 	}
@@ -431,6 +427,7 @@ static int install_husky(const repo_facts *repo, int force)
 		fprintf(stderr, "pgleak-hook: note: pgleak-hook is not on PATH, so the lines call %s; "
 		                "teammates who share .husky/ need pgleak-hook there or on PATH\n", bin);
 	free(bin);
+	free(dir);
 	return rc;
 }
 
@@ -538,13 +535,14 @@ static int uninstall_husky_one(const char *file, int *done)
 
 static int uninstall_husky(const repo_facts *repo, int *done)
 {
-	int has_dir, rc = PG_OK;
-	for (size_t i = 0; rc == PG_OK && i < PG_NHOOKS; i++) {
-		char *file = husky_file(repo, pg_hook_names[i], &has_dir);
-		if (file && has_dir)
-			rc = uninstall_husky_one(file, done);
+	int rc = PG_OK;
+	char *dir = husky_dir(repo);
+	for (size_t i = 0; dir && rc == PG_OK && i < PG_NHOOKS; i++) {
+		char *file = pg_path_join(dir, pg_hook_names[i]);
+		rc = uninstall_husky_one(file, done);
 		free(file);
 	}
+	free(dir);
 	return rc;
 }
 
