@@ -678,7 +678,6 @@ static int followable_path(const pg_module *m, TSNode fn, int *imported)
 {
 	const pg_ast *a = &m->ast;
 	TSNode root;
-	int32_t bind;
 	*imported = 0;
 	if (!pg_is_simple_path(a, fn))
 		return 0;
@@ -688,8 +687,7 @@ static int followable_path(const pg_module *m, TSNode fn, int *imported)
 		return 1; /* this */
 	if (pg_module_import_of(m, root))
 		return *imported = 1;
-	bind = pg_scope_resolve(m, root);
-	return bind != PG_NO_BINDING && pg_nk_of(a, pg_scope_owner(m, bind)) == PG_NK_PROGRAM;
+	return pg_scope_is_top_level(m, root);
 }
 
 TSNode pg_build_local_callee(const pg_module *m, TSNode fn)

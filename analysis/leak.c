@@ -433,13 +433,6 @@ static own_kind judge_own_connect(const pg_analysis *an, const pg_ast *a, TSNode
 	return st ? OWN_STORED : fr ? OWN_FRESH : OWN_OTHER;
 }
 
-/* Is `id` bound (by scope) to a declaration of the module's top level? */
-static int is_top_level(const pg_module *m, TSNode id)
-{
-	int32_t bind = pg_scope_resolve(m, id);
-	return bind != PG_NO_BINDING && pg_nk_of(&m->ast, pg_scope_owner(m, bind)) == PG_NK_PROGRAM;
-}
-
 /* `this.connect()`, `self.connect()`, `db.connect()` that names a function of this file, judged by it. */
 static own_kind own_connect(pg_analysis *an, pg_module *m, TSNode call, TSNode recv)
 {
@@ -451,7 +444,7 @@ static own_kind own_connect(pg_analysis *an, pg_module *m, TSNode call, TSNode r
 	const char *name = pg_text(a, prop, &len);
 	if (pg_nk_of(a, recv) == PG_NK_THIS || (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && pg_scope_is_this_alias(m, recv))) {
 		target = pg_scope_class_member(a, call, name, len);
-	} else if (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && (pg_module_import_of(m, recv) || is_top_level(m, recv))) {
+	} else if (pg_nk_of(a, recv) == PG_NK_IDENTIFIER && (pg_module_import_of(m, recv) || pg_scope_is_top_level(m, recv))) {
 		uint32_t rl;
 		const char *rt = pg_text(a, recv, &rl);
 		char *path = pg_xasprintf("%.*s.%.*s", (int)rl, rt, (int)len, name);

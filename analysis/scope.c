@@ -380,6 +380,12 @@ TSNode pg_scope_owner(const pg_module *m, int32_t b)
 	return scope_of(m)->e[b].owner;
 }
 
+int pg_scope_is_top_level(const pg_module *m, TSNode id)
+{
+	int32_t b = pg_scope_resolve(m, id);
+	return b != PG_NO_BINDING && pg_nk_of(&m->ast, scope_of(m)->e[b].owner) == PG_NK_PROGRAM;
+}
+
 TSNode pg_scope_function(const pg_module *m, TSNode id)
 {
 	const pg_ast *a = &m->ast;

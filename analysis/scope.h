@@ -44,6 +44,10 @@ TSNode pg_scope_owner(const pg_module *m, int32_t b);
  * var/let/const whose initialiser is a function; a null node otherwise. */
 TSNode pg_scope_function(const pg_module *m, TSNode id);
 
+/* Is `id` bound (by scope) to a declaration of the module's top level?
+ * A local or parameter of the same name is another value. */
+int pg_scope_is_top_level(const pg_module *m, TSNode id);
+
 /* Is `id` bound (by scope) to a `const self = this` declaration? */
 int pg_scope_is_this_alias(const pg_module *m, TSNode id);
 /* The method (or function-valued field) `name` of the nearest class around `n`; a null node if none. */
