@@ -405,6 +405,20 @@ static int is_relative(const char *spec)
 	                          (spec[1] == '.' && (spec[2] == '/' || spec[2] == '\0')));
 }
 
+int pg_alias_relative_tail(const char *spec, const char **tail, size_t *len)
+{
+	size_t end = strlen(spec), start;
+	if (!is_relative(spec))
+		return 0;
+	while (end && spec[end - 1] == '/')
+		end--;
+	for (start = end; start && spec[start - 1] != '/'; start--)
+		;
+	*tail = spec + start;
+	*len = end - start;
+	return *len && !(*len == 1 && spec[start] == '.') && !(*len == 2 && !strncmp(spec + start, "..", 2));
+}
+
 /* The same for an importer in folder `dir` ("" at the top), for callers that map many specifiers. */
 static size_t bases_in(pg_alias *al, const char *dir, const char *spec, pg_strlist *out)
 {

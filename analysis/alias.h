@@ -31,6 +31,14 @@ void pg_alias_free(pg_alias *al);
 /* Appends the paths `spec` (imported from the file at from_path) may name; returns how many. */
 size_t pg_alias_bases(pg_alias *al, const char *from_path, const char *spec, pg_strlist *out);
 
+/*
+ * The last name of a relative specifier ('./lib/db/' gives "db"): every
+ * path pg_alias_bases gives for it ends in that name, so a caller that
+ * only wants some paths can compare names before joining.  0 for a
+ * specifier that is not relative, or that ends in '.' or '..'.
+ */
+int pg_alias_relative_tail(const char *spec, const char **tail, size_t *len);
+
 /* Is the path one the alias rule reads (a .json config)? */
 int pg_alias_is_config_path(const char *path);
 

@@ -133,4 +133,12 @@ void pg_cache_hasher_key(pg_cache_hasher *h, const pg_cache_key *k); /* a depend
 /* Returns the key and frees the hasher. */
 pg_cache_key pg_cache_hasher_finish(pg_cache_hasher *h);
 
+/*
+ * The key of `data` under `prefix` (a key made by a hasher, so it carries
+ * the format and version), in one step without a hasher: for look-ups made
+ * once per file of a repository, such as the importer scan's per-blob
+ * records.
+ */
+pg_cache_key pg_cache_key_under(const pg_cache_key *prefix, const void *data, size_t len);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <xxhash.h>
 
 #ifndef PG_VERSION
@@ -77,4 +78,23 @@ pg_cache_key pg_cache_hasher_finish(pg_cache_hasher *h)
 	XXH3_freeState(h->st);
 	free(h);
 	return k;
+}
+
+pg_cache_key pg_cache_key_under(const pg_cache_key *prefix, const void *data, size_t len)
+{
+	uint8_t b[1 + 16 + 64];
+	XXH128_hash_t d;
+	if (len > sizeof(b) - 17) { /* longer than any blob id: the hasher, framed as ever */
+		pg_cache_hasher *h = pg_cache_hasher_new();
+		pg_cache_hasher_key(h, prefix);
+		pg_cache_hasher_bytes(h, data, len);
+		return pg_cache_hasher_finish(h);
+	}
+	/* a hasher's bytes start with the format's frame, tag 'u': 'o' keeps the two apart */
+	b[0] = 'o';
+	pg_le64_put(b + 1, prefix->hi);
+	pg_le64_put(b + 9, prefix->lo);
+	memcpy(b + 17, data, len);
+	d = XXH3_128bits_withSeed(b, 17 + len, PG_SEED_KEY);
+	return (pg_cache_key){d.high64, d.low64};
 }

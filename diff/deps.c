@@ -148,23 +148,17 @@ static pg_cache_key scan_prefix(const char *kind, const pg_config *cfg)
 	return pg_cache_hasher_finish(h);
 }
 
-static pg_cache_key scan_key(const pg_cache_key *prefix, const git_oid *id)
-{
-	pg_cache_hasher *h = pg_cache_hasher_new();
-	pg_cache_hasher_key(h, prefix);
-	pg_cache_hasher_bytes(h, id->id, GIT_OID_RAWSZ);
-	return pg_cache_hasher_finish(h);
-}
-
 /* The run's view of one side: its files, the cache, and the scratch buffers. */
 typedef struct {
 	const pg_git_side *side;
 	const pg_config *cfg;
 	pg_cache *cache;
 	pg_cache_key scan, barrel; /* key prefixes of the two records */
-	pg_strmap paths;           /* every JS/TS path of the side */
+	const char **paths;        /* every JS/TS path of the side, sorted (strcmp) */
+	size_t npaths;
 	pg_alias *alias;           /* tsconfig/jsconfig mappings, read from the side */
 	pg_strmap stems;           /* the bases that could resolve to a target */
+	pg_strmap tails;           /* the last name of each stem */
 	pg_buf tmp;
 } deps_ctx;
 
@@ -177,7 +171,7 @@ static int blob_record(pg_buf *rec, deps_ctx *d, const git_oid *id, const pg_cac
 	int rc;
 
 	if (d->cache) {
-		k = scan_key(prefix, id);
+		k = pg_cache_key_under(prefix, id->id, GIT_OID_RAWSZ);
 		if (pg_cache_get(d->cache, &k, rec) == PG_OK && record_valid(rec, first, last))
 			return PG_OK;
 	}
@@ -218,22 +212,40 @@ static void make_barrel(pg_buf *rec, const char *path, const char *text, size_t 
 	pg_module_free(m);
 }
 
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int path_exists(void *ctx, const char *path)
 {
 	const deps_ctx *d = ctx;
-	return pg_strmap_get(&d->paths, path, strlen(path)) != NULL;
+	return d->npaths && bsearch(&path, d->paths, d->npaths, sizeof(*d->paths), path_cmp) != NULL;
 }
 
 static void stem_add(void *ctx, const char *base, size_t n)
 {
-	pg_strmap_put(ctx, base, n, 1);
+	deps_ctx *d = ctx;
+	size_t tail = n;
+	while (tail && base[tail - 1] != '/')
+		tail--;
+	pg_strmap_put(&d->stems, base, n, 1);
+	pg_strmap_put(&d->tails, base + tail, n - tail, 1);
+}
+
+/* Can the specifier's bases hold a stem?  A relative one's all end in its last name. */
+static int may_name_stem(const deps_ctx *d, const char *spec)
+{
+	const char *tail;
+	size_t len;
+	return !pg_alias_relative_tail(spec, &tail, &len) || pg_strmap_get(&d->tails, tail, len);
 }
 
 /* Makes `path` a target: a file whose importers are checked. */
 static void target_add(deps_ctx *d, pg_strmap *targets, const char *path)
 {
 	pg_strmap_put(targets, path, strlen(path), 1);
-	pg_resolve_stems(path, stem_add, &d->stems);
+	pg_resolve_stems(path, stem_add, d);
 }
 
 /* Does a specifier of the record (from byte 1 on), written in `path`, resolve to one of `targets`? */
@@ -243,6 +255,8 @@ static int names_target(deps_ctx *d, const char *path, const pg_buf *rec, const 
 	size_t at;
 	int found = 0;
 	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
+		if (!may_name_stem(d, rec->data + at))
+			continue; /* most specifiers: spared the join */
 		pg_alias_bases(d->alias, path, rec->data + at, &bases);
 		for (size_t i = 0; i < bases.len && !found; i++) {
 			if (!pg_strmap_get(&d->stems, bases.items[i], strlen(bases.items[i])))
@@ -290,6 +304,21 @@ static void list_one(const char *path, const git_oid *id, int stable, void *payl
 	file_list_push(l, path, id);
 }
 
+/* The list's paths in strcmp order: the list itself when so (an index, a tree walked in order), else a sorted copy. */
+static const char **sorted_paths(const file_list *l)
+{
+	const char **copy;
+	size_t i;
+	for (i = 1; i < l->len && strcmp(l->paths[i - 1], l->paths[i]) < 0; i++)
+		;
+	if (i >= l->len)
+		return l->paths;
+	copy = pg_xmalloc(l->len * sizeof(*copy));
+	memcpy(copy, l->paths, l->len * sizeof(*copy));
+	qsort(copy, l->len, sizeof(*copy), path_cmp);
+	return copy;
+}
+
 /* A file that may depend on a change: its scan record, and what the rounds found it to be. */
 typedef struct {
 	size_t file;  /* index in the file list */
@@ -333,7 +362,7 @@ static int deps_round(deps_ctx *d, file_list *files, candidate *c, size_t nc, pg
 int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_changes *changes,
                         const pg_config *cfg, pg_cache *cache)
 {
-	deps_ctx d = {side, cfg, NULL, {0, 0}, {0, 0}, {0}, NULL, {0}, PG_BUF_INIT};
+	deps_ctx d = {.side = side, .cfg = cfg, .tmp = PG_BUF_INIT};
 	pg_source src = pg_git_source((pg_git_side *)side);
 	file_list files = {0};
 	candidate *c = NULL;
@@ -354,8 +383,8 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	for (i = 0; i < changes->len; i++)
 		target_add(&d, &targets, changes->items[i].new_path);
 	rc = pg_git_side_each(side, list_one, &files);
-	for (i = 0; i < files.len && rc == PG_OK; i++)
-		pg_strmap_put(&d.paths, files.paths[i], strlen(files.paths[i]), i);
+	d.paths = sorted_paths(&files);
+	d.npaths = files.len;
 	for (i = 0; i < files.len && rc == PG_OK; i++) {
 		if (pg_git_changes_find(changes, files.paths[i]))
 			continue;
@@ -378,8 +407,10 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	pg_buf_free(&rec);
 	pg_buf_free(&d.tmp);
 	pg_alias_free(d.alias);
-	pg_strmap_free(&d.paths);
+	if (d.paths != files.paths)
+		free(d.paths);
 	pg_strmap_free(&d.stems);
+	pg_strmap_free(&d.tails);
 	pg_strmap_free(&targets);
 	file_list_free(&files);
 	return rc;

@@ -183,5 +183,9 @@ test_importer_writing_js_for_ts_is_checked() { helper_change_flags_importer rele
 test_importer_without_extension_is_checked() { helper_change_flags_importer release.ts ./release; }
 test_importer_of_folder_index_is_checked() { helper_change_flags_importer lib/index.ts ./lib; }
 test_importer_of_parent_folder_is_checked() { helper_change_flags_importer lib/index.ts ./lib/../lib/index.ts; }
+# The scan compares a relative specifier's last name with the targets' before joining it (deps.c may_name_stem):
+# a trailing slash, or a last name of '..', must not hide the importer.
+test_importer_of_folder_with_trailing_slash_is_checked() { helper_change_flags_importer lib/index.ts ./lib/; }
+test_importer_of_folder_named_by_dotdot_is_checked() { helper_change_flags_importer lib/index.ts ./lib/sub/..; }
 
 run_tests

@@ -1,7 +1,8 @@
 /*
  * analysis.c - unit tests of analysis functions called directly, where a
  * case file (tests/cases, run by cases.c) cannot reach: the JSONC reader
- * that tsconfig/jsconfig files go through before the strict JSON parser.
+ * that tsconfig/jsconfig files go through before the strict JSON parser,
+ * and the last name of a relative specifier that the importer scan compares.
  * Everything that is "this source must give these findings" is a case file.
  */
 #include <string.h>
@@ -27,8 +28,35 @@ static void test_jsonc(void)
 	pg_json_free(&doc);
 }
 
+static int tail_is(const char *spec, const char *want)
+{
+	const char *t;
+	size_t n;
+	if (!pg_alias_relative_tail(spec, &t, &n))
+		return want == NULL;
+	return want && n == strlen(want) && !memcmp(t, want, n);
+}
+
+/* Every base of a relative specifier ends in its last name; '.', '..' and bare specifiers give none. */
+static void test_relative_tail(void)
+{
+	CHECK(tail_is("./db", "db"));
+	CHECK(tail_is("../lib/db.js", "db.js"));
+	CHECK(tail_is("./lib/", "lib"));
+	CHECK(tail_is("./lib//", "lib"));
+	CHECK(tail_is("./lib/..", NULL));
+	CHECK(tail_is("./lib/.", NULL));
+	CHECK(tail_is(".", NULL));
+	CHECK(tail_is("..", NULL));
+	CHECK(tail_is("./", NULL));
+	CHECK(tail_is("@/lib/db", NULL));
+	CHECK(tail_is("pg", NULL));
+	CHECK(tail_is(".hidden/x", NULL));
+}
+
 int main(void)
 {
 	RUN(test_jsonc);
+	RUN(test_relative_tail);
 	return unit_failures ? 1 : 0;
 }

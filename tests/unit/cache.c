@@ -275,6 +275,27 @@ static void keys_are_framed(void)
 	CHECK(ka.hi == kb.hi && ka.lo == kb.lo);
 }
 
+/* The one-step key: a function of prefix and bytes, apart from the hasher's keys, any length. */
+static void keys_under_a_prefix(void)
+{
+	pg_cache_key p = key_n(1), q = key_n(2), a, b;
+	char big[200];
+	memset(big, 'x', sizeof(big));
+	a = pg_cache_key_under(&p, "0123456789abcdefghij", 20);
+	b = pg_cache_key_under(&p, "0123456789abcdefghij", 20);
+	CHECK(a.hi == b.hi && a.lo == b.lo);
+	b = pg_cache_key_under(&q, "0123456789abcdefghij", 20);
+	CHECK(a.hi != b.hi || a.lo != b.lo);
+	b = pg_cache_key_under(&p, "0123456789abcdefghiJ", 20);
+	CHECK(a.hi != b.hi || a.lo != b.lo);
+	b = pg_cache_key_under(&p, "0123456789abcdefghi", 19);
+	CHECK(a.hi != b.hi || a.lo != b.lo);
+	a = pg_cache_key_under(&p, big, sizeof(big));
+	big[199] = 'y';
+	b = pg_cache_key_under(&p, big, sizeof(big));
+	CHECK(a.hi != b.hi || a.lo != b.lo);
+}
+
 static void sample_result(pg_findings *f, pg_units *u)
 {
 	pg_finding x;
@@ -773,6 +794,7 @@ int main(void)
 	unsetenv("PGLEAK_CACHE_MAX_BYTES");
 	RUN(round_trip);
 	RUN(keys_are_framed);
+	RUN(keys_under_a_prefix);
 	RUN(record_encoding);
 	RUN(every_byte_flipped);
 	RUN(every_truncation);
