@@ -390,6 +390,17 @@ void pg_strmap_free(pg_strmap *m)
 }
 
 /* Case-insensitive Levenshtein distance; inputs are short names (a row of 65 at most). */
+size_t pg_jobs_wanted(size_t tasks)
+{
+	const char *env = getenv("PGLEAK_JOBS");
+	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > PG_MAX_JOBS)
+		n = PG_MAX_JOBS;
+	return (size_t)n < tasks ? (size_t)n : (tasks ? tasks : 1);
+}
+
 size_t pg_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), *row, result;

@@ -121,6 +121,14 @@ char *pg_path_dirname(const char *path);
 int pg_has_lone_cr(const char *s, size_t len);
 void pg_lone_cr_to_lf(char *s, size_t len);
 
+/*
+ * How many threads `tasks` independent tasks get: PGLEAK_JOBS when set,
+ * else one per online processor; never more than the tasks, nor than
+ * PG_MAX_JOBS, and at least 1.
+ */
+#define PG_MAX_JOBS 64
+size_t pg_jobs_wanted(size_t tasks);
+
 /* Edit distance for "did you mean" (case-insensitive); (size_t)-1 past 64 bytes. */
 size_t pg_edit_distance(const char *a, const char *b);
 

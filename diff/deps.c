@@ -38,6 +38,8 @@
 #include "deps.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,36 +164,23 @@ typedef struct {
 	pg_buf tmp;
 } deps_ctx;
 
-/* The record of the blob `id` under `prefix`: from the cache, or read, made by `make` and stored. */
-static int blob_record(pg_buf *rec, deps_ctx *d, const git_oid *id, const pg_cache_key *prefix,
-                       char first, char last, const char *path,
-                       void (*make)(pg_buf *, const char *, const char *, size_t, const pg_config *))
+/* The record of the blob `id` under `prefix` from the cache, if there and well formed ('first'..'last'). */
+static int record_cached(const deps_ctx *d, const pg_cache_key *prefix, const git_oid *id, char first, char last,
+                         pg_buf *rec)
 {
-	pg_cache_key k = {0, 0};
-	int rc;
-
-	if (d->cache) {
-		k = pg_cache_key_under(prefix, id->id, GIT_OID_RAWSZ);
-		if (pg_cache_get(d->cache, &k, rec) == PG_OK && record_valid(rec, first, last))
-			return PG_OK;
-	}
-	rc = pg_git_side_blob(d->side, id, &d->tmp);
-	if (rc < 0)
-		return rc;
-	make(rec, path, d->tmp.data, d->tmp.len, d->cfg);
-	if (d->cache && pg_cache_put(d->cache, &k, rec->data, rec->len) < 0)
-		pg_error_clear(); /* too large to keep: made again next time */
-	return PG_OK;
+	pg_cache_key k = pg_cache_key_under(prefix, id->id, GIT_OID_RAWSZ);
+	return pg_cache_get(d->cache, &k, rec) == PG_OK && record_valid(rec, first, last);
 }
 
-static void make_scan(pg_buf *rec, const char *path, const char *text, size_t len, const pg_config *cfg)
+static void record_store(const deps_ctx *d, const pg_cache_key *prefix, const git_oid *id, const pg_buf *rec)
 {
-	(void)path;
-	scan_blob(rec, text, len, cfg);
+	pg_cache_key k = pg_cache_key_under(prefix, id->id, GIT_OID_RAWSZ);
+	if (pg_cache_put(d->cache, &k, rec->data, rec->len) < 0)
+		pg_error_clear(); /* too large to keep: made again next time */
 }
 
 /* The barrel record: 'r', then the specifiers the file re-exports (none if it cannot be analysed). */
-static void make_barrel(pg_buf *rec, const char *path, const char *text, size_t len, const pg_config *cfg)
+static void barrel_scan(pg_buf *rec, const char *path, const char *text, size_t len, const pg_config *cfg)
 {
 	pg_module *m = NULL;
 	pg_strlist specs = {0};
@@ -210,6 +199,20 @@ static void make_barrel(pg_buf *rec, const char *path, const char *text, size_t 
 	}
 	pg_strlist_free(&specs);
 	pg_module_free(m);
+}
+
+/* The barrel record of the blob `id` at `path`: from the cache, or made (a parse) and stored. */
+static int barrel_record(pg_buf *rec, deps_ctx *d, const git_oid *id, const char *path)
+{
+	int rc;
+	if (d->cache && record_cached(d, &d->barrel, id, 'r', 'r', rec))
+		return PG_OK;
+	if ((rc = pg_git_side_blob(d->side, id, &d->tmp)) < 0)
+		return rc;
+	barrel_scan(rec, path, d->tmp.data, d->tmp.len, d->cfg);
+	if (d->cache)
+		record_store(d, &d->barrel, id, rec);
+	return PG_OK;
 }
 
 static int path_cmp(const void *a, const void *b)
@@ -319,6 +322,108 @@ static const char **sorted_paths(const file_list *l)
 	return copy;
 }
 
+/*
+ * The blobs the cache lacks (all of them on a first run) are read and
+ * scanned by several threads that take them in turn.  Each extra thread
+ * opens the object database for itself: libgit2 holds one database's lock
+ * while it reads an object, so threads sharing one wait for each other.
+ * Each record lands in its file's slot, and each error in its task's, so
+ * the result and the error said do not depend on who scanned what.
+ */
+#define SCAN_BLOBS_PER_THREAD 32
+
+typedef struct {
+	const deps_ctx *d;
+	const char *objects; /* the object folder, which each extra thread opens */
+	const file_list *files;
+	const size_t *which; /* the files to scan */
+	size_t n;
+	atomic_size_t next; /* the next task */
+	pg_buf *recs;       /* by file */
+	char **errors;      /* by task: why its blob could not be read */
+} scan_job;
+
+/* Takes tasks until none is left; odb NULL: reads through the side (the calling thread). */
+static void scan_tasks(scan_job *j, git_odb *odb)
+{
+	pg_buf text = PG_BUF_INIT;
+	size_t k;
+	while ((k = atomic_fetch_add(&j->next, 1)) < j->n) {
+		size_t i = j->which[k];
+		int rc = odb ? pg_git_odb_blob_read(odb, &j->files->ids[i], &text)
+		             : pg_git_side_blob(j->d->side, &j->files->ids[i], &text);
+		if (rc < 0)
+			j->errors[k] = pg_xstrdup(pg_error_last()); /* this thread's */
+		else
+			scan_blob(&j->recs[i], text.data, text.len, j->d->cfg);
+	}
+	pg_buf_free(&text);
+}
+
+static void *scan_thread(void *arg)
+{
+	scan_job *j = arg;
+	git_odb *odb = NULL;
+	if (git_odb_open(&odb, j->objects) == 0)
+		scan_tasks(j, odb); /* else the other threads take them */
+	git_odb_free(odb);
+	return NULL;
+}
+
+static int scan_blobs(const deps_ctx *d, const file_list *files, const size_t *which, size_t n, pg_buf *recs)
+{
+	scan_job j = {.d = d, .files = files, .which = which, .n = n, .recs = recs};
+	git_buf objects = {0};
+	pthread_t tids[PG_MAX_JOBS];
+	size_t threads = 1, started = 0, k;
+	int rc = PG_OK;
+
+	if (!n)
+		return PG_OK;
+	/* a listing reads through one `git cat-file`; a few blobs do not pay for a thread */
+	if (!d->side->listing && n >= 2 * SCAN_BLOBS_PER_THREAD &&
+	    git_repository_item_path(&objects, d->side->repo, GIT_REPOSITORY_ITEM_OBJECTS) == 0) {
+		j.objects = objects.ptr;
+		threads = pg_jobs_wanted(n / SCAN_BLOBS_PER_THREAD);
+	}
+	j.errors = pg_xcalloc(n, sizeof(*j.errors));
+	for (k = 1; k < threads; k++, started++)
+		if (pthread_create(&tids[k], NULL, scan_thread, &j) != 0)
+			break; /* fewer threads: the others take the rest */
+	scan_tasks(&j, NULL);
+	for (k = 1; k <= started; k++)
+		pthread_join(tids[k], NULL);
+	for (k = 0; k < n; k++) {
+		if (j.errors[k] && rc == PG_OK)
+			rc = pg_error_set(PG_ERROR, "%s", j.errors[k]);
+		free(j.errors[k]);
+	}
+	free(j.errors);
+	git_buf_dispose(&objects);
+	git_error_clear();
+	return rc;
+}
+
+/* The scan record of every unchanged file, into recs (by file): from the cache, else scanned and stored. */
+static int scan_side(const deps_ctx *d, const file_list *files, const pg_git_changes *changes, pg_buf *recs)
+{
+	size_t *missing = NULL, cap = 0, n = 0, i;
+	int rc;
+	for (i = 0; i < files->len; i++) {
+		if (pg_git_changes_find(changes, files->paths[i]))
+			continue;
+		if (d->cache && record_cached(d, &d->scan, &files->ids[i], '0', '3', &recs[i]))
+			continue;
+		PG_GROW(missing, cap, n + 1);
+		missing[n++] = i;
+	}
+	rc = scan_blobs(d, files, missing, n, recs);
+	for (i = 0; rc == PG_OK && d->cache && i < n; i++)
+		record_store(d, &d->scan, &files->ids[missing[i]], &recs[missing[i]]);
+	free(missing);
+	return rc;
+}
+
 /* A file that may depend on a change: its scan record, and what the rounds found it to be. */
 typedef struct {
 	size_t file;  /* index in the file list */
@@ -346,7 +451,7 @@ static int deps_round(deps_ctx *d, file_list *files, candidate *c, size_t nc, pg
 		c[i].checked = 1;
 		if (!(flags & DEPS_EXPORTS))
 			continue;
-		*rc = blob_record(tmp, d, &files->ids[c[i].file], &d->barrel, 'r', 'r', path, make_barrel);
+		*rc = barrel_record(tmp, d, &files->ids[c[i].file], path);
 		if (*rc == PG_OK && names_target(d, path, tmp, targets)) {
 			c[i].barrel = 1;
 			pg_strlist_push(&fresh, path);
@@ -366,6 +471,7 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	pg_source src = pg_git_source((pg_git_side *)side);
 	file_list files = {0};
 	candidate *c = NULL;
+	pg_buf *recs;
 	size_t nc = 0, cc = 0, i;
 	pg_strmap targets = {0};
 	pg_buf rec = PG_BUF_INIT;
@@ -385,19 +491,22 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	rc = pg_git_side_each(side, list_one, &files);
 	d.paths = sorted_paths(&files);
 	d.npaths = files.len;
+	recs = pg_xcalloc(files.len + 1, sizeof(*recs));
+	if (rc == PG_OK)
+		rc = scan_side(&d, &files, changes, recs);
 	for (i = 0; i < files.len && rc == PG_OK; i++) {
-		if (pg_git_changes_find(changes, files.paths[i]))
-			continue;
-		rc = blob_record(&rec, &d, &files.ids[i], &d.scan, '0', '3', files.paths[i], make_scan);
-		if (rc != PG_OK || rec.len < 2)
-			continue;
+		if (recs[i].len < 2)
+			continue; /* changed, or names neither an acquire method nor "export" */
 		PG_GROW(c, cc, nc + 1);
 		c[nc].file = i;
-		c[nc].rec = rec; /* taken over */
+		c[nc].rec = recs[i]; /* taken over */
 		c[nc].checked = c[nc].barrel = 0;
 		nc++;
-		memset(&rec, 0, sizeof(rec));
+		memset(&recs[i], 0, sizeof(recs[i]));
 	}
+	for (i = 0; i < files.len; i++)
+		pg_buf_free(&recs[i]);
+	free(recs);
 	for (int hop = 0; rc == PG_OK && hop <= PG_MAX_REEXPORT_HOPS; hop++)
 		if (!deps_round(&d, &files, c, nc, &targets, out, &rec, &rc))
 			break;

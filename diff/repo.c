@@ -540,19 +540,41 @@ int pg_git_rev_tree(git_tree **out, const git_object *obj)
 	return PG_OK;
 }
 
+/* The error of a blob that cannot be read, libgit2's message after ours. */
+static int blob_error(const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	char *what = pg_xasprintf("cannot read the file contents %s", git_oid_tostr(hex, sizeof(hex), id));
+	int rc = pg_git_error(what);
+	free(what);
+	return rc;
+}
+
 int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
 {
 	git_blob *blob = NULL;
-	if (git_blob_lookup(&blob, repo, id) < 0) {
-		char hex[GIT_OID_HEXSZ + 1];
-		char *what = pg_xasprintf("cannot read the file contents %s", git_oid_tostr(hex, sizeof(hex), id));
-		int rc = pg_git_error(what);
-		free(what);
-		return rc;
-	}
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return blob_error(id);
 	pg_buf_clear(out);
 	pg_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 	git_blob_free(blob);
+	return PG_OK;
+}
+
+int pg_git_odb_blob_read(git_odb *odb, const git_oid *id, pg_buf *out)
+{
+	git_odb_object *o = NULL;
+	if (git_odb_read(&o, odb, id) < 0)
+		return blob_error(id);
+	if (git_odb_object_type(o) != GIT_OBJECT_BLOB) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_odb_object_free(o);
+		return pg_error_set(PG_ERROR, "cannot read the file contents %s: the object is not a file's",
+		                    git_oid_tostr(hex, sizeof(hex), id));
+	}
+	pg_buf_clear(out);
+	pg_buf_put(out, git_odb_object_data(o), git_odb_object_size(o));
+	git_odb_object_free(o);
 	return PG_OK;
 }
 

@@ -107,6 +107,8 @@ static inline int pg_git_is_file_mode(uint32_t mode)
 
 /* Copies the blob's bytes into *out. */
 int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);
+/* The same from the object database, which (unlike a repository) threads may share. */
+int pg_git_odb_blob_read(git_odb *odb, const git_oid *id, pg_buf *out);
 
 /* Records libgit2's last error as ours: "<what>: <libgit2 message>". */
 int pg_git_error(const char *what);

@@ -467,8 +467,6 @@ static void summary(const pg_findings *fs, size_t nfiles, const pg_stats *st, do
  * errors are printed in that order too.  PGLEAK_JOBS sets how many
  * workers (default: the online processors; 1 runs in the calling thread).
  */
-#define MAX_JOBS 64
-
 typedef struct {
 	size_t worker;       /* whose findings list holds this file's */
 	size_t start, count; /* their range there */
@@ -497,17 +495,6 @@ typedef struct {
 	pg_stats fixed; /* --fix: the counts of the fixed texts' checks (the engine also counts the tries) */
 	int rc;         /* pg_engine_new's */
 } worker;
-
-static size_t jobs_wanted(size_t nfiles)
-{
-	const char *env = getenv("PGLEAK_JOBS");
-	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (n > MAX_JOBS)
-		n = MAX_JOBS;
-	return (size_t)n < nfiles ? (size_t)n : (nfiles ? nfiles : 1);
-}
 
 static int ignored(const check_job *job, const char *path)
 {
@@ -613,7 +600,7 @@ static int check_files(const check_opts *o, const pg_config *cfg, const char *ro
 	pg_source src = {read_disk, NULL, fingerprint_disk};
 	check_job job = {cfg, root, files, o->fix, o->dry_run, NULL, NULL, 0, PTHREAD_MUTEX_INITIALIZER};
 	/* --fix rewrites files and --dry-run prints their patches in file order: one worker */
-	size_t nw = o->fix ? 1 : jobs_wanted(files->len), checked = 0, i;
+	size_t nw = o->fix ? 1 : pg_jobs_wanted(files->len), checked = 0, i;
 	worker *ws = pg_xcalloc(nw, sizeof(*ws));
 	pg_report_opts ro = {.format = o->format, .fix_cfg = o->fix ? NULL : cfg};
 	pg_findings fs;

@@ -72,6 +72,35 @@ test_importer_found_again_on_a_warm_run() {
 	done
 }
 
+# On an empty cache the blobs are scanned by several threads (deps.c scan_blobs, from 64
+# blobs on): the same files are judged as by one thread, and a blob that cannot be read
+# is an error (exit 2) whichever thread meets it.
+test_cold_scan_on_threads_judges_as_one_thread() {
+	git init -q repo && cd repo || return 1
+	helper_and_importer connect
+	local i
+	mkdir other
+	for i in $(seq 1 150); do printf "export const v%d = %d;\n" "$i" "$i" >other/f$i.js; done
+	for i in 1 2 3; do sed "s#'./release.js'#'../release.js'#" jobs.js >other/jobs$i.js; done
+	git add . && git commit -q -m init || return 1
+	break_helper
+	for j in 1 2 4; do
+		PGLEAK_JOBS=$j PGLEAK_CACHE_DIR=$PWD/../cache$j "$PGLEAK_BIN" run --format json >r$j.json 2>err$j
+		assert_eq "$?" 1 || { cat err$j; return 1; }
+		assert_eq "$(stats_files r$j.json)" 5 || return 1 # release.js, jobs.js, other/jobs1-3.js
+	done
+	cmp r1.json r4.json || return 1
+	# a damaged blob of an unchanged file, with the cache empty: an error, on any number of threads
+	local f
+	f=$(loose_object other/f77.js) && [ -f "$f" ] || fail "no loose object for other/f77.js" || return 1
+	chmod u+w "$f" && printf 'garbage' >"$f" || return 1
+	for j in 1 4; do
+		PGLEAK_JOBS=$j PGLEAK_CACHE_DIR=$PWD/../damaged$j "$PGLEAK_BIN" run >out$j 2>&1
+		assert_eq "$?" 2 || { cat out$j; return 1; }
+		assert_contains "$(cat out$j)" "cannot read the file contents $(git rev-parse HEAD:other/f77.js)" || return 1
+	done
+}
+
 # The scan's record depends on the acquire names: a blob scanned under the
 # default configuration is scanned again when .pgleak.json adds a method.
 test_configured_acquire_name_rescans() {
