@@ -5,6 +5,7 @@
 #
 #   bench/replay.sh                      both sizes (14k and 2.7k entries), 40 commits each
 #   REPLAY_COMMITS=N REPLAY_SIZES="2700" bench/replay.sh
+#   REPLAY_ROUNDS=R                      rounds per commit (default 3): its figures are their medians
 #   PGLEAK_BIN=path      the hook's binary (default build/pgleak-hook)
 #   PGLEAK_BIN_OLD=path  a second binary measured in the same rounds (before/after)
 #
@@ -15,8 +16,11 @@
 # `git commit --no-verify`, and `git commit` with the hook of each binary
 # (every commit but the last is undone with `git reset -q --soft HEAD^`, which
 # keeps the index).  The hook's overhead is its commit's time minus the
-# --no-verify one of the same round.  The first commit runs on an empty cache
-# and is reported on its own ("cold"); the others are warm.  Each binary has
+# --no-verify one of the same round; each commit is measured in REPLAY_ROUNDS
+# rounds, and its overhead and ratio are the medians of its rounds, so that
+# one slow moment of a shared machine does not make a commit's figure.  The
+# first commit's first round runs on an empty cache and is reported on its
+# own ("cold"); the first commit is left out of the warm figures.  Each binary has
 # its own cache folder.  Wall time from `date +%s%N`; peak RSS of `run`
 # from /usr/bin/time inside the hook.  Everything lives in bench/work/replay/.
 set -u -o pipefail
@@ -25,6 +29,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 W="$here/work/replay"
 COMMITS=${REPLAY_COMMITS:-40}
+ROUNDS=${REPLAY_ROUNDS:-3}
 SIZES=${REPLAY_SIZES:-"14000 2700"}
 SEED=20261203
 BIN=${PGLEAK_BIN:-$top/build/pgleak-hook}
@@ -77,40 +82,54 @@ for size in $SIZES; do
 	for k in $(seq 1 "$COMMITS"); do
 		python3 "$here/replay_gen.py" --entries "$size" --seed "$SEED" commit "$k" "$R" >/dev/null || die "commit $k"
 		git add -A . || die "git add"
-		order=(diff nv "${names[@]}")
-		rot=$((k % ${#order[@]}))
-		order=("${order[@]:$rot}" "${order[@]:0:$rot}")
-		last=""
-		for what in "${order[@]}"; do [ "$what" = diff ] || last=$what; done
-		for what in "${order[@]}"; do
-			case $what in
-			diff) timed t git diff --cached --name-only; echo "$t" >>"$W/t-$size.diff" ;;
-			nv) timed t git commit -q --no-verify -m "c$k"; echo "$t" >>"$W/t-$size.nv"
-				[ "$last" = nv ] || git reset -q --soft HEAD^ ;;
-			*)
-				i=0; for n in "${names[@]}"; do [ "$n" = "$what" ] && break; i=$((i + 1)); done
-				export HOOK_BIN=${bins[$i]} HOOK_RSS="$W/t-$size.$what.rss"
-				export PGLEAK_CACHE_DIR="$W/cache-$what-$size"
-				if timed t git commit -q -m "c$k"; then
-					echo "$t" >>"$W/t-$size.$what"
-					[ "$last" = "$what" ] || git reset -q --soft HEAD^
-				else
-					echo "replay: commit $k blocked by $what's hook" >&2
-					echo "$t" >>"$W/t-$size.$what"
-					[ "$last" = "$what" ] && git commit -q --no-verify -m "c$k"
-				fi ;;
-			esac
+		for round in $(seq 1 "$ROUNDS"); do
+			order=(diff nv "${names[@]}")
+			rot=$(((k * ROUNDS + round) % ${#order[@]}))
+			order=("${order[@]:$rot}" "${order[@]:0:$rot}")
+			# the last command that commits, in the last round, keeps its commit
+			last=""
+			if [ "$round" = "$ROUNDS" ]; then
+				for what in "${order[@]}"; do [ "$what" = diff ] || last=$what; done
+			fi
+			for what in "${order[@]}"; do
+				case $what in
+				diff) timed t git diff --cached --name-only; echo "$k $t" >>"$W/t-$size.diff" ;;
+				nv) timed t git commit -q --no-verify -m "c$k"; echo "$k $t" >>"$W/t-$size.nv"
+					[ "$last" = nv ] || git reset -q --soft HEAD^ ;;
+				*)
+					i=0; for n in "${names[@]}"; do [ "$n" = "$what" ] && break; i=$((i + 1)); done
+					export HOOK_BIN=${bins[$i]} HOOK_RSS="$W/t-$size.$what.rss"
+					export PGLEAK_CACHE_DIR="$W/cache-$what-$size"
+					if timed t git commit -q -m "c$k"; then
+						echo "$k $t" >>"$W/t-$size.$what"
+						[ "$last" = "$what" ] || git reset -q --soft HEAD^
+					else
+						echo "replay: commit $k blocked by $what's hook" >&2
+						echo "$k $t" >>"$W/t-$size.$what"
+						[ "$last" = "$what" ] && git commit -q --no-verify -m "c$k"
+					fi ;;
+				esac
+			done
 		done
 	done
 	cd "$W" || exit 2
 	for n in "${names[@]}"; do
+		# a line per round: commit, adds (ms), adds / floor, --no-verify (ms), floor (ms)
 		paste -d' ' "$W/t-$size.$n" "$W/t-$size.nv" "$W/t-$size.diff" |
-			awk '{print ($1-$2)/1000, ($1-$2)/$3, $2/1000, $3/1000}' >"$W/t-$size.$n.rows"
-		cold=$(head -n 1 "$W/t-$size.$n.rows" | awk '{printf "%.1f", $1}')
-		read -r am ap ax < <(tail -n +2 "$W/t-$size.$n.rows" | cut -d' ' -f1 | stats)
-		read -r rm _ rx < <(tail -n +2 "$W/t-$size.$n.rows" | cut -d' ' -f2 | stats)
-		read -r nvm _ _ < <(tail -n +2 "$W/t-$size.$n.rows" | cut -d' ' -f3 | stats)
-		read -r dm _ _ < <(tail -n +2 "$W/t-$size.$n.rows" | cut -d' ' -f4 | stats)
+			awk '{print $1, ($2-$4)/1000, ($2-$4)/$6, $4/1000, $6/1000}' >"$W/t-$size.$n.rounds"
+		cold=$(head -n 1 "$W/t-$size.$n.rounds" | awk '{printf "%.1f", $2}')
+		# a line per warm commit: the medians of its rounds
+		awk '$1 > 1' "$W/t-$size.$n.rounds" | sort -k1,1n -s | awk '
+			function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+				return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2 }
+			function flush() { if (n) printf "%s %s %s %s\n", med(A, n), med(B, n), med(C, n), med(D, n); n = 0 }
+			$1 != k { flush(); k = $1 }
+			{ n++; A[n] = $2 + 0; B[n] = $3 + 0; C[n] = $4 + 0; D[n] = $5 + 0 }
+			END { flush() }' >"$W/t-$size.$n.rows"
+		read -r am ap ax < <(cut -d' ' -f1 "$W/t-$size.$n.rows" | stats)
+		read -r rm _ rx < <(cut -d' ' -f2 "$W/t-$size.$n.rows" | stats)
+		read -r nvm _ _ < <(cut -d' ' -f3 "$W/t-$size.$n.rows" | stats)
+		read -r dm _ _ < <(cut -d' ' -f4 "$W/t-$size.$n.rows" | stats)
 		rss=$(awk 'BEGIN{m=0} $1+0>m{m=$1} END{printf "%.1f MB", m/1024}' "$W/t-$size.$n.rss")
 		echo "| $entries | $n | $nvm ms | +$am / +$ap / +$ax | $dm ms | ${rm}x / ${rx}x | +$cold ms | $rss |"
 	done
