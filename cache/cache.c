@@ -15,8 +15,8 @@
  *   log-<id>    the append-only log of what was stored since the segment
  *               <id> was written: a 32-byte checksummed header naming that
  *               id, then records.  Read whole at open (it stays small: past
- *               an eighth of the size limit, at most 1 MiB, it is merged
- *               into a new segment).
+ *               128 KiB, or an eighth of the size limit if less, it is
+ *               merged into a new segment; see PG_LOG_COMPACT_AT).
  *   lock        the flock(2) lock: shared while a process reads the segment
  *               and log at open, exclusive while one appends, compacts or
  *               clears.  Never deleted (a new file would be a new lock).
@@ -191,6 +191,7 @@ int pg_cache_open_ext(pg_cache **out, const char *dir, uint64_t max_bytes, unsig
 	if (c->log_limit > (1u << 20))
 		c->log_limit = 1u << 20;
 	c->max_value = (uint32_t)(c->log_limit - PG_LOG_HDR - PG_REC_HDR);
+	c->compact_at = c->log_limit < PG_LOG_COMPACT_AT ? c->log_limit : PG_LOG_COMPACT_AT;
 
 	if (flags & PG_CACHE_READONLY) {
 		struct stat st;
@@ -468,7 +469,7 @@ static int write_locked(pg_cache *c, const uint8_t *extra, size_t extra_len)
 		}
 	}
 	if ((seg_exists && !seg_ok) || (seg_ok && c->seg_ok && c->seg_damaged && h.id == c->seg_hdr.id) ||
-	    end + extra_len > c->log_limit ||
+	    end + extra_len > c->compact_at ||
 	    (seg_ok ? seg_size : 0) + end + extra_len > c->max_bytes) {
 		rc = pg_cache_compact(c, seg_ok ? seg : NULL, &h, &log, extra, extra_len);
 	} else {
