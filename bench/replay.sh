@@ -48,6 +48,11 @@ mkdir -p "$W"
 names=(new)
 bins=("$BIN")
 [ -n "$OLD" ] && names+=(old) && bins+=("$OLD")
+# A hook that does nothing, in the same rounds: what git itself spends on
+# running any pre-commit hook (the fork and exec, and reading the index
+# again afterwards), the floor under every hook's overhead.
+names+=(noop)
+bins+=(/bin/true)
 
 now_us() { echo $(($(date +%s%N) / 1000)); }
 # timed OUTVAR CMD...: runs CMD, stores its wall time in microseconds
