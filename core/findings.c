@@ -30,14 +30,10 @@ const char *pg_via_name(pg_via via)
 
 int pg_is_declaration_file(const char *path)
 {
-	static const char *const ends[] = {".d.ts", ".d.mts", ".d.cts"};
 	size_t n = strlen(path);
-	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
-		size_t k = strlen(ends[i]);
-		if (n >= k && !strcmp(path + n - k, ends[i]))
-			return 1;
-	}
-	return 0;
+	const char *e = path + n;
+	return (n >= 5 && !memcmp(e - 5, ".d.ts", 5)) ||
+	       (n >= 6 && (!memcmp(e - 6, ".d.mts", 6) || !memcmp(e - 6, ".d.cts", 6)));
 }
 
 int pg_folder_is_skipped(const char *name)
@@ -53,17 +49,26 @@ int pg_path_in_node_modules(const char *path)
 	return 0;
 }
 
+/* Is the extension at `dot` (n bytes, up to the end) `ext`?  Lengths first: memcmp of a known size is inlined. */
+#define PG_EXT_IS(dot, n, ext) ((n) == sizeof(ext) - 1 && !memcmp((dot), (ext), sizeof(ext) - 1))
+
 pg_lang pg_lang_from_path(const char *path)
 {
-	const char *dot = strrchr(path, '.');
-	const char *slash = strrchr(path, '/');
-	if (!dot || (slash && dot < slash))
+	/* the extension found from the end, in one pass: every index entry of a repository comes here */
+	const char *end = path + strlen(path), *dot = end;
+	size_t n;
+	while (dot > path && dot[-1] != '.' && dot[-1] != '/' && end - dot < 4)
+		dot--;
+	if (dot == path || dot[-1] != '.')
 		return PG_LANG_NONE;
-	if (!strcmp(dot, ".js") || !strcmp(dot, ".mjs") || !strcmp(dot, ".cjs") || !strcmp(dot, ".jsx"))
+	dot--;
+	n = (size_t)(end - dot);
+	if (PG_EXT_IS(dot, n, ".js") || PG_EXT_IS(dot, n, ".mjs") || PG_EXT_IS(dot, n, ".cjs") ||
+	    PG_EXT_IS(dot, n, ".jsx"))
 		return PG_LANG_JS;
-	if (!strcmp(dot, ".ts") || !strcmp(dot, ".mts") || !strcmp(dot, ".cts"))
+	if (PG_EXT_IS(dot, n, ".ts") || PG_EXT_IS(dot, n, ".mts") || PG_EXT_IS(dot, n, ".cts"))
 		return pg_is_declaration_file(path) ? PG_LANG_NONE : PG_LANG_TS;
-	if (!strcmp(dot, ".tsx"))
+	if (PG_EXT_IS(dot, n, ".tsx"))
 		return PG_LANG_TSX;
 	return PG_LANG_NONE;
 }

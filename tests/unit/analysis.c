@@ -2,13 +2,15 @@
  * analysis.c - unit tests of analysis functions called directly, where a
  * case file (tests/cases, run by cases.c) cannot reach: the JSONC reader
  * that tsconfig/jsconfig files go through before the strict JSON parser,
- * and the last name of a relative specifier that the importer scan compares.
+ * the last name of a relative specifier that the importer scan compares, and
+ * the language a path's extension gives (every index entry is asked).
  * Everything that is "this source must give these findings" is a case file.
  */
 #include <string.h>
 
 #include "alias.h"
 #include "json.h"
+#include "types.h"
 #include "unit.h"
 
 #define UNIT_NAME "analysis"
@@ -54,9 +56,34 @@ static void test_relative_tail(void)
 	CHECK(tail_is(".hidden/x", NULL));
 }
 
+static void test_lang_from_path(void)
+{
+	CHECK(pg_lang_from_path("a/b.js") == PG_LANG_JS);
+	CHECK(pg_lang_from_path("b.mjs") == PG_LANG_JS);
+	CHECK(pg_lang_from_path("b.cjs") == PG_LANG_JS);
+	CHECK(pg_lang_from_path("x/b.jsx") == PG_LANG_JS);
+	CHECK(pg_lang_from_path("b.ts") == PG_LANG_TS);
+	CHECK(pg_lang_from_path("b.mts") == PG_LANG_TS);
+	CHECK(pg_lang_from_path("b.cts") == PG_LANG_TS);
+	CHECK(pg_lang_from_path("src/b.tsx") == PG_LANG_TSX);
+	CHECK(pg_lang_from_path("types/b.d.ts") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path("b.d.mts") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path(".js") == PG_LANG_JS);
+	CHECK(pg_lang_from_path("x/.ts") == PG_LANG_TS);
+	CHECK(pg_lang_from_path("dir.js/file") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path("dir.js/") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path("a.json") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path("a.markdown") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path("a.xjs") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path("js") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path("") == PG_LANG_NONE);
+	CHECK(pg_lang_from_path("a.") == PG_LANG_NONE);
+}
+
 int main(void)
 {
 	RUN(test_jsonc);
 	RUN(test_relative_tail);
+	RUN(test_lang_from_path);
 	return unit_failures ? 1 : 0;
 }
