@@ -251,16 +251,16 @@ static void target_add(deps_ctx *d, pg_strmap *targets, const char *path)
 	pg_resolve_stems(path, stem_add, d);
 }
 
-/* Does a specifier of the record (from byte 1 on), written in `path`, resolve to one of `targets`? */
-static int names_target(deps_ctx *d, const char *path, const pg_buf *rec, const pg_strmap *targets)
+/* Does a specifier of the record (len bytes; specifiers from byte 1 on), written in `path`, resolve to one of `targets`? */
+static int names_target(deps_ctx *d, const char *path, const char *rec, size_t len, const pg_strmap *targets)
 {
 	pg_strlist bases = {0};
 	size_t at;
 	int found = 0;
-	for (at = 1; at < rec->len && !found; at += strlen(rec->data + at) + 1) {
-		if (!may_name_stem(d, rec->data + at))
+	for (at = 1; at < len && !found; at += strlen(rec + at) + 1) {
+		if (!may_name_stem(d, rec + at))
 			continue; /* most specifiers: spared the join */
-		pg_alias_bases(d->alias, path, rec->data + at, &bases);
+		pg_alias_bases(d->alias, path, rec + at, &bases);
 		for (size_t i = 0; i < bases.len && !found; i++) {
 			if (!pg_strmap_get(&d->stems, bases.items[i], strlen(bases.items[i])))
 				continue; /* resolves to no target, whichever file it names */
@@ -327,8 +327,8 @@ static const char **sorted_paths(const file_list *l)
  * scanned by several threads that take them in turn.  Each extra thread
  * opens the object database for itself: libgit2 holds one database's lock
  * while it reads an object, so threads sharing one wait for each other.
- * Each record lands in its file's slot, and each error in its task's, so
- * the result and the error said do not depend on who scanned what.
+ * Each record and each error lands in its task's slot, so the result and
+ * the error said do not depend on who scanned what.
  */
 #define SCAN_BLOBS_PER_THREAD 32
 
@@ -339,7 +339,7 @@ typedef struct {
 	const size_t *which; /* the files to scan */
 	size_t n;
 	atomic_size_t next; /* the next task */
-	pg_buf *recs;       /* by file */
+	pg_buf *recs;       /* by task */
 	char **errors;      /* by task: why its blob could not be read */
 } scan_job;
 
@@ -355,7 +355,7 @@ static void scan_tasks(scan_job *j, git_odb *odb)
 		if (rc < 0)
 			j->errors[k] = pg_xstrdup(pg_error_last()); /* this thread's */
 		else
-			scan_blob(&j->recs[i], text.data, text.len, j->d->cfg);
+			scan_blob(&j->recs[k], text.data, text.len, j->d->cfg);
 	}
 	pg_buf_free(&text);
 }
@@ -404,30 +404,60 @@ static int scan_blobs(const deps_ctx *d, const file_list *files, const size_t *w
 	return rc;
 }
 
-/* The scan record of every unchanged file, into recs (by file): from the cache, else scanned and stored. */
-static int scan_side(const deps_ctx *d, const file_list *files, const pg_git_changes *changes, pg_buf *recs)
+/* Where a file's scan record is kept in the run's arena of records; len < 2: nothing to follow. */
+typedef struct {
+	size_t off, len;
+} rec_span;
+
+static void span_keep(pg_buf *arena, rec_span *span, const pg_buf *rec)
+{
+	span->len = rec->len;
+	if (rec->len < 2)
+		return; /* names neither an acquire method nor "export", or no specifier */
+	span->off = arena->len;
+	pg_buf_put(arena, rec->data, rec->len);
+}
+
+/*
+ * The scan record of every unchanged file, kept in `arena` (one buffer for
+ * all, where each lookup once copied into a buffer of its own) and placed by
+ * spans (by file): from the cache, else scanned and stored.
+ */
+static int scan_side(const deps_ctx *d, const file_list *files, const pg_git_changes *changes, rec_span *spans,
+                     pg_buf *arena)
 {
 	size_t *missing = NULL, cap = 0, n = 0, i;
+	pg_buf rec = PG_BUF_INIT, *made;
 	int rc;
 	for (i = 0; i < files->len; i++) {
 		if (pg_git_changes_find(changes, files->paths[i]))
 			continue;
-		if (d->cache && record_cached(d, &d->scan, &files->ids[i], '0', '3', &recs[i]))
+		if (d->cache && record_cached(d, &d->scan, &files->ids[i], '0', '3', &rec)) {
+			span_keep(arena, &spans[i], &rec);
 			continue;
+		}
 		PG_GROW(missing, cap, n + 1);
 		missing[n++] = i;
 	}
-	rc = scan_blobs(d, files, missing, n, recs);
-	for (i = 0; rc == PG_OK && d->cache && i < n; i++)
-		record_store(d, &d->scan, &files->ids[missing[i]], &recs[missing[i]]);
+	made = pg_xcalloc(n + 1, sizeof(*made));
+	rc = scan_blobs(d, files, missing, n, made);
+	for (i = 0; rc == PG_OK && i < n; i++) {
+		span_keep(arena, &spans[missing[i]], &made[i]);
+		if (d->cache)
+			record_store(d, &d->scan, &files->ids[missing[i]], &made[i]);
+	}
+	for (i = 0; i < n; i++)
+		pg_buf_free(&made[i]);
+	free(made);
 	free(missing);
+	pg_buf_free(&rec);
 	return rc;
 }
 
 /* A file that may depend on a change: its scan record, and what the rounds found it to be. */
 typedef struct {
 	size_t file;  /* index in the file list */
-	pg_buf rec;
+	rec_span rec; /* in the arena */
 	int checked;  /* imports a changed file or barrel: in *out (if it acquires) */
 	int barrel;   /* passes a changed file's exports on: a target itself */
 } candidate;
@@ -436,15 +466,15 @@ typedef struct {
  * One round over the candidates: each that names a target is checked; each
  * that re-exports a target becomes one.  Returns how many became targets.
  */
-static int deps_round(deps_ctx *d, file_list *files, candidate *c, size_t nc, pg_strmap *targets,
-                      pg_strlist *out, pg_buf *tmp, int *rc)
+static int deps_round(deps_ctx *d, file_list *files, const pg_buf *arena, candidate *c, size_t nc,
+                      pg_strmap *targets, pg_strlist *out, pg_buf *tmp, int *rc)
 {
 	size_t i, added = 0;
 	pg_strlist fresh = {0};
 	for (i = 0; i < nc && *rc == PG_OK; i++) {
-		const char *path = files->paths[c[i].file];
-		int flags = c[i].rec.data[0] - '0';
-		if (c[i].barrel || !names_target(d, path, &c[i].rec, targets))
+		const char *path = files->paths[c[i].file], *rec = arena->data + c[i].rec.off;
+		int flags = rec[0] - '0';
+		if (c[i].barrel || !names_target(d, path, rec, c[i].rec.len, targets))
 			continue;
 		if ((flags & DEPS_ACQUIRES) && !c[i].checked && !pg_config_ignores(d->cfg, path))
 			pg_strlist_push(out, path);
@@ -452,7 +482,7 @@ static int deps_round(deps_ctx *d, file_list *files, candidate *c, size_t nc, pg
 		if (!(flags & DEPS_EXPORTS))
 			continue;
 		*rc = barrel_record(tmp, d, &files->ids[c[i].file], path);
-		if (*rc == PG_OK && names_target(d, path, tmp, targets)) {
+		if (*rc == PG_OK && names_target(d, path, tmp->data, tmp->len, targets)) {
 			c[i].barrel = 1;
 			pg_strlist_push(&fresh, path);
 		}
@@ -471,7 +501,8 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	pg_source src = pg_git_source((pg_git_side *)side);
 	file_list files = {0};
 	candidate *c = NULL;
-	pg_buf *recs;
+	rec_span *spans;
+	pg_buf arena = PG_BUF_INIT;
 	size_t nc = 0, cc = 0, i;
 	pg_strmap targets = {0};
 	pg_buf rec = PG_BUF_INIT;
@@ -491,28 +522,24 @@ int pg_git_deps_collect(pg_strlist *out, const pg_git_side *side, const pg_git_c
 	rc = pg_git_side_each(side, list_one, &files);
 	d.paths = sorted_paths(&files);
 	d.npaths = files.len;
-	recs = pg_xcalloc(files.len + 1, sizeof(*recs));
+	spans = pg_xcalloc(files.len + 1, sizeof(*spans));
 	if (rc == PG_OK)
-		rc = scan_side(&d, &files, changes, recs);
+		rc = scan_side(&d, &files, changes, spans, &arena);
 	for (i = 0; i < files.len && rc == PG_OK; i++) {
-		if (recs[i].len < 2)
-			continue; /* changed, or names neither an acquire method nor "export" */
+		if (spans[i].len < 2)
+			continue; /* changed, or nothing to follow */
 		PG_GROW(c, cc, nc + 1);
 		c[nc].file = i;
-		c[nc].rec = recs[i]; /* taken over */
+		c[nc].rec = spans[i];
 		c[nc].checked = c[nc].barrel = 0;
 		nc++;
-		memset(&recs[i], 0, sizeof(recs[i]));
 	}
-	for (i = 0; i < files.len; i++)
-		pg_buf_free(&recs[i]);
-	free(recs);
+	free(spans);
 	for (int hop = 0; rc == PG_OK && hop <= PG_MAX_REEXPORT_HOPS; hop++)
-		if (!deps_round(&d, &files, c, nc, &targets, out, &rec, &rc))
+		if (!deps_round(&d, &files, &arena, c, nc, &targets, out, &rec, &rc))
 			break;
-	for (i = 0; i < nc; i++)
-		pg_buf_free(&c[i].rec);
 	free(c);
+	pg_buf_free(&arena);
 	pg_buf_free(&rec);
 	pg_buf_free(&d.tmp);
 	pg_alias_free(d.alias);
