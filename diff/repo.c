@@ -234,11 +234,9 @@ static int tree_number(const unsigned char **p, const unsigned char *end, char s
 	return 0;
 }
 
-#define CT_NONE UINT32_MAX
-
 typedef struct {
 	uint32_t node;  /* position in ct->nodes */
-	uint32_t last;  /* its last child so far, or CT_NONE */
+	uint32_t last;  /* its last child so far, or PG_CT_NONE */
 	long remaining; /* its subtrees still to come */
 } tree_level;
 
@@ -265,7 +263,7 @@ static int cache_tree_parse(pg_git_cache_tree *ct, const unsigned char *p, const
 		n = &ct->nodes[ct->len];
 		n->name = (const char *)p;
 		n->name_len = (uint32_t)(nul - p);
-		n->first_child = n->next = CT_NONE;
+		n->first_child = n->next = PG_CT_NONE;
 		p = nul + 1;
 		if (tree_number(&p, end, ' ', &entries) < 0 || tree_number(&p, end, '\n', &subtrees) < 0 ||
 		    subtrees < 0 || (entries >= 0 && end - p < INDEX_OID_SIZE) || (depth == 0 && n->name_len)) {
@@ -277,7 +275,7 @@ static int cache_tree_parse(pg_git_cache_tree *ct, const unsigned char *p, const
 			p += INDEX_OID_SIZE;
 		if (depth > 0) {
 			tree_level *parent = &stack[depth - 1];
-			if (parent->last == CT_NONE)
+			if (parent->last == PG_CT_NONE)
 				ct->nodes[parent->node].first_child = (uint32_t)ct->len;
 			else
 				ct->nodes[parent->last].next = (uint32_t)ct->len;
@@ -286,11 +284,11 @@ static int cache_tree_parse(pg_git_cache_tree *ct, const unsigned char *p, const
 		}
 		PG_GROW(stack, cap, depth + 1);
 		stack[depth].node = (uint32_t)ct->len++;
-		stack[depth].last = CT_NONE;
+		stack[depth].last = PG_CT_NONE;
 		stack[depth++].remaining = subtrees;
 		while (depth > 0 && stack[depth - 1].remaining == 0)
 			depth--;
-		if (ct->len >= CT_NONE) {
+		if (ct->len >= PG_CT_NONE) {
 			rc = -1;
 			break;
 		}
@@ -491,20 +489,41 @@ size_t pg_git_entries_prefix_end(const pg_git_entries *e, size_t pos, const char
 	return pos;
 }
 
-int pg_git_cache_tree_get(git_oid *out, const pg_git_cache_tree *ct, const char *dir)
+uint32_t pg_git_cache_tree_root(const pg_git_cache_tree *ct)
 {
-	uint32_t at = ct->len ? 0 : CT_NONE;
-	while (at != CT_NONE && *dir) {
-		const char *slash = strchr(dir, '/');
-		size_t n = slash ? (size_t)(slash - dir) : strlen(dir);
-		for (at = ct->nodes[at].first_child; at != CT_NONE; at = ct->nodes[at].next)
-			if (ct->nodes[at].name_len == n && !memcmp(ct->nodes[at].name, dir, n))
-				break;
-		dir = slash ? slash + 1 : dir + n;
-	}
-	if (at == CT_NONE || !ct->nodes[at].id)
+	return ct && ct->len ? 0 : PG_CT_NONE;
+}
+
+/* The child named `name` (len bytes) from `from` on, before `until`; PG_CT_NONE when none. */
+static uint32_t ct_find(const pg_git_cache_tree *ct, uint32_t from, uint32_t until, const char *name, size_t len)
+{
+	for (uint32_t at = from; at != until; at = ct->nodes[at].next)
+		if (ct->nodes[at].name_len == len && !memcmp(ct->nodes[at].name, name, len))
+			return at;
+	return PG_CT_NONE;
+}
+
+uint32_t pg_git_cache_tree_child(const pg_git_cache_tree *ct, uint32_t parent, const char *name, uint32_t *hint)
+{
+	size_t len = strlen(name);
+	uint32_t first, start, at;
+	if (!ct || parent == PG_CT_NONE)
+		return PG_CT_NONE;
+	first = ct->nodes[parent].first_child;
+	start = *hint != PG_CT_NONE ? *hint : first;
+	at = ct_find(ct, start, PG_CT_NONE, name, len);
+	if (at == PG_CT_NONE && start != first)
+		at = ct_find(ct, first, start, name, len); /* asked out of git's order */
+	if (at != PG_CT_NONE)
+		*hint = ct->nodes[at].next;
+	return at;
+}
+
+int pg_git_cache_tree_id(git_oid *out, const pg_git_cache_tree *ct, uint32_t node)
+{
+	if (!ct || node == PG_CT_NONE || !ct->nodes[node].id)
 		return PG_ENOTFOUND;
-	git_oid_fromraw(out, ct->nodes[at].id);
+	git_oid_fromraw(out, ct->nodes[node].id);
 	return PG_OK;
 }
 

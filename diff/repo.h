@@ -25,11 +25,13 @@
  * tree.  A directory absent from it (git invalidates a directory and its
  * parents on every change below it) may differ from any tree.
  */
+#define PG_CT_NONE UINT32_MAX
+
 typedef struct {
 	const char *name; /* in the index file's bytes, not NUL-ended */
 	uint32_t name_len;
 	const unsigned char *id; /* the raw tree id, NULL when git invalidated it */
-	uint32_t first_child, next; /* positions in nodes, UINT32_MAX for none */
+	uint32_t first_child, next; /* positions in nodes, PG_CT_NONE for none */
 } pg_git_cache_tree_node;
 
 typedef struct {
@@ -38,8 +40,21 @@ typedef struct {
 	size_t len, cap;
 } pg_git_cache_tree;
 
-/* The tree id the index has for directory `dir` ("" the root); PG_ENOTFOUND when it has none. */
-int pg_git_cache_tree_get(git_oid *out, const pg_git_cache_tree *ct, const char *dir);
+/*
+ * Folders are asked by node, a child of its parent's, so that a walk down
+ * the tree finds each in its parent's children instead of from the root.
+ * The root is node 0 (PG_CT_NONE when there is no cache-tree, or ct NULL).
+ */
+uint32_t pg_git_cache_tree_root(const pg_git_cache_tree *ct);
+/*
+ * The node of subfolder `name` of folder node `parent`; PG_CT_NONE when the
+ * cache-tree has none.  *hint (PG_CT_NONE at first) is where the search of
+ * the parent's children starts and is left past the one found: asked in
+ * the order git wrote them (a tree's order), each is found at once.
+ */
+uint32_t pg_git_cache_tree_child(const pg_git_cache_tree *ct, uint32_t parent, const char *name, uint32_t *hint);
+/* The tree id the index has for the folder at `node`; PG_ENOTFOUND when it has none (PG_CT_NONE, invalidated). */
+int pg_git_cache_tree_id(git_oid *out, const pg_git_cache_tree *ct, uint32_t node);
 
 /*
  * The entries of the index being committed, sorted by path (bytewise) then

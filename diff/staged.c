@@ -27,8 +27,9 @@
  * not ours.
  */
 typedef struct {
-	char *dir;  /* "" for the root */
-	git_oid id; /* HEAD's tree at dir */
+	char *dir;     /* "" for the root */
+	git_oid id;    /* HEAD's tree at dir */
+	uint32_t node; /* the cache-tree's node for dir (PG_CT_NONE: none) */
 } walk_dir;
 
 typedef struct {
@@ -40,16 +41,18 @@ typedef struct {
 	size_t depth, cap;
 } walk;
 
-/* HEAD's entries under `prefix` (tree `t`): each file the index does not hold alike, and subfolders to visit. */
-static void walk_tree_entries(walk *w, git_tree *t, const char *prefix)
+/* HEAD's entries under `prefix` (tree `t`, cache-tree node `node`): each file the index does not hold alike, and subfolders to visit. */
+static void walk_tree_entries(walk *w, git_tree *t, const char *prefix, uint32_t node)
 {
 	size_t i, n = git_tree_entrycount(t);
+	uint32_t hint = PG_CT_NONE;
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *te = git_tree_entry_byindex(t, i);
 		char *full = pg_xasprintf("%s%s", prefix, git_tree_entry_name(te));
 		if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
 			PG_GROW(w->stack, w->cap, w->depth + 1);
 			w->stack[w->depth].dir = full;
+			w->stack[w->depth].node = pg_git_cache_tree_child(w->ct, node, git_tree_entry_name(te), &hint);
 			git_oid_cpy(&w->stack[w->depth++].id, git_tree_entry_id(te));
 			continue;
 		}
@@ -91,17 +94,18 @@ static void walk_index_entries(walk *w, git_tree *t, const char *prefix)
 }
 
 /* One folder: skipped when the cache-tree vouches for it, else its entries on both sides. */
-static int walk_one(walk *w, const char *dir, const git_oid *id)
+static int walk_one(walk *w, const walk_dir *d)
 {
+	const char *dir = d->dir;
 	git_oid cached;
 	git_tree *t = NULL;
 	char *prefix;
-	if (w->ct && pg_git_cache_tree_get(&cached, w->ct, dir) == PG_OK && git_oid_equal(&cached, id))
+	if (pg_git_cache_tree_id(&cached, w->ct, d->node) == PG_OK && git_oid_equal(&cached, &d->id))
 		return PG_OK;
-	if (git_tree_lookup(&t, w->repo, id) < 0)
+	if (git_tree_lookup(&t, w->repo, &d->id) < 0)
 		return pg_git_error("cannot read a tree of HEAD");
 	prefix = *dir ? pg_xasprintf("%s/", dir) : pg_xstrdup("");
-	walk_tree_entries(w, t, prefix);
+	walk_tree_entries(w, t, prefix, d->node);
 	walk_index_entries(w, t, prefix);
 	free(prefix);
 	git_tree_free(t);
@@ -120,11 +124,12 @@ static int changed_paths(pg_strlist *out, git_repository *repo, git_tree *tree, 
 	}
 	PG_GROW(w.stack, w.cap, 1);
 	w.stack[0].dir = pg_xstrdup("");
+	w.stack[0].node = pg_git_cache_tree_root(ct);
 	git_oid_cpy(&w.stack[w.depth++].id, git_tree_id(tree));
 	while (w.depth > 0) {
 		walk_dir d = w.stack[--w.depth];
 		if (rc == PG_OK)
-			rc = walk_one(&w, d.dir, &d.id);
+			rc = walk_one(&w, &d);
 		free(d.dir);
 	}
 	free(w.stack);
