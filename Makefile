@@ -60,7 +60,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
 BIN := $(OUT)/pgleak-hook
 
-.PHONY: all test bench bench-replay install uninstall clean grammars fuzz static npm-pack npm-version
+.PHONY: all test bench bench-replay install uninstall clean grammars fuzz static dynamic npm-pack npm-version
 # ./pgleak-hook is a link to the default build's binary, for the scoring tools.
 all: $(BIN)
 ifeq ($(OUT),build)
@@ -116,9 +116,39 @@ $(OUT)/libpgleak.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-# hook/notls.o: libgit2 loads no TLS certificates at start-up (see its header).
+# The binary's link.  On Linux, where the static archives of libgit2 and of
+# what it needs are installed (Debian's -dev packages have them), those are
+# linked in and glibc stays shared (LINK=mixed): the dynamic loader's work
+# on libgit2, mbedTLS, OpenSSL's libcrypto, libssh2 and the rest was about
+# 3 ms of a 17 ms warm hook run (bench/results.md).  Elsewhere, or with
+# LINK=dynamic, everything is shared.  hook/notls.c keeps libgit2 from
+# loading TLS certificates at start-up (see its header): by symbol
+# interposition when libgit2 is shared, by --wrap when it is linked in; and
+# packaging/static/nogss.c stands in for Kerberos, as in `make static`.
+MIXED_LIBS := $(filter-out -lrt -ldl -pthread -lpthread,$(shell pkg-config --static --libs libgit2 libssh2 2>/dev/null)) \
+	-lxxhash -ltree-sitter
+MIXED_OK := $(shell ok=yes; for l in $(patsubst -l%,%,$(filter -l%,$(MIXED_LIBS))); do \
+	f=$$($(CC) -print-file-name=lib$$l.a); [ "$${f#/}" != "$$f" ] && [ -f "$$f" ] || ok=no; done; echo $$ok)
+ifeq ($(shell uname -s)-$(MIXED_OK),Linux-yes)
+LINK ?= mixed
+else
+LINK ?= dynamic
+endif
+
+LINK_DYNAMIC = $(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+ifeq ($(LINK),mixed)
+$(BIN): $(OUT)/hook/main.o $(OUT)/packaging/notls-wrap.o $(OUT)/packaging/nogss.o $(OUT)/libpgleak.a
+	$(CC) $(SANFLAGS) $(LDFLAGS) -Wl,--wrap=mbedtls_x509_crt_parse_file -o $@ $^ \
+		-Wl,-Bstatic $(MIXED_LIBS) -Wl,-Bdynamic -lpthread -ldl -lrt
+else
 $(BIN): $(OUT)/hook/main.o $(OUT)/hook/notls.o $(OUT)/libpgleak.a
-	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(LINK_DYNAMIC)
+endif
+# `make dynamic`: $(OUT)/pgleak-hook-dynamic, every library shared (LINK=dynamic's link), for the tests.
+DYNAMIC_BIN := $(OUT)/pgleak-hook-dynamic
+dynamic: $(DYNAMIC_BIN)
+$(DYNAMIC_BIN): $(OUT)/hook/main.o $(OUT)/hook/notls.o $(OUT)/libpgleak.a
+	$(LINK_DYNAMIC)
 
 $(OUT)/tests/%: tests/unit/%.c $(OUT)/libpgleak.a
 	@mkdir -p $(@D)
@@ -147,7 +177,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/pgleak-hook
 
 clean:
-	rm -rf $(OUT)/*.a $(OUT)/pgleak-hook $(OUT)/core $(OUT)/analysis $(OUT)/cache $(OUT)/reuse $(OUT)/diff $(OUT)/hook $(OUT)/tests $(OUT)/grammar pgleak-hook
+	rm -rf $(OUT)/*.a $(OUT)/pgleak-hook $(OUT)/pgleak-hook-dynamic $(OUT)/pgleak-hook-static $(OUT)/packaging $(OUT)/core $(OUT)/analysis $(OUT)/cache $(OUT)/reuse $(OUT)/diff $(OUT)/hook $(OUT)/tests $(OUT)/grammar pgleak-hook
 
 -include $(LIB_OBJ:.o=.d) $(OUT)/hook/main.d
 

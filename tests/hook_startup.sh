@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/hook_startup.sh - what the hook does before it looks at the
 # repository: libgit2's start-up loads no TLS certificates (hook/notls.c),
-# in the dynamic binary and in `make static`'s, and the hook still judges
-# the commit.  strace lists every file the process opens.
+# in the default binary (libgit2 linked in where its archives are, LINK=mixed),
+# with every library shared (`make dynamic`, LINK=dynamic's link) and in
+# `make static`'s, and the hook still judges the commit.  strace lists every
+# file the process opens.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/hook_lib.sh"
 
@@ -21,8 +23,14 @@ traced_run() {
 	fi
 }
 
-test_dynamic_binary_loads_no_certificates() {
+test_default_binary_loads_no_certificates() {
 	traced_run "$PGLEAK_BIN"
+}
+
+test_dynamic_binary_loads_no_certificates() {
+	make_plain -s -C "$ROOT" dynamic OUT=build >build.log 2>&1 || fail "make dynamic failed: $(tail -n 5 build.log)" || return 1
+	assert_contains "$(ldd "$ROOT/build/pgleak-hook-dynamic")" "libgit2" || return 1
+	traced_run "$ROOT/build/pgleak-hook-dynamic"
 }
 
 test_static_binary_loads_no_certificates() {
