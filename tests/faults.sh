@@ -303,11 +303,7 @@ test_shallow_clone() {
 test_partial_clone_missing_objects() {
 	local blob
 	src_repo || return 1
-	# libgit2 1.5.1 leaks pcre2 match data in git_repository_open_ext when it checks the
-	# extensions of a repositoryformatversion 1 repository (what a partial clone is): not ours.
-	# (The fast unwinder stops inside pcre2, which only libgit2 uses: the module is named.)
-	printf 'leak:libpcre2-8.so\n' >lsan.supp
-	export LSAN_OPTIONS="suppressions=$PWD/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+	suppress_libgit2_pcre2_leak # a partial clone is a repositoryformatversion 1 repository
 	git clone -q --filter=blob:none "file://$PWD/src" partial && cd partial || return 1
 	[ -n "$(git config --get-regexp 'remote\..*\.partialclonefilter|extensions\.partialclone')" ] ||
 		{ fail "not a partial clone: $(git config -l)"; return 1; }

@@ -29,10 +29,7 @@ commits_judged() {
 }
 
 test_sha256_repository() {
-	# libgit2 1.5.1 leaks pcre2 match data in git_repository_open_ext when it checks the
-	# extensions of a repositoryformatversion 1 repository (as faults.sh says): not ours.
-	printf 'leak:libpcre2-8.so\n' >lsan.supp
-	export LSAN_OPTIONS="suppressions=$PWD/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+	suppress_libgit2_pcre2_leak
 	git init -q --object-format=sha256 repo && cd repo || return 1
 	"$PGLEAK_BIN" install >out 2>&1 || { cat out; fail "install in a SHA-256 repository failed"; return 1; }
 	[ -x .git/hooks/pre-commit ] || { fail "no hook written"; return 1; }
@@ -118,8 +115,7 @@ diff_judged() {
 }
 
 test_diff_through_git_in_a_sha256_repository() {
-	printf 'leak:libpcre2-8.so\n' >lsan.supp
-	export LSAN_OPTIONS="suppressions=$PWD/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+	suppress_libgit2_pcre2_leak
 	git init -q --object-format=sha256 -b main repo && cd repo || return 1
 	git config user.email t@example.com && git config user.name t
 	diff_history || return 1
