@@ -389,7 +389,6 @@ void pg_strmap_free(pg_strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Case-insensitive Levenshtein distance; inputs are short names (a row of 65 at most). */
 size_t pg_jobs_wanted(size_t tasks)
 {
 	const char *env = getenv("PGLEAK_JOBS");
@@ -401,6 +400,7 @@ size_t pg_jobs_wanted(size_t tasks)
 	return (size_t)n < tasks ? (size_t)n : (tasks ? tasks : 1);
 }
 
+/* Case-insensitive Levenshtein distance; inputs are short names (a row of 65 at most). */
 size_t pg_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), *row, result;

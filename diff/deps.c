@@ -381,10 +381,12 @@ static int scan_blobs(const deps_ctx *d, const file_list *files, const size_t *w
 	if (!n)
 		return PG_OK;
 	/* a listing reads through one `git cat-file`; a few blobs do not pay for a thread */
-	if (!d->side->listing && n >= 2 * SCAN_BLOBS_PER_THREAD &&
-	    git_repository_item_path(&objects, d->side->repo, GIT_REPOSITORY_ITEM_OBJECTS) == 0) {
+	if (!d->side->listing && n >= 2 * SCAN_BLOBS_PER_THREAD) {
+		if (git_repository_item_path(&objects, d->side->repo, GIT_REPOSITORY_ITEM_OBJECTS) == 0)
+			threads = pg_jobs_wanted(n / SCAN_BLOBS_PER_THREAD);
+		else
+			git_error_clear(); /* not an error: this thread reads them all */
 		j.objects = objects.ptr;
-		threads = pg_jobs_wanted(n / SCAN_BLOBS_PER_THREAD);
 	}
 	j.errors = pg_xcalloc(n, sizeof(*j.errors));
 	for (k = 1; k < threads; k++, started++)
@@ -400,7 +402,6 @@ static int scan_blobs(const deps_ctx *d, const file_list *files, const size_t *w
 	}
 	free(j.errors);
 	git_buf_dispose(&objects);
-	git_error_clear();
 	return rc;
 }
 

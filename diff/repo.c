@@ -569,17 +569,6 @@ static int blob_error(const git_oid *id)
 	return rc;
 }
 
-int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
-{
-	git_blob *blob = NULL;
-	if (git_blob_lookup(&blob, repo, id) < 0)
-		return blob_error(id);
-	pg_buf_clear(out);
-	pg_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-	git_blob_free(blob);
-	return PG_OK;
-}
-
 int pg_git_odb_blob_read(git_odb *odb, const git_oid *id, pg_buf *out)
 {
 	git_odb_object *o = NULL;
@@ -595,6 +584,15 @@ int pg_git_odb_blob_read(git_odb *odb, const git_oid *id, pg_buf *out)
 	pg_buf_put(out, git_odb_object_data(o), git_odb_object_size(o));
 	git_odb_object_free(o);
 	return PG_OK;
+}
+
+int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out)
+{
+	git_odb *odb = NULL;
+	int rc = git_repository_odb(&odb, repo) < 0 ? pg_git_error("cannot open the object database")
+	                                             : pg_git_odb_blob_read(odb, id, out);
+	git_odb_free(odb);
+	return rc;
 }
 
 int pg_git_listed(const char *path)

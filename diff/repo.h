@@ -120,10 +120,9 @@ static inline int pg_git_is_file_mode(uint32_t mode)
 	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
-/* Copies the blob's bytes into *out. */
-int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);
-/* The same from the object database, which (unlike a repository) threads may share. */
+/* Copies the blob's bytes into *out, from an object database (each thread may have its own) or a repository's. */
 int pg_git_odb_blob_read(git_odb *odb, const git_oid *id, pg_buf *out);
+int pg_git_blob_read(git_repository *repo, const git_oid *id, pg_buf *out);
 
 /* Records libgit2's last error as ours: "<what>: <libgit2 message>". */
 int pg_git_error(const char *what);

@@ -433,11 +433,9 @@ static int cli_diff_sides(pg_git_cli **cli, const char *rev, pg_git_side *old_si
 	if (rc == PG_OK)
 		rc = cli_diff_ids(*cli, rev, &old_id, &new_id);
 	if (rc == PG_OK)
-		rc = pg_git_listing_new(&old_side->listing, *cli, old_id);
+		rc = both_complaints(pg_git_listing_new(&old_side->listing, *cli, old_id), libgit2);
 	if (rc == PG_OK)
-		rc = pg_git_listing_new(&new_side->listing, *cli, new_id); /* NULL: the index */
-	if (old_id)
-		rc = both_complaints(rc, libgit2);
+		rc = both_complaints(pg_git_listing_new(&new_side->listing, *cli, new_id), libgit2); /* NULL: the index */
 	free(libgit2);
 	free(old_id);
 	free(new_id);
